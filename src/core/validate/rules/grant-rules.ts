@@ -1,0 +1,95 @@
+import type { Diagnostic } from '../../diagnostics.js';
+import { diagnosticAt } from '../../model/access-tree.js';
+import { requiredAttestations } from '../../model/risk.js';
+import { locate } from '../../source.js';
+import { formatDay, parseDuration, parseExpiry } from '../../model/time.js';
+import type { RuleContext } from './context.js';
+import { sortedPeople } from './identity-rules.js';
+
+/** No active person holds both roles of a separation-of-duties rule. */
+export function checkSeparationOfDuties({ tree }: RuleContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const rules = tree.policy?.value.separationOfDuties ?? [];
+  if (rules.length === 0) return out;
+  for (const person of sortedPeople(tree.people)) {
+    if (person.value.status !== 'active') continue;
+    const index = new Map<string, number>();
+    person.value.grants.forEach((g, i) => index.set(`${g.system}/${g.role}`, i));
+    for (const rule of rules) {
+      const [a, b] = rule.roles;
+      const ia = index.get(a);
+      const ib = index.get(b);
+      if (ia === undefined || ib === undefined) continue;
+      const [first, second] = ia < ib ? [ia, ib] : [ib, ia];
+      const other = second === ia ? b : a;
+      const otherLine = locate(person.source, ['grants', first]).line;
+      out.push(diagnosticAt(person, ['grants', second, 'role'], 'SOD_CONFLICT', `separation of duties "${rule.id}": "${person.value.uid}" would hold both ${a} and ${b} (${other} at line ${otherLine})${rule.description ? `: ${rule.description}` : ''}`));
+    }
+  }
+  return out;
+}
+
+/** Emergency grants are justified and expire within the policy's emergency maximum from now. */
+export function checkEmergencyGrants({ tree, now }: RuleContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const emergency = tree.policy?.value.emergency;
+  const max = emergency ? parseDuration(emergency.maxDuration) : undefined;
+  for (const person of sortedPeople(tree.people)) {
+    person.value.grants.forEach((grant, i) => {
+      if (!grant.emergency) return;
+      if (!grant.justification?.trim()) {
+        out.push(diagnosticAt(person, ['grants', i], 'EMERGENCY_NO_JUSTIFICATION', `emergency grant ${grant.system}/${grant.role} needs a justification (the incident)`));
+      }
+      if (grant.expires === undefined) {
+        out.push(diagnosticAt(person, ['grants', i], 'EMERGENCY_NO_EXPIRY', `emergency grant ${grant.system}/${grant.role} needs \`expires\`${max ? ` within ${emergency!.maxDuration}` : ''}`));
+        return;
+      }
+      const expires = parseExpiry(grant.expires);
+      if (expires === undefined) return;
+      if (max === undefined) {
+        out.push(diagnosticAt(person, ['grants', i, 'emergency'], 'EMERGENCY_TOO_LONG', 'the policy defines no `emergency` section, so emergency grants are not allowed'));
+      } else if (expires > now + max) {
+        out.push(diagnosticAt(person, ['grants', i, 'expires'], 'EMERGENCY_TOO_LONG', `emergency grant expires ${grant.expires}, more than ${emergency!.maxDuration} from now; at most ${new Date(now + max).toISOString().slice(0, 16)}Z`));
+      }
+    });
+  }
+  return out;
+}
+
+/** Dates are real calendar dates; grants already past `expires` are flagged (the reconciler removes them). */
+export function checkGrantDates({ tree, now }: RuleContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const person of sortedPeople(tree.people)) {
+    person.value.grants.forEach((grant, i) => {
+      if (grant.expires === undefined) return;
+      const expires = parseExpiry(grant.expires);
+      if (expires === undefined) {
+        out.push(diagnosticAt(person, ['grants', i, 'expires'], 'SCHEMA_FORMAT', `"${grant.expires}" is not a real date`));
+      } else if (expires < now && person.value.status === 'active') {
+        out.push(diagnosticAt(person, ['grants', i, 'expires'], 'GRANT_EXPIRED', `grant ${grant.system}/${grant.role} expired on ${formatDay(expires)}; the reconciler removes it, so delete it here too`, { severity: 'warning' }));
+      }
+    });
+  }
+  return out;
+}
+
+/** Active holders of a role have the attestations its risk level and tier require. */
+export function checkAttestations({ tree }: RuleContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const policy = tree.policy?.value;
+  if (!policy) return out;
+  for (const person of sortedPeople(tree.people)) {
+    const p = person.value;
+    if (p.status !== 'active') continue;
+    p.grants.forEach((grant, i) => {
+      const system = tree.systems.get(grant.system)?.value;
+      const role = system?.roles[grant.role];
+      if (!system || !role) return;
+      const missing = requiredAttestations(policy, system, role).filter((a) => !p.attestations[a]);
+      if (missing.length > 0) {
+        out.push(diagnosticAt(person, ['grants', i], 'MISSING_ATTESTATION', `${grant.system}/${grant.role} requires ${missing.length === 1 ? "the attestation" : "the attestations"} ${missing.join(', ')} that "${p.uid}" does not have`));
+      }
+    });
+  }
+  return out;
+}

@@ -1,0 +1,61 @@
+import { ConfigError, InputError, UsageError } from '../../errors.js';
+import { EXIT, processIO } from './cli-io.js';
+import type { CliIO } from './cli-io.js';
+
+type Command = { summary: string; run: (args: string[], io: CliIO) => Promise<number> };
+
+// Each command is imported only when used, so `aac validate` never loads LDAP or GitHub clients.
+const COMMANDS: Record<string, Command> = {
+  validate: {
+    summary: 'check the access files: schemas and cross-file rules',
+    run: async (args, io) => (await import('./validate-command.js')).runValidate(args, io),
+  },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `Usage: aac <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun \`aac <command> --help\` for a command's options.\n`;
+}
+
+/** Runs one CLI invocation and returns its exit code; never throws. */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(usage());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version') {
+    io.stdout('aac 0.1.0\n');
+    return EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`aac: unknown command "${name}"\n\n${usage()}`);
+    return EXIT.usage;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    return reportError(error, name, io);
+  }
+}
+
+function reportError(error: unknown, command: string, io: CliIO): number {
+  if (error instanceof UsageError || isParseArgsError(error)) {
+    io.stderr(`aac ${command}: ${(error as Error).message}\nRun \`aac ${command} --help\` for usage.\n`);
+    return EXIT.usage;
+  }
+  if (error instanceof InputError || error instanceof ConfigError) {
+    io.stderr(`aac ${command}: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  io.stderr(`aac ${command}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return EXIT.internal;
+}
+
+// node:util parseArgs throws TypeErrors with these codes for unknown or malformed options.
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}

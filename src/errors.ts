@@ -1,0 +1,25 @@
+/**
+ * Operational errors: thrown, few, and mapped to exit codes or check conclusions by each entry
+ * point's single top-level catch. Problems in user files are Diagnostics, never these.
+ * Messages never contain secrets.
+ */
+
+/** Bad command line: unknown command, flag or value. Exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Missing or invalid configuration (environment, files the command needs). Exit code 2. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Something on disk or in git could not be read. Exit code 2. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+/** A bug: something that should not happen. Exit code 70. */
+export class InternalError extends Error {
+  override name = 'InternalError';
+}

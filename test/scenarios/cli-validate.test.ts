@@ -1,0 +1,78 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, SAMPLE_DIR } from '../helpers/sample-tree.js';
+import { runCli } from '../helpers/run-cli.js';
+
+let work: string;
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'aac-cli-'));
+  cpSync(SAMPLE_DIR, join(work, 'access'), { recursive: true });
+  writeFileSync(join(work, 'access/people/jsmith.yaml'), 'kind: Person\nuid: jsmith\nname: Jane Smith\nemail: jane.smith@example.org\ntype: employee\nmanager: nobody\n');
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const NOW = ['--now', '2026-11-22T12:00:00Z'];
+
+describe('aac validate', () => {
+  it('exits 0 on the sample', async () => {
+    const run = await runCli(['validate', ...NOW], { cwd: REPO_ROOT });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(/^\d+ files checked: no problems\n$/);
+  });
+
+  it('prints file:line:column, the source line and a caret, and exits 1', async () => {
+    const run = await runCli(['validate', 'access', ...NOW], { cwd: work });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      'access/people/jsmith.yaml:6:10: error UNKNOWN_MANAGER: manager "nobody" is not a person in people/\n    manager: nobody\n             ^\n',
+    );
+    expect(run.stdout).toMatch(/files checked: 1 error, 0 warnings\n$/);
+  });
+
+  it('--format json prints an array of {code, severity, message, file, line, column}', async () => {
+    const run = await runCli(['validate', '--format', 'json', ...NOW], { cwd: work });
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toEqual([
+      { code: 'UNKNOWN_MANAGER', severity: 'error', message: 'manager "nobody" is not a person in people/', file: 'access/people/jsmith.yaml', line: 6, column: 10 },
+    ]);
+  });
+
+  it('--format github prints workflow annotations', async () => {
+    const run = await runCli(['validate', '--format', 'github', ...NOW], { cwd: work });
+    expect(run.stdout).toBe('::error file=access/people/jsmith.yaml,line=6,col=10,title=UNKNOWN_MANAGER::manager "nobody" is not a person in people/\n');
+  });
+
+  it.each([
+    [['validate', '--format', 'xml'], /--format must be/],
+    [['validate', '--bogus'], /Unknown option/],
+    [['validate', 'a', 'b'], /one directory/],
+    [['validate', '--now', 'yesterday'], /--now must be/],
+    [['validate', 'no-such-dir'], /no such directory/],
+    [['frobnicate'], /unknown command/],
+  ])('%j is a usage or I/O error (exit 2)', async (args, message) => {
+    const run = await runCli(args, { cwd: work });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe('');
+  });
+
+  it('--help describes the command', async () => {
+    const run = await runCli(['validate', '--help'], { cwd: work });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Usage: aac validate');
+  });
+});
+
+describe('the aac bin', () => {
+  it('runs as a real process (npx aac validate access)', () => {
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, stdio: 'ignore' });
+    const ok = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/aac.js'), 'validate', 'access'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    const bad = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/aac.js'), 'validate', 'access'], { cwd: work, encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain('UNKNOWN_MANAGER');
+  });
+});
