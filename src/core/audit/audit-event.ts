@@ -1,0 +1,52 @@
+/**
+ * The audit log's record format. Events are what git history alone cannot hold: approvals
+ * with reviewer and time, rejections, blocked escalations, applies, expiries, locks, drift.
+ * The log is append-only and hash-chained: each record carries the SHA-256 of the previous one.
+ * No secret (password, token, key) ever goes into an event.
+ */
+
+export type AuditEventType =
+  | 'request.evaluated'
+  | 'level.approved'
+  | 'request.approved'
+  | 'request.rejected'
+  | 'escalation.blocked'
+  | 'apply.completed'
+  | 'apply.failed'
+  | 'grant.expired'
+  | 'account.locked'
+  | 'drift.reverted';
+
+/** What a writer appends: the log adds `seq`, `prev` and `hash`. */
+export interface AuditEvent {
+  /** ISO 8601 UTC time the event happened. */
+  time: string;
+  type: AuditEventType;
+  /** Who caused it: a GitHub login, or `aac-reconciler` / `aac-app` for automation. */
+  actor: string;
+  /** Whose access it concerns: a uid, a `system/role`, or a file path. */
+  subject?: string;
+  /** Pull request number (the request id). */
+  pr?: number;
+  /** Commit SHA the event refers to (head of the pull request, or the applied commit). */
+  commit?: string;
+  details: Record<string, unknown>;
+}
+
+export interface AuditRecord extends AuditEvent {
+  /** 1-based position in the log. */
+  seq: number;
+  /** `hash` of the previous record; 64 zeros for the first. */
+  prev: string;
+  /** SHA-256 (hex) of the canonical JSON of the record without `hash`. */
+  hash: string;
+}
+
+/**
+ * Where events are appended. Implementations: a local git branch (adapters/git), the GitHub
+ * API (adapters/github), and an in-memory log for tests. `append` is atomic for its batch.
+ */
+export interface AuditLog {
+  append(events: readonly AuditEvent[]): Promise<AuditRecord[]>;
+  read(): Promise<AuditRecord[]>;
+}
