@@ -1,15 +1,11 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { readAccessFiles } from '../../adapters/fs/read-access-files.js';
-import { loadSchemas } from '../../adapters/fs/load-schemas.js';
-import { readRetiredIdentities } from '../../adapters/git/read-retired-identities.js';
 import { hasErrors } from '../../core/diagnostics.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { formatDiagnosticGithub, formatDiagnosticText, formatSummary } from '../../core/format-diagnostics.js';
 import { sourceLine } from '../../core/source.js';
-import { createSchemaChecker } from '../../core/validate/schema-diagnostics.js';
-import { validateAccessTree } from '../../core/validate/validate-access-tree.js';
-import type { InputFile, ValidationResult } from '../../core/validate/validate-access-tree.js';
+import type { InputFile } from '../../core/validate/validate-access-tree.js';
+import { loadAndValidate } from '../load-access-tree.js';
 import { UsageError } from '../../errors.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
@@ -27,20 +23,6 @@ Checks every file under DIR (default: access) against its JSON Schema and the cr
 
 Exit status: 0 valid, 1 errors found, 2 usage or I/O error.
 `;
-
-export interface LoadedTree {
-  dir: string;
-  result: ValidationResult;
-  files: InputFile[];
-}
-
-/** Reads, parses and validates an access folder: the shared first step of every command. */
-export async function loadAndValidate(dir: string, options: { now: number; history: boolean; cwd: string }): Promise<LoadedTree> {
-  const { root, files } = readAccessFiles(dir, options.cwd);
-  const retired = options.history ? await readRetiredIdentities(dir) : [];
-  const result = validateAccessTree({ root, files, checkSchema: createSchemaChecker(loadSchemas()), now: options.now, retired });
-  return { dir, result, files };
-}
 
 export async function runValidate(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -1,0 +1,74 @@
+import { sha256Hex } from './sha256.js';
+import type { AuditEvent, AuditRecord } from './audit-event.js';
+
+/** `prev` of the first record in a log. */
+export const GENESIS = '0'.repeat(64);
+
+/**
+ * Canonical JSON: object keys sorted at every depth, no whitespace, `undefined` dropped.
+ * Two writers that build the same record always hash the same bytes.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** The hash a record must carry: SHA-256 of its canonical JSON without `hash`. */
+export function computeRecordHash(record: Omit<AuditRecord, 'hash'> & { hash?: string }): string {
+  const { hash: _hash, ...rest } = record;
+  return sha256Hex(canonicalJson(rest));
+}
+
+/** Turns events into records that continue the chain after `last` (undefined for an empty log). */
+export function chainEvents(last: AuditRecord | undefined, events: readonly AuditEvent[]): AuditRecord[] {
+  const out: AuditRecord[] = [];
+  let prev = last?.hash ?? GENESIS;
+  let seq = last?.seq ?? 0;
+  for (const event of events) {
+    seq += 1;
+    const unsigned = { ...event, seq, prev };
+    const record = { ...unsigned, hash: computeRecordHash(unsigned) } as AuditRecord;
+    out.push(record);
+    prev = record.hash;
+  }
+  return out;
+}
+
+export type ChainProblemKind = 'hash-mismatch' | 'broken-link' | 'sequence-gap';
+
+export interface ChainProblem {
+  kind: ChainProblemKind;
+  /** 1-based index of the record in the order read. */
+  index: number;
+  seq: number | undefined;
+  message: string;
+}
+
+/**
+ * Finds every edited (hash mismatch), removed or inserted (sequence gap, broken link) and
+ * reordered record. An intact log gives [].
+ */
+export function verifyChain(records: readonly AuditRecord[]): ChainProblem[] {
+  const problems: ChainProblem[] = [];
+  let prev = GENESIS;
+  let expectedSeq = 1;
+  records.forEach((record, i) => {
+    const index = i + 1;
+    if (computeRecordHash(record) !== record.hash) {
+      problems.push({ kind: 'hash-mismatch', index, seq: record.seq, message: `record ${record.seq} was edited: its content does not match its hash` });
+    }
+    if (record.seq !== expectedSeq) {
+      problems.push({ kind: 'sequence-gap', index, seq: record.seq, message: `expected record ${expectedSeq} but found ${record.seq}: records were removed, inserted or reordered` });
+    }
+    if (record.prev !== prev) {
+      problems.push({ kind: 'broken-link', index, seq: record.seq, message: `record ${record.seq} does not follow the record before it (prev hash mismatch)` });
+    }
+    prev = record.hash;
+    expectedSeq = (typeof record.seq === 'number' ? record.seq : expectedSeq) + 1;
+  });
+  return problems;
+}
