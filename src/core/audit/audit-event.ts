@@ -17,6 +17,23 @@ export type AuditEventType =
   | 'account.locked'
   | 'drift.reverted';
 
+/**
+ * The `details` each event type carries. Writers (app, reconciler) and readers (reports) agree
+ * on these; extra fields are allowed. Times are ISO 8601 UTC.
+ */
+export interface AuditDetails {
+  'request.evaluated': { approved: boolean; tier: string; changes: Array<{ kind: string; subject: string; tier: string; file?: string }>; missing: string[] };
+  'level.approved': { level: string; reviewer: string; reviewedAt: string; tier: string };
+  'request.approved': { tier: string; approvers: Array<{ level: string; reviewer: string; at: string }> };
+  'request.rejected': { reason: string; reviewer?: string };
+  'escalation.blocked': { reasons: string[]; file?: string; grant?: { system: string; role: string } };
+  'apply.completed': { actions: Array<{ type: string; subject: string; result: 'done' | 'failed' | 'skipped'; error?: string }>; counts: Record<string, number> };
+  'apply.failed': { error: string; counts?: Record<string, number> };
+  'grant.expired': { system: string; role: string; expires: string };
+  'account.locked': { uid: string; reason: 'disabled' | 'temporary-password-unchanged' | 'file-removed' | string };
+  'drift.reverted': { group: string; member: string; action: 'removed' | 'added' };
+}
+
 /** What a writer appends: the log adds `seq`, `prev` and `hash`. */
 export interface AuditEvent {
   /** ISO 8601 UTC time the event happened. */
