@@ -23,3 +23,27 @@ export class InputError extends Error {
 export class InternalError extends Error {
   override name = 'InternalError';
 }
+
+/** Why a directory operation failed; tests and callers check this, never the message. */
+export type DirectoryErrorCode =
+  | 'connect-failed'
+  | 'bind-failed'
+  | 'connection-lost'
+  | 'read-failed'
+  | 'size-limit'
+  | 'short-read'
+  | 'write-failed'
+  | 'file-corrupt';
+
+/**
+ * The directory could not be read or written. `cause` is the underlying error (an ldapts
+ * `ResultCodeError` subclass, a socket error); neither message ever holds the bind password.
+ */
+export class DirectoryError extends Error {
+  override name = 'DirectoryError';
+  readonly code: DirectoryErrorCode;
+  constructor(code: DirectoryErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}

@@ -1,0 +1,122 @@
+import type { AccountAttributes } from './directory-snapshot.js';
+
+/** Where in the access files an action comes from (1-based line and column). */
+export interface Cause {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** An existing entry: its stable key, its DN when the plan was made, and its uid. */
+export interface AccountRef {
+  key: string;
+  dn: string;
+  uid: string;
+}
+
+/** Why a member is removed from a group, or an account locked. */
+export type RemovalReason = 'drift' | 'expired' | 'disabled' | 'deleted' | 'file-removed' | 'group-retired';
+export type LockReason = 'disabled' | 'file-removed' | 'temporary-password-unchanged';
+
+export interface MemberAddition {
+  uid: string;
+  /** Set when the account exists (a renamed account is found by key); absent for one created in this run. */
+  key?: string;
+  cause?: Cause;
+}
+
+export interface MemberRemoval {
+  /** The member value exactly as stored. */
+  dn: string;
+  /** The member's uid when it is a managed account. */
+  uid?: string;
+  reason: RemovalReason;
+  /** For `expired`: the grant that ran out. */
+  grant?: { system: string; role: string; expires: string };
+  cause?: Cause;
+}
+
+/** Whom the notifier tells about a new account (the person, and the manager or sponsor who hands over the password). */
+export interface Provisioning {
+  email: string;
+  name: string;
+  type: string;
+  /** The manager (employees, contractors) or sponsor (externals) who receives the temporary password. */
+  handoverTo?: { uid: string; name: string; email: string; role: 'manager' | 'sponsor' };
+  /** `system/role` names the account is given now. */
+  systems: string[];
+}
+
+/**
+ * One change to the directory. A discriminated union: every consumer switches on `type` with
+ * a `never` default, so adding a kind of action is a compile error until all handle it.
+ * Actions never carry a password: the applier generates it at creation time.
+ */
+export type Action =
+  | { type: 'rename-account'; account: AccountRef; newUid: string; cause?: Cause }
+  | { type: 'create-account'; uid: string; attributes: AccountAttributes; provisioning: Provisioning; cause?: Cause }
+  | { type: 'update-account'; account: AccountRef; changes: AttributeChange[]; cause?: Cause }
+  | { type: 'unlock-account'; account: AccountRef; cause?: Cause }
+  | { type: 'create-group'; group: string; members: MemberAddition[]; cause?: Cause }
+  | {
+      type: 'update-members';
+      group: string;
+      groupKey: string;
+      groupDn: string;
+      add: MemberAddition[];
+      remove: MemberRemoval[];
+      /** Add or remove the placeholder member that keeps an OpenLDAP group valid when it has no real member. */
+      placeholder?: 'add' | 'remove';
+      cause?: Cause;
+    }
+  | { type: 'lock-account'; account: AccountRef; reason: LockReason; cause?: Cause }
+  | { type: 'delete-account'; account: AccountRef; cause?: Cause };
+
+export type ActionType = Action['type'];
+
+/** The order in which action types are applied. Actions of one phase are independent of each other. */
+export const PHASES: readonly (readonly ActionType[])[] = [
+  // Renames first: later actions (group adds) name the account by its new uid.
+  ['rename-account'],
+  ['create-account', 'update-account', 'unlock-account'],
+  // Groups after accounts, so that members exist when they are added.
+  ['create-group', 'update-members'],
+  // Locks and deletions last: memberships are removed before an entry goes.
+  ['lock-account'],
+  ['delete-account'],
+];
+
+export interface AttributeChange {
+  attribute: keyof AccountAttributes;
+  from?: string;
+  to?: string;
+}
+
+/** What an action is about, for reports: a uid or a group name. */
+export function actionSubject(action: Action): string {
+  switch (action.type) {
+    case 'create-account':
+      return action.uid;
+    case 'rename-account':
+    case 'update-account':
+    case 'unlock-account':
+    case 'lock-account':
+    case 'delete-account':
+      return action.account.uid;
+    case 'create-group':
+    case 'update-members':
+      return action.group;
+    default:
+      return assertNever(action);
+  }
+}
+
+/** Number of directory writes an action takes (one per entry touched). */
+export function countWrites(action: Action): number {
+  return action.type === 'update-members' && action.add.length + action.remove.length === 0 && !action.placeholder ? 0 : 1;
+}
+
+/** Compile-time exhaustiveness check for switches over unions. */
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value ${JSON.stringify(value)}`);
+}

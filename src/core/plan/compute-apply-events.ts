@@ -1,0 +1,75 @@
+import type { AuditDetails, AuditEvent } from '../audit/audit-event.js';
+import { actionSubject } from './action.js';
+import type { Action } from './action.js';
+
+/** How one action ended. `already` means the directory was already in the desired state (idempotent retry). */
+export type ActionStatus = 'done' | 'already' | 'failed' | 'skipped';
+
+/** The outcome of one action: apply returns exactly one per action of the plan, in plan order. */
+export interface ActionResult {
+  action: Action;
+  status: ActionStatus;
+  /** For `failed` and `skipped`: a stable code (e.g. `NoSuchObjectError`, `connection-lost`) and a message without secrets. */
+  error?: { code: string; message: string };
+  /** Something that went wrong after the write succeeded (e.g. the notification of a new account). */
+  warning?: { code: string; message: string };
+}
+
+export interface ApplyEventOptions {
+  /** ISO 8601 time of the run. */
+  time: string;
+  actor: string;
+  /** Commit of the access files applied. */
+  commit?: string;
+}
+
+/** Counts of results by status. */
+export function countResults(results: readonly ActionResult[]): Record<ActionStatus, number> {
+  const counts: Record<ActionStatus, number> = { done: 0, already: 0, failed: 0, skipped: 0 };
+  for (const r of results) counts[r.status]++;
+  return counts;
+}
+
+/**
+ * The audit events of an apply run: one `apply.completed` with every action's result, plus one
+ * `grant.expired`, `drift.reverted` and `account.locked` per fact that actually happened. Passwords
+ * are never part of actions, so never part of events. Pure.
+ */
+export function computeApplyEvents(results: readonly ActionResult[], options: ApplyEventOptions): AuditEvent[] {
+  const base = { time: options.time, actor: options.actor, ...(options.commit ? { commit: options.commit } : {}) };
+  const completed: AuditDetails['apply.completed'] = {
+    actions: results.map((r) => ({
+      type: r.action.type,
+      subject: actionSubject(r.action),
+      result: r.status === 'already' ? 'done' : r.status,
+      ...(r.error ? { error: `${r.error.code}: ${r.error.message}` } : {}),
+    })),
+    counts: { ...countResults(results), actions: results.length },
+  };
+  const events: AuditEvent[] = [{ ...base, type: 'apply.completed', details: completed }];
+  for (const r of results) {
+    if (r.status !== 'done' && r.status !== 'already') continue;
+    const action = r.action;
+    if (action.type === 'lock-account') {
+      const details: AuditDetails['account.locked'] = { uid: action.account.uid, reason: action.reason };
+      events.push({ ...base, type: 'account.locked', subject: action.account.uid, details });
+    }
+    if (action.type !== 'update-members') continue;
+    for (const removal of action.remove) {
+      if (removal.reason === 'expired' && removal.grant) {
+        const details: AuditDetails['grant.expired'] = { ...removal.grant };
+        events.push({ ...base, type: 'grant.expired', subject: removal.uid ?? removal.dn, details: { ...details, group: action.group } });
+      } else if (removal.reason === 'drift') {
+        const details: AuditDetails['drift.reverted'] = { group: action.group, member: removal.uid ?? removal.dn, action: 'removed' };
+        events.push({ ...base, type: 'drift.reverted', subject: removal.uid ?? removal.dn, details });
+      }
+    }
+  }
+  return events;
+}
+
+/** The event of a run that stopped before writing (guards, a failed read, bad files). */
+export function computeApplyFailedEvent(error: { code: string; message: string }, options: ApplyEventOptions, counts?: Record<string, number>): AuditEvent {
+  const details: AuditDetails['apply.failed'] = { error: `${error.code}: ${error.message}`, ...(counts ? { counts } : {}) };
+  return { time: options.time, actor: options.actor, ...(options.commit ? { commit: options.commit } : {}), type: 'apply.failed', details };
+}

@@ -1,0 +1,128 @@
+import { assertNever } from './action.js';
+import type { Action, Cause, MemberRemoval } from './action.js';
+import type { Plan } from './compute-plan.js';
+import type { GuardViolation } from './compute-guard-violations.js';
+
+/** Counts of a plan, as shown in its summary line and in JSON output. */
+export interface PlanSummary {
+  create: number;
+  rename: number;
+  update: number;
+  unlock: number;
+  lock: number;
+  delete: number;
+  groupsCreated: number;
+  membersAdded: number;
+  membersRemoved: number;
+  drift: number;
+  expired: number;
+}
+
+/** Counts the changes a plan makes. Pure. */
+export function summarizePlan(plan: Pick<Plan, 'actions'>): PlanSummary {
+  const s: PlanSummary = { create: 0, rename: 0, update: 0, unlock: 0, lock: 0, delete: 0, groupsCreated: 0, membersAdded: 0, membersRemoved: 0, drift: 0, expired: 0 };
+  for (const action of plan.actions) {
+    switch (action.type) {
+      case 'create-account': s.create++; break;
+      case 'rename-account': s.rename++; break;
+      case 'update-account': s.update++; break;
+      case 'unlock-account': s.unlock++; break;
+      case 'lock-account': s.lock++; break;
+      case 'delete-account': s.delete++; break;
+      case 'create-group': s.groupsCreated++; s.membersAdded += action.members.length; break;
+      case 'update-members':
+        s.membersAdded += action.add.length;
+        s.membersRemoved += action.remove.length;
+        s.drift += action.remove.filter((r) => r.reason === 'drift').length;
+        s.expired += action.remove.filter((r) => r.reason === 'expired').length;
+        break;
+      default: assertNever(action);
+    }
+  }
+  return s;
+}
+
+/** One line describing an action, without its cause. No secret is ever part of an action. */
+export function describeAction(action: Action): string {
+  switch (action.type) {
+    case 'create-account':
+      return `create account ${action.uid} (${action.attributes.name}, ${action.attributes.mail})`;
+    case 'rename-account':
+      return `rename account ${action.account.uid} -> ${action.newUid} (${action.account.dn})`;
+    case 'update-account':
+      return `update account ${action.account.uid}: ${action.changes.map((c) => `${c.attribute} ${quote(c.from)} -> ${quote(c.to)}`).join(', ')}`;
+    case 'unlock-account':
+      return `unlock account ${action.account.uid}`;
+    case 'lock-account':
+      return `lock account ${action.account.uid} (${action.reason})`;
+    case 'delete-account':
+      return `delete account ${action.account.uid} (${action.account.dn})`;
+    case 'create-group':
+      return `create group ${action.group} with ${action.members.length === 0 ? 'no members' : action.members.map((m) => m.uid).join(', ')}`;
+    case 'update-members': {
+      const parts = [...action.add.map((m) => `+${m.uid}`), ...action.remove.map((r) => `-${memberName(r)} (${r.reason})`)];
+      if (action.placeholder === 'add') parts.push('placeholder added: group left with no member');
+      if (action.placeholder === 'remove') parts.push('placeholder removed');
+      return `group ${action.group}: ${parts.join(', ')}`;
+    }
+    default:
+      return assertNever(action);
+  }
+}
+
+const SIGN: Record<Action['type'], string> = {
+  'create-account': '+', 'create-group': '+', 'rename-account': '~', 'update-account': '~',
+  'unlock-account': '~', 'update-members': '~', 'lock-account': '!', 'delete-account': '-',
+};
+
+/** The plan as text: one line per action with the file position that caused it, then a summary. */
+export function formatPlanText(plan: Plan): string {
+  const lines = plan.actions.map((a) => `${SIGN[a.type]} ${describeAction(a)}${a.cause ? `  [${formatCause(a.cause)}]` : ''}`);
+  lines.push(formatSummaryLine(plan));
+  lines.push(...plan.violations.map((v) => `guard: ${formatViolation(v)}`));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The plan as Markdown for pull requests and job summaries. */
+export function formatPlanMarkdown(plan: Plan): string {
+  let out = '### Directory plan\n\n';
+  if (plan.actions.length === 0) return `${out}No changes: the directory matches the access files.\n`;
+  out += '| | change | caused by |\n|---|---|---|\n';
+  for (const a of plan.actions) out += `| ${SIGN[a.type]} | ${escapeCell(describeAction(a))} | ${a.cause ? `\`${formatCause(a.cause)}\`` : ''} |\n`;
+  out += `\n${formatSummaryLine(plan)}\n`;
+  if (plan.violations.length > 0) out += `\n> [!WARNING]\n${plan.violations.map((v) => `> ${formatViolation(v)}`).join('\n')}\n`;
+  return out;
+}
+
+/** The plan as JSON: actions, summary, guard violations and what was read. */
+export function formatPlanJson(plan: Plan): string {
+  return `${JSON.stringify({ summary: summarizePlan(plan), violations: plan.violations, observed: plan.observed, actions: plan.actions }, null, 2)}\n`;
+}
+
+export function formatSummaryLine(plan: Plan): string {
+  if (plan.actions.length === 0) return 'No changes: the directory matches the access files.';
+  const s = summarizePlan(plan);
+  return `Plan: ${s.create} to create, ${s.rename} to rename, ${s.update} to update, ${s.unlock} to unlock, ${s.lock} to lock, ${s.delete} to delete; ${s.groupsCreated} groups to create; ${s.membersAdded} members to add, ${s.membersRemoved} to remove (${s.drift} drift, ${s.expired} expired).`;
+}
+
+export function formatViolation(v: GuardViolation): string {
+  return v.guard === 'maxPercent'
+    ? `${v.count} ${v.counts} are ${v.percent}% of the directory; the policy allows ${v.limit}% per run (guards.maxPercent)`
+    : `${v.count} ${v.counts}; the policy allows ${v.limit} per run (guards.${v.guard})`;
+}
+
+function formatCause(cause: Cause): string {
+  return `${cause.file}:${cause.line}:${cause.column}`;
+}
+
+function memberName(r: MemberRemoval): string {
+  return r.uid ?? r.dn;
+}
+
+function quote(value: string | undefined): string {
+  return value === undefined ? '(none)' : JSON.stringify(value);
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
