@@ -11,23 +11,28 @@ export interface GuardViolation {
   count: number;
   /** The policy's limit: a number of entries, or a percentage for `maxPercent`. */
   limit: number;
-  /** For `maxPercent`: the count as a percentage of what the directory holds. */
+  /** For `maxPercent`: the count (for removals: the people losing a membership) as a percentage of the accounts. */
   percent?: number;
 }
 
 /**
  * Checks a plan's destructive actions against the policy's guards: at most `maxDeletions` accounts
  * deleted, `maxDisables` locked, `maxRemovals` memberships removed, and each of these at most
- * `maxPercent` percent of the accounts (or memberships) the directory holds. Pure.
+ * `maxPercent` percent of the accounts the directory holds (for removals: the people losing a
+ * membership). Pure.
  */
 export function computeGuardViolations(actions: readonly Action[], observed: { accounts: number; memberships: number }, guards: Policy['guards']): GuardViolation[] {
   let deletions = 0;
   let disables = 0;
   let removals = 0;
+  const losing = new Set<string>();
   for (const action of actions) {
     if (action.type === 'delete-account') deletions++;
     if (action.type === 'lock-account') disables++;
-    if (action.type === 'update-members') removals += action.remove.length;
+    if (action.type === 'update-members') {
+      removals += action.remove.length;
+      for (const r of action.remove) losing.add(r.dn.toLowerCase());
+    }
   }
   const violations: GuardViolation[] = [];
   const byCount = (guard: GuardName, counts: GuardViolation['counts'], count: number, limit: number | undefined): void => {
@@ -47,7 +52,9 @@ export function computeGuardViolations(actions: readonly Action[], observed: { a
     };
     byPercent('deletions', deletions, observed.accounts);
     byPercent('disables', disables, observed.accounts);
-    byPercent('removals', removals, observed.memberships);
+    // Removals by percent count people who lose access, not memberships: one person leaving
+    // three groups is one person, however small the directory.
+    byPercent('removals', losing.size, observed.accounts);
   }
   return violations;
 }

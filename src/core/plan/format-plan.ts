@@ -107,7 +107,7 @@ export function formatSummaryLine(plan: Plan): string {
 
 export function formatViolation(v: GuardViolation): string {
   return v.guard === 'maxPercent'
-    ? `${v.count} ${v.counts} are ${v.percent}% of the directory; the policy allows ${v.limit}% per run (guards.maxPercent)`
+    ? `${v.counts === 'removals' ? `${v.count} people losing memberships` : `${v.count} ${v.counts}`} are ${v.percent}% of the accounts; the policy allows ${v.limit}% per run (guards.maxPercent)`
     : `${v.count} ${v.counts}; the policy allows ${v.limit} per run (guards.${v.guard})`;
 }
 

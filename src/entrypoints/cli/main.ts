@@ -1,4 +1,4 @@
-import { ConfigError, InputError, UsageError } from '../../errors.js';
+import { ConfigError, DirectoryError, InputError, UsageError } from '../../errors.js';
 import { EXIT, processIO } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 
@@ -9,6 +9,14 @@ const COMMANDS: Record<string, Command> = {
   validate: {
     summary: 'check the access files: schemas and cross-file rules',
     run: async (args, io) => (await import('./validate-command.js')).runValidate(args, io),
+  },
+  plan: {
+    summary: 'show what apply would change in the directory',
+    run: async (args, io) => (await import('./plan-command.js')).runPlan(args, io),
+  },
+  apply: {
+    summary: 'make the directory match the access files, and record the run',
+    run: async (args, io) => (await import('./apply-command.js')).runApply(args, io),
   },
 };
 
@@ -49,6 +57,10 @@ function reportError(error: unknown, command: string, io: CliIO): number {
   if (error instanceof InputError || error instanceof ConfigError) {
     io.stderr(`aac ${command}: ${error.message}\n`);
     return EXIT.usage;
+  }
+  if (error instanceof DirectoryError) {
+    io.stderr(`aac ${command}: directory error (${error.code}): ${error.message}\nNothing was written.\n`);
+    return EXIT.failed;
   }
   io.stderr(`aac ${command}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return EXIT.internal;

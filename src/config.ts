@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError } from './errors.js';
+
+/** How to reach the LDAP directory. */
+export interface LdapConfig {
+  /** `AAC_LDAP_URL`: `ldap://host:389` or `ldaps://host:636`. */
+  url: string;
+  /** `AAC_LDAP_BIND_DN`: the service account aac binds as. */
+  bindDn: string;
+  /** `AAC_LDAP_BIND_PASSWORD`, or the first line of the file `AAC_LDAP_BIND_PASSWORD_FILE`. Never printed. */
+  bindPassword: string;
+  /** `AAC_LDAP_BASE_DN`: overrides the policy's `directory.baseDN` (e.g. a staging tree). */
+  baseDn?: string;
+  /** PEM text of `AAC_LDAP_CA_FILE`: the CA to trust for LDAPS or StartTLS. */
+  ca?: string;
+  /** `AAC_LDAP_STARTTLS=true`: upgrade an `ldap://` connection before binding. */
+  startTls: boolean;
+}
+
+/** How to send notifications. */
+export interface SmtpConfig {
+  /** `AAC_SMTP_URL`, e.g. `smtp://user:pass@mail.example.org:587` or `smtps://...`. */
+  url: string;
+  /** `AAC_SMTP_FROM`: the sender address (default `aac@localhost`). */
+  from: string;
+}
+
+export interface AacConfig {
+  ldap?: LdapConfig;
+  smtp?: SmtpConfig;
+}
+
+/**
+ * Reads aac's settings from the environment: the only place that does. Missing LDAP settings
+ * mean "no LDAP directory"; half-set ones are a `ConfigError` (whose message names variables,
+ * never their secret values).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AacConfig {
+  const config: AacConfig = {};
+  const get = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const url = get('AAC_LDAP_URL');
+  if (url !== undefined) {
+    if (!/^ldaps?:\/\/[^/\s]+\/?$/i.test(url)) throw new ConfigError('AAC_LDAP_URL must look like ldap://host:port or ldaps://host:port');
+    const bindDn = get('AAC_LDAP_BIND_DN');
+    if (bindDn === undefined) throw new ConfigError('AAC_LDAP_URL is set but AAC_LDAP_BIND_DN is not');
+    const ldap: LdapConfig = { url, bindDn, bindPassword: readBindPassword(get('AAC_LDAP_BIND_PASSWORD'), get('AAC_LDAP_BIND_PASSWORD_FILE')), startTls: isTrue(get('AAC_LDAP_STARTTLS')) };
+    const baseDn = get('AAC_LDAP_BASE_DN');
+    if (baseDn !== undefined) ldap.baseDn = baseDn;
+    const caFile = get('AAC_LDAP_CA_FILE');
+    if (caFile !== undefined) ldap.ca = readText(caFile, 'AAC_LDAP_CA_FILE');
+    if (ldap.startTls && url.toLowerCase().startsWith('ldaps:')) throw new ConfigError('AAC_LDAP_STARTTLS applies to ldap:// URLs; an ldaps:// URL is already encrypted');
+    config.ldap = ldap;
+  }
+  const smtp = get('AAC_SMTP_URL');
+  if (smtp !== undefined) {
+    if (!/^smtps?:\/\//i.test(smtp)) throw new ConfigError('AAC_SMTP_URL must start with smtp:// or smtps://');
+    config.smtp = { url: smtp, from: get('AAC_SMTP_FROM') ?? 'aac@localhost' };
+  }
+  return config;
+}
+
+function readBindPassword(value: string | undefined, file: string | undefined): string {
+  if (value !== undefined && file !== undefined) throw new ConfigError('set AAC_LDAP_BIND_PASSWORD or AAC_LDAP_BIND_PASSWORD_FILE, not both');
+  if (value !== undefined) return value;
+  if (file === undefined) throw new ConfigError('AAC_LDAP_URL is set but neither AAC_LDAP_BIND_PASSWORD nor AAC_LDAP_BIND_PASSWORD_FILE is');
+  const password = readText(file, 'AAC_LDAP_BIND_PASSWORD_FILE').split(/\r?\n/)[0] ?? '';
+  if (password === '') throw new ConfigError('the file named by AAC_LDAP_BIND_PASSWORD_FILE is empty');
+  return password;
+}
+
+function readText(path: string, variable: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read the file named by ${variable} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+function isTrue(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes)$/i.test(value);
+}

@@ -1,0 +1,18 @@
+import type { Provisioning } from '../plan/action.js';
+
+/** A new account, as the notifier needs it. */
+export interface NewAccount {
+  uid: string;
+  provisioning: Provisioning;
+}
+
+/**
+ * Tells people about changes to their access. The only receiver of a temporary password: it
+ * goes to the person's manager (or, for externals, their sponsor) for hand-over out of band,
+ * never to the person's own mailbox, a log, the plan or the audit log.
+ */
+export interface Notifier {
+  /** Sends the account-provisioned (or external onboarding) message and the password hand-over message. */
+  notifyAccountCreated(account: NewAccount, temporaryPassword: string): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,160 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import type { AuditLog } from '../../core/audit/audit-event.js';
+import type { Notifier } from '../../core/notify/notifier.js';
+import { computeApplyEvents, computeApplyFailedEvent, countResults } from '../../core/plan/compute-apply-events.js';
+import type { ActionResult } from '../../core/plan/compute-apply-events.js';
+import { describeAction, formatPlanText, formatViolation } from '../../core/plan/format-plan.js';
+import { DirectoryError, UsageError } from '../../errors.js';
+import { generatePassword as generateCsprngPassword } from '../../adapters/crypto/generate-password.js';
+import { findRepositoryRoot, runGit } from '../../adapters/git/run-git.js';
+import { applyPlan } from '../reconcile/apply-plan.js';
+import { openReconcileAuditLog } from '../reconcile/open-reconcile-audit-log.js';
+import { preparePlan } from '../reconcile/prepare-plan.js';
+import type { Prepared, PrepareOptions } from '../reconcile/prepare-plan.js';
+import { EXIT } from './cli-io.js';
+import type { CliIO } from './cli-io.js';
+import { parseNow } from './parse-now.js';
+import { RECONCILE_OPTIONS, writeStepSummary } from './plan-command.js';
+import { createProgress } from './progress.js';
+import { renderDiagnostics } from './validate-command.js';
+
+export const APPLY_HELP = `Usage: aac apply [DIR] [--directory file:PATH] [--allow-mass-change] [--audit-log file:PATH] [--now TIME]
+
+Computes the plan (as \`aac plan\`) and performs it: several writes in flight, membership
+changes batched per group, every action idempotent, one failing entry not stopping the others.
+New accounts get a temporary password that goes only to the notifier (AAC_SMTP_URL), which
+sends it to the person's manager or sponsor. Every run is appended to the audit log.
+
+  --directory SPEC       file:PATH for the embedded directory (default: LDAP from AAC_LDAP_URL)
+  --allow-mass-change    go ahead although the plan exceeds the policy's guards
+  --concurrency N        writes in flight (default 16)
+  --audit-log SPEC       file:PATH: where to append the run (default .aac/audit.jsonl)
+  --push-audit           push the audit branch after appending (git audit log only)
+  --now TIME             judge expiry and the 72-hour rule at TIME (ISO 8601); AAC_NOW does the same
+  --no-history           do not read git history for retired uids and emails
+
+Exit status: 0 every action succeeded, 1 an action failed, a guard stopped the run, the files
+are invalid or the directory could not be read; 2 usage error.
+`;
+
+export interface ApplyDeps extends Pick<PrepareOptions, 'openDirectory'> {
+  auditLog?: AuditLog;
+  /** null: no notifier even if AAC_SMTP_URL is set. */
+  notifier?: Notifier | null;
+  generatePassword?: () => string;
+}
+
+interface RunState {
+  results?: ActionResult[];
+  failure?: { code: string; message: string };
+  commit?: string;
+}
+
+export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      ...RECONCILE_OPTIONS,
+      'allow-mass-change': { type: 'boolean', default: false },
+      concurrency: { type: 'string', default: '16' },
+      'audit-log': { type: 'string' },
+      'push-audit': { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    io.stdout(APPLY_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length > 1) throw new UsageError('apply takes one directory');
+  const concurrency = Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError('--concurrency must be a whole number from 1 to 256');
+  const dir = positionals[0] ?? 'access';
+  const now = parseNow(values.now, io.env);
+  const startedAt = new Date().toISOString();
+  const auditLog = deps.auditLog ?? (await openReconcileAuditLog({ cwd: io.cwd, accessDir: resolve(io.cwd, dir), push: values['push-audit'], ...(values['audit-log'] !== undefined ? { spec: values['audit-log'] } : {}) }));
+
+  const state: RunState = {};
+  let code: number = EXIT.failed;
+  let thrown: unknown;
+  let prepared = undefined as Prepared | undefined;
+  let notifier = null as Notifier | null;
+  const execute = async (): Promise<number> => {
+    state.commit = io.env['GITHUB_SHA'] ?? (await readHeadCommit(resolve(io.cwd, dir)));
+    prepared = await preparePlan({
+      dir, cwd: io.cwd, env: io.env, now, history: !values['no-history'],
+      ...(values.directory !== undefined ? { directory: values.directory } : {}), ...(deps.openDirectory ? { openDirectory: deps.openDirectory } : {}),
+    });
+    if (!prepared.ok) {
+      io.stdout(renderDiagnostics(prepared.loaded.result.diagnostics, 'text', prepared.loaded.files));
+      state.failure = { code: 'invalid-files', message: 'the access files have errors; nothing was applied' };
+      return EXIT.failed;
+    }
+    const { plan } = prepared;
+    if (plan.violations.length > 0 && !values['allow-mass-change']) {
+      io.stdout(formatPlanText(plan));
+      io.stderr(`aac apply: stopped before any write: the plan exceeds the policy's guards:\n${plan.violations.map((v) => `  ${formatViolation(v)}\n`).join('')}If this is intended, re-run with --allow-mass-change.\n`);
+      state.failure = { code: 'guard', message: plan.violations.map(formatViolation).join('; ') };
+      return EXIT.failed;
+    }
+    writeStepSummary(plan, io.env, '## aac apply\n\n');
+    notifier = deps.notifier !== undefined ? deps.notifier : await createNotifier(prepared.config.smtp);
+    const creates = plan.actions.filter((a) => a.type === 'create-account').length;
+    if (creates > 0 && !notifier) io.stderr(`aac apply: AAC_SMTP_URL is not set: the temporary passwords of ${creates} new accounts are sent to no one; reset them at hand-over\n`);
+    const progress = createProgress(io, 'applying');
+    const activeNotifier = notifier;
+    state.results = await applyPlan(plan, {
+      directory: prepared.directory,
+      generatePassword: deps.generatePassword ?? generateCsprngPassword,
+      concurrency,
+      onProgress: progress.update,
+      ...(activeNotifier ? { onAccountCreated: (action, password) => activeNotifier.notifyAccountCreated({ uid: action.uid, provisioning: action.provisioning }, password) } : {}),
+    });
+    progress.done();
+    io.stdout(formatResults(state.results));
+    const counts = countResults(state.results);
+    return counts.failed > 0 || state.results.some((r) => r.warning) ? EXIT.failed : EXIT.ok;
+  };
+  try {
+    code = await execute();
+  } catch (error) {
+    thrown = error;
+    state.failure = { code: error instanceof DirectoryError ? error.code : error instanceof Error ? error.name : 'error', message: error instanceof Error ? error.message : String(error) };
+  } finally {
+    if (prepared?.ok) await prepared.directory.close();
+    await notifier?.close();
+    const options = { time: startedAt, actor: 'aac-reconciler', ...(state.commit ? { commit: state.commit } : {}) };
+    const events = state.results ? computeApplyEvents(state.results, options) : [computeApplyFailedEvent(state.failure ?? { code: 'interrupted', message: 'the run stopped' }, options)];
+    try {
+      await auditLog.append(events);
+    } catch (error) {
+      io.stderr(`aac apply: could not append to the audit log: ${error instanceof Error ? error.message : String(error)}\n`);
+      code = EXIT.failed;
+    }
+  }
+  if (thrown !== undefined) throw thrown;
+  return code;
+}
+
+/** One line per action with its outcome, then the counts. */
+export function formatResults(results: readonly ActionResult[]): string {
+  const mark = { done: 'done   ', already: 'already', failed: 'FAILED ', skipped: 'skipped' } as const;
+  const lines = results.map((r) => `${mark[r.status]} ${describeAction(r.action)}${r.error ? `: ${r.error.code}: ${r.error.message}` : ''}${r.warning ? ` (warning ${r.warning.code}: ${r.warning.message})` : ''}`);
+  const c = countResults(results);
+  const warnings = results.filter((r) => r.warning).length;
+  lines.push(results.length === 0 ? 'No changes: the directory matches the access files.' : `Applied ${results.length} actions: ${c.done} done, ${c.already} already in place, ${c.failed} failed, ${c.skipped} skipped${warnings ? `, ${warnings} with warnings` : ''}.`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function createNotifier(smtp: { url: string; from: string } | undefined): Promise<Notifier | null> {
+  if (!smtp) return null;
+  const { SmtpNotifier } = await import('../../adapters/notify/smtp-notifier.js');
+  return new SmtpNotifier(smtp);
+}
+
+async function readHeadCommit(dir: string): Promise<string | undefined> {
+  const root = await findRepositoryRoot(dir).catch(() => undefined);
+  if (!root) return undefined;
+  return (await runGit(['rev-parse', 'HEAD'], { cwd: root }).catch(() => undefined))?.toString('utf8').trim() || undefined;
+}

@@ -1,0 +1,77 @@
+import { appendFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatPlanJson, formatPlanMarkdown, formatPlanText } from '../../core/plan/format-plan.js';
+import type { Plan } from '../../core/plan/compute-plan.js';
+import { InputError, UsageError } from '../../errors.js';
+import { preparePlan } from '../reconcile/prepare-plan.js';
+import type { PrepareOptions } from '../reconcile/prepare-plan.js';
+import { EXIT } from './cli-io.js';
+import type { CliIO } from './cli-io.js';
+import { parseNow } from './parse-now.js';
+import { renderDiagnostics } from './validate-command.js';
+
+export const PLAN_HELP = `Usage: aac plan [DIR] [--format text|json|markdown] [--exit-code] [--directory file:PATH] [--now TIME]
+
+Reads the access files in DIR (default: access) and the directory, and prints what \`aac apply\`
+would change. Nothing is written. The directory is LDAP from AAC_LDAP_URL (see README), or the
+embedded file directory with --directory file:PATH.
+
+  --format text       one line per change with the file:line:column that causes it (default)
+  --format json       {summary, violations, observed, actions}
+  --format markdown   a table; also appended to $GITHUB_STEP_SUMMARY when that is set
+  --exit-code         exit 2 when there are changes (0 when none)
+  --directory SPEC    file:PATH for the embedded directory
+  --now TIME          judge expiry and the 72-hour rule at TIME (ISO 8601); AAC_NOW does the same
+  --no-history        do not read git history for retired uids and emails
+
+Exit status: 0 done (no changes, or changes without --exit-code), 1 invalid files or directory
+error, 2 changes with --exit-code, or a usage error.
+`;
+
+/** Options shared by plan and apply. */
+export const RECONCILE_OPTIONS = {
+  directory: { type: 'string' },
+  now: { type: 'string' },
+  'no-history': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function runPlan(args: string[], io: CliIO, deps: Pick<PrepareOptions, 'openDirectory'> = {}): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...RECONCILE_OPTIONS, format: { type: 'string', default: 'text' }, 'exit-code': { type: 'boolean', default: false } },
+  });
+  if (values.help) {
+    io.stdout(PLAN_HELP);
+    return EXIT.ok;
+  }
+  const format = values.format;
+  if (format !== 'text' && format !== 'json' && format !== 'markdown') throw new UsageError(`--format must be text, json or markdown, not "${format}"`);
+  if (positionals.length > 1) throw new UsageError('plan takes one directory');
+
+  const prepared = await preparePlan({
+    dir: positionals[0] ?? 'access', cwd: io.cwd, env: io.env, now: parseNow(values.now, io.env), history: !values['no-history'],
+    ...(values.directory !== undefined ? { directory: values.directory } : {}), ...deps,
+  });
+  if (!prepared.ok) {
+    io.stdout(renderDiagnostics(prepared.loaded.result.diagnostics, 'text', prepared.loaded.files));
+    return EXIT.failed;
+  }
+  await prepared.directory.close();
+  const { plan } = prepared;
+  io.stdout(format === 'json' ? formatPlanJson(plan) : format === 'markdown' ? formatPlanMarkdown(plan) : formatPlanText(plan));
+  writeStepSummary(plan, io.env);
+  return values['exit-code'] && plan.actions.length > 0 ? 2 : EXIT.ok;
+}
+
+/** Appends the Markdown plan to the GitHub Actions job summary, when running in Actions. */
+export function writeStepSummary(plan: Plan, env: NodeJS.ProcessEnv, heading?: string): void {
+  const path = env['GITHUB_STEP_SUMMARY'];
+  if (!path) return;
+  try {
+    appendFileSync(path, `${heading ?? ''}${formatPlanMarkdown(plan)}\n`);
+  } catch (error) {
+    throw new InputError(`cannot write the job summary $GITHUB_STEP_SUMMARY: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}

@@ -1,0 +1,19 @@
+import type { Client } from 'ldapts';
+
+export interface Slapd {
+  url: string;
+  port: number;
+  suffix: string;
+  adminDn: string;
+  adminPassword: string;
+  dir: string;
+  /** Binds with `adminPassword`; searches capped at `sizeLimit`. */
+  limitedDn: string;
+  peopleDn: string;
+  groupsDn: string;
+  client(): Promise<Client>;
+  stop(): Promise<void>;
+}
+export const SLAPD: string;
+export function freePort(): Promise<number>;
+export function startSlapd(options?: { suffix?: string; sizeLimit?: number }): Promise<Slapd>;
