@@ -23,6 +23,8 @@ export interface SmtpConfig {
   url: string;
   /** `AAC_SMTP_FROM`: the sender address (default `aac@localhost`). */
   from: string;
+  /** `AAC_SMTP_HANDOVER_FALLBACK`: who hands over the password of someone with no manager or sponsor (e.g. the service desk). */
+  handoverFallback?: string;
 }
 
 export interface AacConfig {
@@ -58,6 +60,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AacConfig {
   if (smtp !== undefined) {
     if (!/^smtps?:\/\//i.test(smtp)) throw new ConfigError('AAC_SMTP_URL must start with smtp:// or smtps://');
     config.smtp = { url: smtp, from: get('AAC_SMTP_FROM') ?? 'aac@localhost' };
+    const fallback = get('AAC_SMTP_HANDOVER_FALLBACK');
+    if (fallback !== undefined) config.smtp.handoverFallback = fallback;
   }
   return config;
 }

@@ -10,6 +10,8 @@ export interface SmtpNotifierOptions {
   from: string;
   /** Template folder (default: the repository's `templates/`). */
   templatesDir?: string;
+  /** Address that hands over the password of someone with no manager or sponsor (AAC_SMTP_HANDOVER_FALLBACK). */
+  handoverFallback?: string;
 }
 
 /**
@@ -26,9 +28,10 @@ export class SmtpNotifier implements Notifier {
 
   async notifyAccountCreated(account: NewAccount, temporaryPassword: string): Promise<void> {
     const p = account.provisioning;
-    const handover = p.handoverTo;
+    const fallback = this.options.handoverFallback;
+    const handover = p.handoverTo ?? (fallback === undefined ? undefined : { uid: '', name: 'service desk', email: fallback, role: 'service desk' as const });
     // Without someone to hand the password to, it must not be sent at all, least of all to the person.
-    if (!handover) throw new Error(`${account.uid} has no ${p.type === 'external' ? 'sponsor' : 'manager'} to hand the temporary password to`);
+    if (!handover) throw new Error(`${account.uid} has no ${p.type === 'external' ? 'sponsor' : 'manager'} to hand the temporary password to, and AAC_SMTP_HANDOVER_FALLBACK is not set`);
     const data = { uid: account.uid, name: p.name, email: p.email, type: p.type, systems: p.systems, handover };
     const welcome = renderMessage(p.type === 'external' ? 'external-onboarding' : 'account-provisioned', data, this.options.templatesDir);
     await this.transport.sendMail({ from: this.options.from, to: p.email, subject: welcome.subject, text: welcome.text });

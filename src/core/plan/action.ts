@@ -42,7 +42,7 @@ export interface Provisioning {
   name: string;
   type: string;
   /** The manager (employees, contractors) or sponsor (externals) who receives the temporary password. */
-  handoverTo?: { uid: string; name: string; email: string; role: 'manager' | 'sponsor' };
+  handoverTo?: { uid: string; name: string; email: string; role: 'manager' | 'sponsor' | 'service desk' };
   /** `system/role` names the account is given now. */
   systems: string[];
 }

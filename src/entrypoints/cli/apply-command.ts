@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import type { SmtpConfig } from '../../config.js';
 import type { AuditLog } from '../../core/audit/audit-event.js';
 import type { Notifier } from '../../core/notify/notifier.js';
 import { computeApplyEvents, computeApplyFailedEvent, countResults } from '../../core/plan/compute-apply-events.js';
@@ -147,7 +148,7 @@ export function formatResults(results: readonly ActionResult[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function createNotifier(smtp: { url: string; from: string } | undefined): Promise<Notifier | null> {
+async function createNotifier(smtp: SmtpConfig | undefined): Promise<Notifier | null> {
   if (!smtp) return null;
   const { SmtpNotifier } = await import('../../adapters/notify/smtp-notifier.js');
   return new SmtpNotifier(smtp);
