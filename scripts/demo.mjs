@@ -1,0 +1,25 @@
+// The README quick start: validate the sample, plan it against an empty embedded directory,
+// apply, and show that a second plan is empty. Run with `npm run demo` (after `npm install`).
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const directory = 'file:.aac/demo-directory.json';
+rmSync(new URL('../.aac/demo-directory.json', import.meta.url), { force: true });
+
+const steps = [
+  ['1. Validate the sample organisation', ['validate', 'access']],
+  ['2. Plan against an empty embedded directory', ['plan', '--directory', directory]],
+  ['3. Apply (temporary passwords go only to the notifier; none is configured here)', ['apply', '--directory', directory, '--audit-log', 'file:.aac/demo-audit.jsonl']],
+  ['4. Plan again: nothing left to do (--exit-code: 0 means no changes)', ['plan', '--directory', directory, '--exit-code']],
+];
+for (const [title, args] of steps) {
+  process.stdout.write(`\n== ${title}\n$ aac ${args.join(' ')}\n`);
+  const run = spawnSync(process.execPath, ['bin/aac.js', ...args], { cwd: root, stdio: 'inherit' });
+  if (run.status !== 0) {
+    process.stderr.write(`demo: step failed with exit code ${run.status}\n`);
+    process.exit(run.status ?? 1);
+  }
+}
+process.stdout.write('\nThe directory is in .aac/demo-directory.json, the audit log in .aac/demo-audit.jsonl.\n');
