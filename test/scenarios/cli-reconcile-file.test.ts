@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runApply } from '../../src/entrypoints/cli/apply-command.js';
+import { createGitRepo } from '../helpers/git-repo.js';
 import { MemoryAuditLog } from '../helpers/memory-audit-log.js';
 import { SAMPLE_DIR } from '../helpers/sample-tree.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -40,6 +41,21 @@ describe('the embedded file directory (the quick start)', () => {
     expect(run.code).toBe(0);
     const lines = readFileSync(join(work, '.aac/audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((r) => [r.type, r.details.counts.actions])).toEqual([['apply.completed', 0]]);
+  });
+
+  it('inside a git checkout, appends to the access-audit branch without touching the work tree', async () => {
+    const repo = createGitRepo({ withSample: SAMPLE_DIR });
+    try {
+      repo.commit('access files');
+      const run = await runCli(['apply', ...FLAGS], { cwd: repo.dir });
+      expect(run.code).toBe(0);
+      expect(repo.git('status', '--porcelain', '--untracked-files=no')).toBe('');
+      const log = repo.git('log', '-p', 'access-audit', '--format=');
+      expect(log).toContain('"type":"apply.completed"');
+      expect(log).toContain(`"commit":"${repo.git('rev-parse', 'HEAD')}"`);
+    } finally {
+      repo.cleanup();
+    }
   });
 
   it('refuses a corrupt directory file without touching it', async () => {

@@ -30,8 +30,9 @@ sends it to the person's manager or sponsor. Every run is appended to the audit 
   --directory SPEC       file:PATH for the embedded directory (default: LDAP from AAC_LDAP_URL)
   --allow-mass-change    go ahead although the plan exceeds the policy's guards
   --concurrency N        writes in flight (default 16)
-  --audit-log SPEC       file:PATH: where to append the run (default .aac/audit.jsonl)
-  --push-audit           push the audit branch after appending (git audit log only)
+  --audit-log SPEC       git (the access-audit branch of the checkout; the default inside one)
+                         or file:PATH (the default outside a checkout: .aac/audit.jsonl)
+  --push-audit           push the audit branch to origin after appending
   --now TIME             judge expiry and the 72-hour rule at TIME (ISO 8601); AAC_NOW does the same
   --no-history           do not read git history for retired uids and emails
 
