@@ -3,7 +3,8 @@ import type { Action } from '../../src/core/plan/action.js';
 import { TEMPORARY_PASSWORD_LIFETIME_MS } from '../../src/core/plan/compute-plan.js';
 import type { DirectorySnapshot } from '../../src/core/plan/directory-snapshot.js';
 import { summarizePlan } from '../../src/core/plan/format-plan.js';
-import { NOW, sampleFiles } from '../helpers/sample-tree.js';
+import { locatePlanCauses } from '../../src/core/plan/locate-plan-causes.js';
+import { NOW, sampleFiles, validateWith } from '../helpers/sample-tree.js';
 import { converge, memoryDirectory, planFor } from '../helpers/reconcile.js';
 import type { MemoryDirectory } from '../../src/adapters/file/memory-directory.js';
 
@@ -29,6 +30,7 @@ async function converged(): Promise<MemoryDirectory> {
 
 describe('computePlan on an empty directory', () => {
   const plan = planFor({}, EMPTY);
+  const located = locatePlanCauses(plan, validateWith().sources);
 
   it('creates every active person and every declared group, and nobody disabled', () => {
     const created = of(plan.actions, 'create-account').map((a) => a.uid);
@@ -41,9 +43,10 @@ describe('computePlan on an empty directory', () => {
   it('orders accounts before groups and points each action at its file', () => {
     const firstGroup = plan.actions.findIndex((a) => a.type === 'create-group');
     expect(plan.actions.slice(0, firstGroup).every((a) => a.type === 'create-account')).toBe(true);
-    const jsmith = of(plan.actions, 'create-account').find((a) => a.uid === 'jsmith')!;
-    expect(jsmith.cause).toEqual({ file: JSMITH, line: 4, column: 6 });
-    const reps = of(plan.actions, 'create-group').find((a) => a.group === 'crm-sales-reps')!;
+    expect(of(plan.actions, 'create-account').find((a) => a.uid === 'jsmith')!.cause).toEqual({ file: JSMITH, path: ['uid'] });
+    const jsmith = of(located.actions, 'create-account').find((a) => a.uid === 'jsmith')!;
+    expect(jsmith.cause).toEqual({ file: JSMITH, path: ['uid'], line: 4, column: 6 });
+    const reps = of(located.actions, 'create-group').find((a) => a.group === 'crm-sales-reps')!;
     expect(reps.members.map((m) => m.uid)).toEqual(['jsmith']);
     expect(reps.members[0]!.cause).toMatchObject({ file: JSMITH, line: 22 });
   });

@@ -91,19 +91,25 @@ export class LdapDirectory implements Directory {
     const groupEntries = await this.search(groupsDn, this.dialect.groupFilter, this.dialect.groupAttributes);
     const groups: ObservedGroup[] = [];
     const unresolved = new Set<string>();
+    const peopleSuffix = `,${normalizeDn(peopleDn)}`;
     for (const entry of groupEntries) {
       const { key, name } = this.dialect.parseGroup(entry);
       if (key === '') throw new DirectoryError('short-read', `${entry.dn} came back without its ${this.dialect.groupAttributes[0]}`);
       const self = normalizeDn(entry.dn);
       const values = await this.readMembers(entry);
       const members: MemberRef[] = [];
+      let hasPlaceholder = false;
       for (const dn of values) {
-        if (normalizeDn(dn) === self) continue;
-        const memberKey = keyByDn.get(normalizeDn(dn));
+        const normal = normalizeDn(dn);
+        if (normal === self) {
+          hasPlaceholder = true;
+          continue;
+        }
+        const memberKey = keyByDn.get(normal);
         members.push(memberKey === undefined ? { dn } : { key: memberKey, dn });
-        if (memberKey === undefined && normalizeDn(dn).endsWith(`,${normalizeDn(peopleDn)}`)) unresolved.add(dn);
+        if (memberKey === undefined && normal.endsWith(peopleSuffix)) unresolved.add(dn);
       }
-      groups.push({ key, dn: entry.dn, name, members, hasPlaceholder: values.some((v) => normalizeDn(v) === self) });
+      groups.push({ key, dn: entry.dn, name, members, hasPlaceholder });
     }
     await this.checkUnresolved([...unresolved]);
     return { accounts, groups };
@@ -295,7 +301,8 @@ type LdapDialectFilter = LdapDialect['accountFilter'];
 
 /** A DN compared loosely: lower case, no spaces around separators. */
 export function normalizeDn(dn: string): string {
-  return dn.toLowerCase().replace(/\s*([,=+])\s*/g, '$1');
+  const lower = dn.toLowerCase();
+  return lower.includes(' ') ? lower.replace(/\s*([,=+])\s*/g, '$1') : lower;
 }
 
 function toAttributes(entry: Record<string, (string | Buffer)[]>): Attribute[] {

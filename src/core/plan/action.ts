@@ -1,10 +1,15 @@
 import type { AccountAttributes } from './directory-snapshot.js';
 
-/** Where in the access files an action comes from (1-based line and column). */
+/**
+ * Where in the access files an action comes from: the file and the path of the value inside it
+ * (e.g. `['grants', 2]`). `line` and `column` (1-based) are filled in by `locatePlanCauses` when a
+ * plan is shown: finding them re-reads the YAML syntax tree, which a large apply does not need.
+ */
 export interface Cause {
   file: string;
-  line: number;
-  column: number;
+  path: readonly (string | number)[];
+  line?: number;
+  column?: number;
 }
 
 /** An existing entry: its stable key, its DN when the plan was made, and its uid. */

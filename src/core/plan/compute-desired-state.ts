@@ -1,7 +1,6 @@
 import type { AccessTree, Entity } from '../model/access-tree.js';
 import { parseExpiry } from '../model/time.js';
 import type { Person, PersonStatus } from '../model/types.js';
-import { locate } from '../source.js';
 import type { PathSegment } from '../source.js';
 import type { Cause, Provisioning } from './action.js';
 import type { AccountAttributes } from './directory-snapshot.js';
@@ -105,5 +104,5 @@ function computeProvisioning(person: Person, tree: AccessTree, systems: string[]
 }
 
 function causeAt(entity: Pick<Entity<unknown>, 'source'>, path: readonly PathSegment[]): Cause {
-  return { file: entity.source.path, ...locate(entity.source, path) };
+  return { file: entity.source.path, path };
 }

@@ -112,7 +112,7 @@ export function formatViolation(v: GuardViolation): string {
 }
 
 function formatCause(cause: Cause): string {
-  return `${cause.file}:${cause.line}:${cause.column}`;
+  return cause.line === undefined ? cause.file : `${cause.file}:${cause.line}:${cause.column}`;
 }
 
 function memberName(r: MemberRemoval): string {

@@ -6,6 +6,7 @@ import type { Notifier } from '../../core/notify/notifier.js';
 import { computeApplyEvents, computeApplyFailedEvent, countResults } from '../../core/plan/compute-apply-events.js';
 import type { ActionResult } from '../../core/plan/compute-apply-events.js';
 import { describeAction, formatPlanText, formatViolation } from '../../core/plan/format-plan.js';
+import { locatePlanCauses } from '../../core/plan/locate-plan-causes.js';
 import { DirectoryError, UsageError } from '../../errors.js';
 import { generatePassword as generateCsprngPassword } from '../../adapters/crypto/generate-password.js';
 import { findRepositoryRoot, runGit } from '../../adapters/git/run-git.js';
@@ -95,7 +96,7 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
     }
     const { plan } = prepared;
     if (plan.violations.length > 0 && !values['allow-mass-change']) {
-      io.stdout(formatPlanText(plan));
+      io.stdout(formatPlanText(locatePlanCauses(plan, prepared.loaded.result.sources)));
       io.stderr(`aac apply: stopped before any write: the plan exceeds the policy's guards:\n${plan.violations.map((v) => `  ${formatViolation(v)}\n`).join('')}If this is intended, re-run with --allow-mass-change.\n`);
       state.failure = { code: 'guard', message: plan.violations.map(formatViolation).join('; ') };
       return EXIT.failed;

@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatPlanJson, formatPlanMarkdown, formatPlanText } from '../../core/plan/format-plan.js';
+import { locatePlanCauses } from '../../core/plan/locate-plan-causes.js';
 import type { Plan } from '../../core/plan/compute-plan.js';
 import { InputError, UsageError } from '../../errors.js';
 import { preparePlan } from '../reconcile/prepare-plan.js';
@@ -59,7 +60,7 @@ export async function runPlan(args: string[], io: CliIO, deps: Pick<PrepareOptio
     return EXIT.failed;
   }
   await prepared.directory.close();
-  const { plan } = prepared;
+  const plan = locatePlanCauses(prepared.plan, prepared.loaded.result.sources);
   io.stdout(format === 'json' ? formatPlanJson(plan) : format === 'markdown' ? formatPlanMarkdown(plan) : formatPlanText(plan));
   writeStepSummary(plan, io.env);
   return values['exit-code'] && plan.actions.length > 0 ? 2 : EXIT.ok;
