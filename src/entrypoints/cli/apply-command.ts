@@ -30,7 +30,7 @@ sends it to the person's manager or sponsor. Every run is appended to the audit 
 
   --directory SPEC       file:PATH for the embedded directory (default: LDAP from AAC_LDAP_URL)
   --allow-mass-change    go ahead although the plan exceeds the policy's guards
-  --concurrency N        writes in flight (default 16)
+  --concurrency N        writes in flight (default 32)
   --audit-log SPEC       git (the access-audit branch of the checkout; the default inside one)
                          or file:PATH (the default outside a checkout: .aac/audit.jsonl)
   --push-audit           push the audit branch to origin after appending
@@ -61,7 +61,7 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
     options: {
       ...RECONCILE_OPTIONS,
       'allow-mass-change': { type: 'boolean', default: false },
-      concurrency: { type: 'string', default: '16' },
+      concurrency: { type: 'string', default: '32' },
       'audit-log': { type: 'string' },
       'push-audit': { type: 'boolean', default: false },
     },

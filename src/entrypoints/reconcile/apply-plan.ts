@@ -11,7 +11,7 @@ export interface ApplyPlanOptions {
   directory: Directory;
   /** A fresh temporary password per new account (a CSPRNG; see adapters/crypto). */
   generatePassword: () => string;
-  /** Writes in flight at once (default 16): the directory, not the round trip, should be the limit. */
+  /** Writes in flight at once (default 32): the directory, not the round trip, should be the limit. */
   concurrency?: number;
   /**
    * Called once an account exists, with its temporary password: the only place the password goes
@@ -31,7 +31,7 @@ export interface ApplyPlanOptions {
 export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<ActionResult[]> {
   const results: ActionResult[] = new Array(plan.actions.length);
   const failedCreates = new Set<string>();
-  const concurrency = Math.max(1, options.concurrency ?? 16);
+  const concurrency = Math.max(1, options.concurrency ?? 32);
   let done = 0;
 
   for (const types of PHASES) {
