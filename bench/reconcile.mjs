@@ -57,6 +57,8 @@ try {
   console.log(`organisation: ${org.people} people, ${org.grants} grants, ${org.systems * 5} groups`);
   const applyMs = [];
   const floorApplyMs = [];
+  const parseMs = [];
+  const ldapaddMs = [];
   let reconciled;
   for (let i = 0; i < runs; i++) {
     const a = await slapd();
@@ -69,11 +71,17 @@ try {
     const parse = parseOnly();
     const load = time('ldapadd', [...ldapArgs(b), '-f', ldif]).ms;
     floorApplyMs.push(parse + load);
+    parseMs.push(parse);
+    ldapaddMs.push(load);
     await b.stop();
     if (reconciled) await a.stop();
     else reconciled = a;
   }
   const entries = readFileSync(join(dir, 'floor.ldif'), 'utf8').split('\n\n').filter((e) => e.trim()).length;
+
+  // Where an apply's time goes: aac validate alone (the same parsing plus the schema and cross-file rules).
+  const validateMs = [];
+  for (let i = 0; i < runs; i++) validateMs.push(time(process.execPath, [aac, 'validate', 'access', ...NOW]).ms);
 
   const planMs = [];
   const floorPlanMs = [];
@@ -110,6 +118,8 @@ try {
   console.log(`floor, initial: parse + ldapadd of ${entries} entries:  ${median(floorApplyMs).toFixed(0)} ms`);
   console.log(`aac apply (initial, empty directory):                ${median(applyMs).toFixed(0)} ms`);
   console.log(`ratio apply/floor:                                   ${ratio(applyMs, floorApplyMs)}   (aim: <= 1.0; median of ${runs})`);
+  console.log(`  of which aac validate alone / parse alone:         ${median(validateMs).toFixed(0)} ms / ${median(parseMs).toFixed(0)} ms`);
+  console.log(`  apply minus validate / ldapadd alone:              ${(median(applyMs) - median(validateMs)).toFixed(0)} ms / ${median(ldapaddMs).toFixed(0)} ms`);
   console.log(`floor, no change: parse + ldapsearch of the entries: ${median(floorPlanMs).toFixed(0)} ms`);
   console.log(`aac plan (no change):                                ${median(planMs).toFixed(0)} ms`);
   console.log(`ratio plan/floor:                                    ${ratio(planMs, floorPlanMs)}   (aim: <= 1.5; median of ${runs})`);

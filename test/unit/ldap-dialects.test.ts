@@ -3,6 +3,8 @@ import {
   activeDirectoryDialect, computeUserAccountControl, encodeUnicodePwd, formatObjectGuid, parseRangedValues, UAC,
 } from '../../src/adapters/ldap/active-directory-dialect.js';
 import { childDn, parseRdn } from '../../src/adapters/ldap/child-dn.js';
+import { openLdapDirectory } from '../../src/adapters/ldap/ldap-directory.js';
+import { ConfigError } from '../../src/errors.js';
 import { parseGeneralizedTime } from '../../src/adapters/ldap/ldap-dialect.js';
 import type { LdapEntry } from '../../src/adapters/ldap/ldap-dialect.js';
 import { openldapDialect, PERMANENT_LOCK } from '../../src/adapters/ldap/openldap-dialect.js';
@@ -64,6 +66,11 @@ describe('Active Directory encoding', () => {
       { operation: 'replace', type: 'department', values: ['it'] },
       { operation: 'replace', type: 'title', values: [] },
     ]);
+  });
+
+  it('refuses to connect to AD without encryption, before any network access', async () => {
+    const layout = { baseDn: 'dc=example,dc=org', peopleDn: 'ou=people,dc=example,dc=org', groupsDn: 'ou=groups,dc=example,dc=org', flavor: 'active-directory' as const };
+    await expect(openLdapDirectory({ url: 'ldap://127.0.0.1:1', bindDn: 'cn=aac', bindPassword: 'x', layout })).rejects.toBeInstanceOf(ConfigError);
   });
 
   it('creates groups that may be empty', () => {

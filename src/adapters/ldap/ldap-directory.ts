@@ -11,7 +11,7 @@ import type { Action, MemberAddition } from '../../core/plan/action.js';
 import type { Directory, WriteContext } from '../../core/plan/directory.js';
 import type { DirectoryLayout } from '../../core/plan/directory-layout.js';
 import type { DirectorySnapshot, MemberRef, ObservedAccount, ObservedGroup } from '../../core/plan/directory-snapshot.js';
-import { DirectoryError } from '../../errors.js';
+import { ConfigError, DirectoryError } from '../../errors.js';
 import type { DirectoryErrorCode } from '../../errors.js';
 import { childDn, parseRdn } from './child-dn.js';
 import { activeDirectoryDialect, parseRangedValues } from './active-directory-dialect.js';
@@ -40,6 +40,10 @@ const MAX_UNRESOLVED_CHECKS = 100;
 
 /** Connects, binds and returns the directory. Throws `DirectoryError` (`connect-failed`, `bind-failed`). */
 export async function openLdapDirectory(options: LdapDirectoryOptions): Promise<LdapDirectory> {
+  // AD accepts unicodePwd only over an encrypted connection: fail before connecting, not on the first new account.
+  if (options.layout.flavor === 'active-directory' && !options.url.toLowerCase().startsWith('ldaps:') && !options.startTls) {
+    throw new ConfigError('Active Directory sets passwords only over an encrypted connection: use an ldaps:// AAC_LDAP_URL or AAC_LDAP_STARTTLS=true');
+  }
   const tlsOptions: ConnectionOptions = options.ca ? { ca: options.ca } : {};
   const client = new Client({
     url: options.url, timeout: options.timeoutMs ?? 60_000, connectTimeout: 10_000, tlsOptions,
@@ -71,6 +75,7 @@ export async function openLdapDirectory(options: LdapDirectoryOptions): Promise<
 export class LdapDirectory implements Directory {
   private readonly dnByKey = new Map<string, string>();
   private readonly accounts = new Map<string, ParsedAccount>();
+  private readonly newAccountDns = new Map<string, string>();
 
   constructor(
     private readonly client: Client,
@@ -300,7 +305,14 @@ export class LdapDirectory implements Directory {
 
   private memberDn(member: MemberAddition): string {
     const known = member.key === undefined ? undefined : this.dnByKey.get(member.key);
-    return known ?? childDn(this.dialect.accountRdnAttribute, member.uid, this.options.layout.peopleDn);
+    if (known !== undefined) return known;
+    // New accounts are named by uid; cached because a first apply adds each one to several groups.
+    let dn = this.newAccountDns.get(member.uid);
+    if (dn === undefined) {
+      dn = childDn(this.dialect.accountRdnAttribute, member.uid, this.options.layout.peopleDn);
+      this.newAccountDns.set(member.uid, dn);
+    }
+    return dn;
   }
 }
 
