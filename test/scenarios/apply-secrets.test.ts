@@ -92,6 +92,7 @@ describe('temporary passwords', () => {
 
     const haystack = [printed, readFileSync(summary, 'utf8'), audit, git, workTree, ...others.map((m) => `${m.raw}\n${m.text}`)].join('\n');
     expect(printed).toContain('Applied 32 actions');
+    expect(readFileSync(summary, 'utf8')).toContain('### Directory apply');
     for (const password of passwords) expect(haystack.includes(password)).toBe(false);
     // The bind password is a secret too.
     expect(haystack.includes(slapd.adminPassword)).toBe(false);

@@ -17,7 +17,7 @@ import type { Prepared, PrepareOptions } from '../reconcile/prepare-plan.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 import { parseNow } from './parse-now.js';
-import { RECONCILE_OPTIONS, writeStepSummary } from './plan-command.js';
+import { appendStepSummary, RECONCILE_OPTIONS } from './plan-command.js';
 import { createProgress } from './progress.js';
 import { renderDiagnostics } from './validate-command.js';
 
@@ -101,7 +101,6 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
       state.failure = { code: 'guard', message: plan.violations.map(formatViolation).join('; ') };
       return EXIT.failed;
     }
-    writeStepSummary(plan, io.env, '## aac apply\n\n');
     notifier = deps.notifier !== undefined ? deps.notifier : await createNotifier(prepared.config.smtp);
     const creates = plan.actions.filter((a) => a.type === 'create-account').length;
     if (creates > 0 && !notifier) io.stderr(`aac apply: AAC_SMTP_URL is not set: the temporary passwords of ${creates} new accounts are sent to no one; reset them at hand-over\n`);
@@ -116,6 +115,7 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
     });
     progress.done();
     io.stdout(formatResults(state.results));
+    appendStepSummary(formatResultsMarkdown(state.results), io.env);
     const counts = countResults(state.results);
     return counts.failed > 0 || state.results.some((r) => r.warning) ? EXIT.failed : EXIT.ok;
   };
@@ -148,6 +148,18 @@ export function formatResults(results: readonly ActionResult[]): string {
   const warnings = results.filter((r) => r.warning).length;
   lines.push(results.length === 0 ? 'No changes: the directory matches the access files.' : `Applied ${results.length} actions: ${c.done} done, ${c.already} already in place, ${c.failed} failed, ${c.skipped} skipped${warnings ? `, ${warnings} with warnings` : ''}.`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The job summary of an apply: the counts, then every action that did not succeed. */
+export function formatResultsMarkdown(results: readonly ActionResult[]): string {
+  const c = countResults(results);
+  let out = `### Directory apply\n\n${results.length} actions: ${c.done} done, ${c.already} already in place, ${c.failed} failed, ${c.skipped} skipped.\n`;
+  const problems = results.filter((r) => r.status === 'failed' || r.status === 'skipped' || r.warning);
+  if (problems.length > 0) {
+    out += '\n| result | action | error |\n|---|---|---|\n';
+    for (const r of problems) out += `| ${r.status} | ${describeAction(r.action).replace(/\|/g, '\\|')} | ${(r.error ?? r.warning)?.code ?? ''} |\n`;
+  }
+  return out;
 }
 
 async function createNotifier(smtp: SmtpConfig | undefined): Promise<Notifier | null> {

@@ -2,7 +2,6 @@ import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatPlanJson, formatPlanMarkdown, formatPlanText } from '../../core/plan/format-plan.js';
 import { locatePlanCauses } from '../../core/plan/locate-plan-causes.js';
-import type { Plan } from '../../core/plan/compute-plan.js';
 import { InputError, UsageError } from '../../errors.js';
 import { preparePlan } from '../reconcile/prepare-plan.js';
 import type { PrepareOptions } from '../reconcile/prepare-plan.js';
@@ -62,16 +61,16 @@ export async function runPlan(args: string[], io: CliIO, deps: Pick<PrepareOptio
   await prepared.directory.close();
   const plan = locatePlanCauses(prepared.plan, prepared.loaded.result.sources);
   io.stdout(format === 'json' ? formatPlanJson(plan) : format === 'markdown' ? formatPlanMarkdown(plan) : formatPlanText(plan));
-  writeStepSummary(plan, io.env);
+  appendStepSummary(formatPlanMarkdown(plan), io.env);
   return values['exit-code'] && plan.actions.length > 0 ? 2 : EXIT.ok;
 }
 
-/** Appends the Markdown plan to the GitHub Actions job summary, when running in Actions. */
-export function writeStepSummary(plan: Plan, env: NodeJS.ProcessEnv, heading?: string): void {
+/** Appends Markdown to the GitHub Actions job summary, when running in Actions. */
+export function appendStepSummary(markdown: string, env: NodeJS.ProcessEnv): void {
   const path = env['GITHUB_STEP_SUMMARY'];
   if (!path) return;
   try {
-    appendFileSync(path, `${heading ?? ''}${formatPlanMarkdown(plan)}\n`);
+    appendFileSync(path, `${markdown}\n`);
   } catch (error) {
     throw new InputError(`cannot write the job summary $GITHUB_STEP_SUMMARY: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
