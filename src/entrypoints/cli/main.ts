@@ -10,6 +10,14 @@ const COMMANDS: Record<string, Command> = {
     summary: 'check the access files: schemas and cross-file rules',
     run: async (args, io) => (await import('./validate-command.js')).runValidate(args, io),
   },
+  evaluate: {
+    summary: 'judge a pull request: changes, tiers and whose approval is still missing',
+    run: async (args, io) => (await import('./evaluate-command.js')).runEvaluate(args, io),
+  },
+  codeowners: {
+    summary: 'write .github/CODEOWNERS from the policy and systems (--check: fail if stale)',
+    run: async (args, io) => (await import('./codeowners-command.js')).runCodeowners(args, io),
+  },
 };
 
 export function usage(): string {
