@@ -42,9 +42,11 @@ export async function readPullRequestSides(options: ReadSidesOptions): Promise<P
   const accessDir = options.accessDir.replace(/^\/+|\/+$/g, '');
   const codeownersPath = options.codeownersPath ?? '.github/CODEOWNERS';
   const schemasDir = options.schemasDir ?? 'schemas';
+  // A ref starting with '-' would be read as an option by git.
+  if ([options.base, options.head].some((ref) => ref.startsWith('-'))) throw new InputError('a ref may not start with "-"');
   let shas: string[];
   try {
-    shas = (await runGit(['rev-parse', '--end-of-options', `${options.base}^{commit}`, `${options.head}^{commit}`], { cwd: repo })).toString('utf8').trim().split('\n');
+    shas = (await runGit(['rev-parse', `${options.base}^{commit}`, `${options.head}^{commit}`], { cwd: repo })).toString('utf8').trim().split('\n');
   } catch (error) {
     throw new InputError(`cannot resolve --base ${options.base} or --head ${options.head} to a commit`, { cause: error });
   }
