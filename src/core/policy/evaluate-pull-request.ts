@@ -3,6 +3,8 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { AccessTree } from '../model/access-tree.js';
 import { TIER_RANK } from '../model/risk.js';
 import type { Person } from '../model/types.js';
+import { buildAccessTree } from '../model/access-tree.js';
+import { parseSource } from '../source.js';
 import type { SchemaChecker } from '../validate/schema-diagnostics.js';
 import { validateAccessTree } from '../validate/validate-access-tree.js';
 import type { InputFile } from '../validate/validate-access-tree.js';
@@ -15,8 +17,8 @@ import { computeRequirement } from './compute-requirement.js';
 import type { BlockReason, ChangeTier } from './compute-requirement.js';
 import { matchLevels } from './match-levels.js';
 import { parseCodeowners } from './parse-codeowners.js';
-import { resolveCandidates } from './resolve-candidates.js';
-import type { ResolveContext, Subject, TeamMembers } from './resolve-candidates.js';
+import { referencedTeams, resolveCandidates } from './resolve-candidates.js';
+import type { Candidates, ResolveContext, Subject, TeamMembers } from './resolve-candidates.js';
 
 /** The files of one side of a pull request, as read from git or the GitHub API. */
 export interface PullRequestSide {
@@ -51,6 +53,8 @@ export interface LevelStatus {
   candidates: string[];
   /** Teams among the sources, for review requests. */
   teams: string[];
+  /** Candidates not from a team, for review requests. */
+  people: string[];
   /** Time of the assigned approval (ISO 8601), when satisfied. */
   approvedAt?: string;
 }
@@ -111,13 +115,14 @@ export function evaluatePullRequest(options: EvaluateOptions): Evaluation {
   return { approved: status === 'approved', status, tier, changes: evaluated, diagnostics: headResult.diagnostics, headSha: options.headSha };
 }
 
-function levelStatus(level: string, description: string | undefined, login: string | undefined, candidates: { logins: string[]; teams: string[] }, approvals: Map<string, Approval>): LevelStatus {
+function levelStatus(level: string, description: string | undefined, login: string | undefined, candidates: Candidates, approvals: Map<string, Approval>): LevelStatus {
   return {
     level,
     ...(description ? { description } : {}),
     satisfiedBy: login ?? null,
     candidates: candidates.logins,
     teams: candidates.teams,
+    people: candidates.people,
     ...(login ? { approvedAt: approvals.get(login)?.at ?? '' } : {}),
   };
 }
@@ -139,4 +144,25 @@ function subjectLogins(change: Change, base: AccessTree, head: AccessTree): stri
 function findByLogin(tree: AccessTree, login: string): Person | undefined {
   for (const { value } of tree.people.values()) if (value.github?.toLowerCase() === login) return value;
   return undefined;
+}
+
+/**
+ * The `org/team` slugs a side's policy levels and CODEOWNERS name: the teams whose members the
+ * app must look up before evaluating. Reads only the policy file, without validating it.
+ */
+export function referencedTeamsOf(side: PullRequestSide, root: string): string[] {
+  const prefix = root === '' || root === '.' ? '' : `${root.replace(/\/+$/, '')}/`;
+  const file = side.files.find((f) => f.path === `${prefix}policy.yaml` || f.path === `${prefix}policy.yml`);
+  const source = file && 'content' in file ? parseSource(file.path, file.content).source : undefined;
+  const tree = buildAccessTree(root, source && isPolicyLike(source.value) ? [source] : []).tree;
+  const codeowners = side.governed.find((f) => f.kind === 'codeowners');
+  return referencedTeams(tree, codeowners ? parseCodeowners(codeowners.text).rules : []);
+}
+
+// Only the shape referencedTeams reads: levels whose approvers are a list.
+function isPolicyLike(value: Record<string, unknown>): boolean {
+  const levels = value['levels'];
+  const directory = value['directory'];
+  if (typeof levels !== 'object' || levels === null || typeof directory !== 'object' || directory === null) return false;
+  return Object.values(levels).every((l) => typeof l === 'object' && l !== null && Array.isArray((l as { approvers?: unknown }).approvers));
 }

@@ -24,6 +24,8 @@ export interface Candidates {
   logins: string[];
   /** `org/team` slugs among the sources, so reviews can be requested from the team. */
   teams: string[];
+  /** The logins that come from other sources than teams (to request individually). */
+  people: string[];
 }
 
 /**
@@ -35,6 +37,7 @@ export interface Candidates {
  */
 export function resolveCandidates(sources: readonly ApproverSource[], ctx: ResolveContext, subject: Subject | undefined, file: string, excluded: ReadonlySet<string>): Candidates {
   const logins = new Set<string>();
+  const fromTeams = new Set<string>();
   const teams: string[] = [];
   const relative = subject?.base ?? subject?.head;
   const addPerson = (uid: string | undefined): void => {
@@ -43,7 +46,7 @@ export function resolveCandidates(sources: readonly ApproverSource[], ctx: Resol
   };
   const addTeam = (team: string): void => {
     teams.push(team);
-    for (const member of teamMembers(ctx.teams, team)) logins.add(member.toLowerCase());
+    for (const member of teamMembers(ctx.teams, team)) fromTeams.add(member.toLowerCase());
   };
   for (const source of sources) {
     if (source === 'manager') addPerson(relative?.manager);
@@ -62,7 +65,8 @@ export function resolveCandidates(sources: readonly ApproverSource[], ctx: Resol
     else if ('users' in source) for (const user of source.users) logins.add(user.toLowerCase());
     else for (const uid of source.people) addPerson(uid);
   }
-  return { logins: [...logins].filter((l) => !excluded.has(l)).sort(), teams: [...new Set(teams)].sort() };
+  const allowed = (l: string): boolean => !excluded.has(l);
+  return { logins: [...new Set([...logins, ...fromTeams])].filter(allowed).sort(), teams: [...new Set(teams)].sort(), people: [...logins].filter(allowed).sort() };
 }
 
 /** GitHub team slugs are case-insensitive; the teams input may spell them either way. */
@@ -78,7 +82,7 @@ function teamMembers(teams: TeamMembers, team: string): readonly string[] {
 export function referencedTeams(base: AccessTree, codeowners: readonly CodeownersRule[]): string[] {
   const teams = new Set<string>();
   for (const level of Object.values(base.policy?.value.levels ?? {})) {
-    for (const source of level.approvers) if (typeof source === 'object' && 'team' in source) teams.add(source.team);
+    for (const source of level.approvers) if (typeof source === 'object' && source !== null && 'team' in source && typeof source.team === 'string') teams.add(source.team);
   }
   for (const rule of codeowners) for (const owner of rule.owners) if (owner.startsWith('@') && owner.includes('/')) teams.add(owner.slice(1));
   return [...teams].sort();
