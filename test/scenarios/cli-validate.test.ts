@@ -66,6 +66,27 @@ describe('aac validate', () => {
   });
 });
 
+describe('progress', () => {
+  it('shows a counter on a terminal for large trees, and nothing in pipes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aac-big-'));
+    try {
+      cpSync(SAMPLE_DIR, join(dir, 'access'), { recursive: true });
+      for (let i = 0; i < 1000; i++) {
+        const uid = `user${i}`;
+        writeFileSync(join(dir, 'access/people', `${uid}.yaml`), `kind: Person\nuid: ${uid}\nname: User ${i}\nemail: ${uid}@example.org\ntype: employee\n`);
+      }
+      const tty = await runCli(['validate', ...NOW], { cwd: dir, isTTY: true });
+      expect(tty.code).toBe(0);
+      expect(tty.stderr).toContain('\rvalidating 500/1024');
+      expect(tty.stderr.endsWith('\r\u001b[2K')).toBe(true);
+      const pipe = await runCli(['validate', ...NOW], { cwd: dir, isTTY: false });
+      expect(pipe.stderr).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the aac bin', () => {
   it('runs as a real process (npx aac validate access)', () => {
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, stdio: 'ignore' });

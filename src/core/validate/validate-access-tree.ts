@@ -27,6 +27,8 @@ export interface ValidateOptions {
   now: number;
   /** Identifiers retired in git history; the policy's tombstones are added to these. */
   retired?: readonly RetiredIdentity[];
+  /** Called every few hundred files while parsing, for a progress line on large trees. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ValidationResult {
@@ -62,7 +64,9 @@ export function validateAccessTree(options: ValidateOptions): ValidationResult {
   const valid: SourceFile[] = [];
   const sources: SourceFile[] = [];
   const broken: SourceFile[] = [];
-  for (const file of options.files) {
+  const total = options.files.length;
+  for (const [index, file] of options.files.entries()) {
+    if (options.onProgress && index % 500 === 0) options.onProgress(index, total);
     if ('problem' in file) {
       diagnostics.push(file.problem);
       continue;
@@ -76,6 +80,7 @@ export function validateAccessTree(options: ValidateOptions): ValidationResult {
     (schemaProblems.length === 0 ? valid : broken).push(parsed.source);
   }
 
+  options.onProgress?.(total, total);
   const built = buildAccessTree(options.root, valid);
   const tree = built.tree;
   diagnostics.push(...built.diagnostics);

@@ -10,6 +10,7 @@ import { UsageError } from '../../errors.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 import { parseNow } from './parse-now.js';
+import { createProgress } from './progress.js';
 
 export const VALIDATE_HELP = `Usage: aac validate [DIR] [--format text|json|github] [--no-history] [--now TIME]
 
@@ -45,7 +46,9 @@ export async function runValidate(args: string[], io: CliIO): Promise<number> {
   const dir = resolve(io.cwd, positionals[0] ?? 'access');
   const now = parseNow(values.now, io.env);
 
-  const { result, files } = await loadAndValidate(dir, { now, history: !values['no-history'], cwd: io.cwd });
+  const progress = createProgress(io, 'validating');
+  const { result, files } = await loadAndValidate(dir, { now, history: !values['no-history'], cwd: io.cwd, onProgress: progress.update });
+  progress.done();
   io.stdout(renderDiagnostics(result.diagnostics, format, files));
   return hasErrors(result.diagnostics) ? EXIT.failed : EXIT.ok;
 }

@@ -1,7 +1,7 @@
-import { isMap, isPair, isScalar, isSeq, Scalar } from 'yaml';
 import type { Diagnostic } from '../../diagnostics.js';
 import type { AccessTree, Entity } from '../../model/access-tree.js';
-import type { SourceFile } from '../../source.js';
+import { locate } from '../../source.js';
+import type { PathSegment, SourceFile } from '../../source.js';
 import type { RuleContext } from './context.js';
 
 /** Keys whose values are free text written by people, where markings like CUI could slip in. */
@@ -26,36 +26,43 @@ function* allEntities(tree: AccessTree): Iterable<Entity<unknown>> {
   yield* tree.people.values();
 }
 
+// Walks plain values, so files without a hit never need their syntax tree.
 function scan(source: SourceFile, pattern: RegExp, out: Diagnostic[]): void {
-  const stack: unknown[] = [source.doc.contents];
+  const stack: Array<[unknown, PathSegment[]]> = [[source.value, []]];
   while (stack.length > 0) {
-    const node = stack.pop();
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        if (!isPair(pair)) continue;
-        const key = isScalar(pair.key) ? String(pair.key.value) : '';
-        if (FREE_TEXT_KEYS.has(key) && isScalar(pair.value) && typeof pair.value.value === 'string') {
-          report(source, pair.value as Scalar<string>, pattern, out);
-        } else stack.push(pair.value);
+    const [value, path] = stack.pop()!;
+    if (Array.isArray(value)) value.forEach((v, i) => stack.push([v, [...path, i]]));
+    else if (typeof value === 'object' && value !== null) {
+      for (const [key, v] of Object.entries(value)) {
+        if (FREE_TEXT_KEYS.has(key) && typeof v === 'string') {
+          const match = pattern.exec(v);
+          if (match) out.push(report(source, [...path, key], match[0]));
+        } else if (typeof v === 'object' && v !== null) stack.push([v, [...path, key]]);
       }
-    } else if (isSeq(node)) stack.push(...node.items);
+    }
   }
 }
 
-function report(source: SourceFile, scalar: Scalar<string>, pattern: RegExp, out: Diagnostic[]): void {
-  const match = pattern.exec(scalar.value);
-  if (!match || !scalar.range) return;
-  // For plain and quoted one-line scalars the match offset maps straight onto the source.
-  const raw = source.text.slice(scalar.range[0], scalar.range[1]);
-  const inRaw = raw.indexOf(match[0]);
-  const offset = scalar.range[0] + (inRaw >= 0 ? inRaw : 0);
-  const { line, col } = source.lineCounter.linePos(offset);
-  out.push({
+function report(source: SourceFile, path: PathSegment[], term: string): Diagnostic {
+  const at = locate(source, path);
+  // Point at the term itself when the value is written on one line as in the source.
+  const node = source.doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+  let { line, column } = at;
+  if (node?.range) {
+    const raw = source.text.slice(node.range[0], node.range[1]);
+    const inRaw = raw.indexOf(term);
+    if (inRaw >= 0) {
+      const pos = source.lineCounter.linePos(node.range[0] + inRaw);
+      line = pos.line;
+      column = pos.col;
+    }
+  }
+  return {
     code: 'FORBIDDEN_TERM',
     severity: 'error',
-    message: `"${match[0]}" is a forbidden term (policy forbiddenTerms); controlled information does not belong in the access repository`,
+    message: `"${term}" is a forbidden term (policy forbiddenTerms); controlled information does not belong in the access repository`,
     file: source.path,
     line,
-    column: col,
-  });
+    column,
+  };
 }
