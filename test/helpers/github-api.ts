@@ -46,6 +46,8 @@ export interface ApiRecord {
   checkRunUpdates: Array<Record<string, any>>;
   comments: Array<{ method: string; body: string }>;
   reviewRequests: Array<Record<string, any>>;
+  /** The Authorization header of each request (to see which token was used). */
+  authorizations: string[];
 }
 
 /**
@@ -54,10 +56,12 @@ export interface ApiRecord {
  * and review requests. Unknown requests fail the test (nock has no interceptor for them).
  */
 export function fakeGitHub(fake: FakeRepo): ApiRecord {
-  const record: ApiRecord = { calls: [], checkRuns: [], checkRunUpdates: [], comments: [], reviewRequests: [] };
+  const record: ApiRecord = { calls: [], checkRuns: [], checkRunUpdates: [], comments: [], reviewRequests: [], authorizations: [] };
   const repoPath = `/repos/${fake.owner}/${fake.repo}`;
   const seen = (method: string, path: string): void => void record.calls.push(`${method} ${path.split('?')[0]}`);
-  nock(API)
+  const scope = nock(API);
+  scope.on('request', (request: { headers: Record<string, string | string[] | undefined> }) => void record.authorizations.push(String(request.headers['authorization'] ?? '')));
+  scope
     .persist()
     .post(/\/app\/installations\/\d+\/access_tokens/)
     .reply(201, (uri) => (seen('POST', uri), { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z', permissions: {}, repository_selection: 'all' }))

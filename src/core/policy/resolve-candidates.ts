@@ -6,6 +6,13 @@ import type { CodeownersRule } from './parse-codeowners.js';
 /** Members of GitHub teams, by `org/team-slug`: the `--teams` file, or what the app reads from GitHub. */
 export type TeamMembers = Readonly<Record<string, readonly string[]>>;
 
+/** `value` as TeamMembers when it has the shape `{"org/team": ["login", ...]}`, else undefined. */
+export function parseTeamMembers(value: unknown): TeamMembers | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const ok = Object.values(value).every((members) => Array.isArray(members) && members.every((login) => typeof login === 'string'));
+  return ok ? (value as TeamMembers) : undefined;
+}
+
 /** The facts approvers are resolved from. All of them come from the BASE side of the pull request. */
 export interface ResolveContext {
   base: AccessTree;

@@ -8,6 +8,7 @@ import { renderTemplate } from '../../adapters/render/render-template.js';
 import type { Review } from '../../core/policy/compute-approvals.js';
 import { evaluatePullRequest } from '../../core/policy/evaluate-pull-request.js';
 import { computeCommentView, formatEvaluationText, toEvaluationJson } from '../../core/policy/format-evaluation.js';
+import { parseTeamMembers } from '../../core/policy/resolve-candidates.js';
 import type { TeamMembers } from '../../core/policy/resolve-candidates.js';
 import { createSchemaChecker } from '../../core/validate/schema-diagnostics.js';
 import { InputError, UsageError } from '../../errors.js';
@@ -107,7 +108,7 @@ function readReviews(path: string): Review[] {
 
 function readTeams(path: string): TeamMembers {
   const value = readJson(path, '--teams');
-  const ok = typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((m) => Array.isArray(m) && m.every((l) => typeof l === 'string'));
-  if (!ok) throw new InputError(`--teams file ${path} must be {"org/team": ["login", ...]}`);
-  return value as TeamMembers;
+  const teams = parseTeamMembers(value);
+  if (!teams) throw new InputError(`--teams file ${path} must be {"org/team": ["login", ...]}`);
+  return teams;
 }
