@@ -1,10 +1,10 @@
 import nock from 'nock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COMMENT_MARKER } from '../../src/core/policy/format-evaluation.js';
-import { fakeGitHub } from '../helpers/github-api.js';
+import { examplePullRequestRepo, fakeGitHub } from '../helpers/github-api.js';
 import type { FakeRepo } from '../helpers/github-api.js';
 import { createTestProbot } from '../helpers/github-api.js';
-import { grant, sampleGoverned } from '../helpers/pull-request.js';
+import { grant } from '../helpers/pull-request.js';
 import { sampleFiles } from '../helpers/sample-tree.js';
 import { examplePayload } from '../helpers/webhooks.js';
 
@@ -15,21 +15,7 @@ const JSMITH = 'access/people/jsmith.yaml';
 const TEAMS = { 'example/it-security': ['alee-sec'], 'example/security-leads': ['kpatel-ciso'], 'example/access-approvers': ['sroberts-iam'] };
 
 function repoWith(head: Record<string, string | null>, reviews: FakeRepo['reviews'] = [], comments?: FakeRepo['comments']): FakeRepo {
-  const base = sampleFiles();
-  const headFiles = { ...base };
-  for (const [path, text] of Object.entries(head)) {
-    if (text === null) delete headFiles[path];
-    else headFiles[path] = text;
-  }
-  return {
-    owner: 'Codertocat',
-    repo: 'Hello-World',
-    pull: 2,
-    trees: { [BASE_SHA]: { files: base, governed: sampleGoverned() }, [HEAD_SHA]: { files: headFiles, governed: sampleGoverned() } },
-    reviews,
-    teams: TEAMS,
-    ...(comments ? { comments } : {}),
-  };
+  return examplePullRequestRepo(OPENED, head, { reviews, teams: TEAMS, ...(comments ? { comments } : {}) });
 }
 const withGrant = (text: string): Record<string, string> => ({ [JSMITH]: `${sampleFiles()[JSMITH]}${text}` });
 

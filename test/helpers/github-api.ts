@@ -8,7 +8,8 @@ import type { Review } from '../../src/core/policy/compute-approvals.js';
 import { createApprovalApp } from '../../src/entrypoints/app/approval-app.js';
 import type { ApprovalAppOptions } from '../../src/entrypoints/app/approval-app.js';
 import { MemoryAuditLog } from './memory-audit-log.js';
-import { NOW } from './sample-tree.js';
+import { applyChanges, sampleGoverned } from './pull-request.js';
+import { NOW, sampleFiles } from './sample-tree.js';
 
 export const API = 'https://api.github.com';
 
@@ -128,4 +129,26 @@ function entriesOf(files: Record<string, string>, dir: string): object[] {
 
 function blob(text: string): object {
   return { text, isBinary: false, isTruncated: false, byteSize: Buffer.byteLength(text) };
+}
+
+/**
+ * The fake repository of the webhooks-examples pull request (Codertocat/Hello-World #2): base is
+ * the sample at the payload's base SHA, head is the sample with `head` applied (`null` removes).
+ */
+export function examplePullRequestRepo(
+  payload: { pull_request: { base: { sha: string }; head: { sha: string } } },
+  head: Record<string, string | null>,
+  extra: Partial<Pick<FakeRepo, 'reviews' | 'teams' | 'comments'>> = {},
+): FakeRepo {
+  const base = sampleFiles();
+  const headFiles = applyChanges(base, head);
+  return {
+    owner: 'Codertocat',
+    repo: 'Hello-World',
+    pull: 2,
+    trees: { [payload.pull_request.base.sha]: { files: base, governed: sampleGoverned() }, [payload.pull_request.head.sha]: { files: headFiles, governed: sampleGoverned() } },
+    reviews: extra.reviews ?? [],
+    teams: extra.teams ?? {},
+    ...(extra.comments ? { comments: extra.comments } : {}),
+  };
 }

@@ -51,8 +51,8 @@ export interface Scenario {
 
 /** Evaluates a pull request built from the real sample: base = sample + `base`, head = base + `head`. */
 export function evaluateScenario(scenario: Scenario): Evaluation {
-  const base = apply(sampleFiles(), scenario.base ?? {});
-  const head = apply(base, scenario.head ?? {});
+  const base = applyChanges(sampleFiles(), scenario.base ?? {});
+  const head = applyChanges(base, scenario.head ?? {});
   const baseGoverned = replaceGoverned(sampleGoverned(), scenario.baseGoverned ?? {});
   const headGoverned = replaceGoverned(baseGoverned, scenario.headGoverned ?? {});
   return evaluatePullRequest({
@@ -91,7 +91,8 @@ export function summary(change: EvaluatedChange): { kind: string; subject: strin
   return { kind: change.kind, subject: change.subject, tier: change.tier, blocked: change.blocked, levels: Object.fromEntries(change.levels.map((l) => [l.level, l.satisfiedBy])) };
 }
 
-function apply(files: Record<string, string>, changes: Record<string, string | null>): Record<string, string> {
+/** `files` with `changes` applied: a text replaces or adds a file, `null` removes it. */
+export function applyChanges(files: Record<string, string>, changes: Record<string, string | null>): Record<string, string> {
   const out = { ...files };
   for (const [path, text] of Object.entries(changes)) {
     if (text === null) delete out[path];

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApprovalOctokit } from '../../src/adapters/github/approval-octokit.js';
 import { readActionConfig, runAction } from '../../src/entrypoints/action/run-action.js';
 import { ConfigError } from '../../src/errors.js';
-import { fakeGitHub } from '../helpers/github-api.js';
+import { examplePullRequestRepo, fakeGitHub } from '../helpers/github-api.js';
 import { MemoryAuditLog } from '../helpers/memory-audit-log.js';
-import { grant, SAMPLE_TEAMS, sampleGoverned } from '../helpers/pull-request.js';
+import { grant, SAMPLE_TEAMS } from '../helpers/pull-request.js';
 import { NOW, REPO_ROOT, sampleFiles } from '../helpers/sample-tree.js';
 import { examplePayload } from '../helpers/webhooks.js';
 
@@ -36,16 +36,8 @@ describe('the GitHub Actions mode', () => {
     writeFileSync(eventPath, JSON.stringify(payload));
     const teamsFile = join(dir, 'teams.json');
     writeFileSync(teamsFile, JSON.stringify(SAMPLE_TEAMS));
-    const base = sampleFiles();
-    const head = { ...base, 'access/people/jsmith.yaml': `${base['access/people/jsmith.yaml']}${grant('production', 'read-only')}` };
-    const api = fakeGitHub({
-      owner: 'Codertocat',
-      repo: 'Hello-World',
-      pull: 2,
-      trees: { [payload.pull_request.base.sha]: { files: base, governed: sampleGoverned() }, [payload.pull_request.head.sha]: { files: head, governed: sampleGoverned() } },
-      reviews: [],
-      teams: {},
-    });
+    const jsmith = 'access/people/jsmith.yaml';
+    const api = fakeGitHub(examplePullRequestRepo(payload, { [jsmith]: `${sampleFiles()[jsmith]}${grant('production', 'read-only')}` }));
     const config = readActionConfig({ GITHUB_TOKEN: 'ghs_workflow_token', GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_EVENT_PATH: eventPath, GITHUB_RUN_ID: '9', AAC_TEAMS_FILE: teamsFile });
     await runAction(config, { probot: { log: pino({ level: 'silent' }), Octokit: createApprovalOctokit({ retry: false, throttle: false }) }, auditLog: () => new MemoryAuditLog(), now: () => NOW });
 

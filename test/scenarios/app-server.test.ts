@@ -7,9 +7,9 @@ import { createApprovalOctokit } from '../../src/adapters/github/approval-octoki
 import { createApprovalApp } from '../../src/entrypoints/app/approval-app.js';
 import { startAppServer } from '../../src/entrypoints/app/start-app-server.js';
 import type { RunningServer } from '../../src/entrypoints/app/start-app-server.js';
-import { fakeGitHub, testPrivateKey } from '../helpers/github-api.js';
+import { examplePullRequestRepo, fakeGitHub, testPrivateKey } from '../helpers/github-api.js';
 import { MemoryAuditLog } from '../helpers/memory-audit-log.js';
-import { grant, sampleGoverned } from '../helpers/pull-request.js';
+import { grant } from '../helpers/pull-request.js';
 import { NOW, sampleFiles } from '../helpers/sample-tree.js';
 import { examplePayload } from '../helpers/webhooks.js';
 
@@ -41,16 +41,8 @@ function deliver(signature: string): Promise<Response> {
 describe('the app server on 127.0.0.1', () => {
   it('accepts a webhook signed with the secret and creates the check run', async () => {
     nock.cleanAll();
-    const base = sampleFiles();
-    const head = { ...base, 'access/people/jsmith.yaml': `${base['access/people/jsmith.yaml']}${grant('project-tools', 'member')}` };
-    const api = fakeGitHub({
-      owner: 'Codertocat',
-      repo: 'Hello-World',
-      pull: 2,
-      trees: { [payload.pull_request.base.sha]: { files: base, governed: sampleGoverned() }, [payload.pull_request.head.sha]: { files: head, governed: sampleGoverned() } },
-      reviews: [],
-      teams: {},
-    });
+    const jsmith = 'access/people/jsmith.yaml';
+    const api = fakeGitHub(examplePullRequestRepo(payload, { [jsmith]: `${sampleFiles()[jsmith]}${grant('project-tools', 'member')}` }));
     const response = await deliver(await sign(SECRET, body));
     expect(response.status).toBe(200);
     expect(api.checkRuns).toHaveLength(1);

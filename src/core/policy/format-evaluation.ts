@@ -1,34 +1,42 @@
 import type { Diagnostic } from '../diagnostics.js';
-import type { Evaluation, EvaluationStatus } from './evaluate-pull-request.js';
+import type { EvaluatedChange, Evaluation, EvaluationStatus, LevelStatus } from './evaluate-pull-request.js';
+
+/** One change as shown to people and tools; `L` adds per-level fields (the comment adds descriptions). */
+export interface ChangeRow<L = object> {
+  kind: string;
+  subject: string;
+  file: string;
+  line: number;
+  tier: string;
+  blocked: string[];
+  levels: Array<{ level: string; satisfiedBy: string | null; candidates: string[] } & L>;
+}
 
 /** The `--format json` document: exactly the shape the issue fixes. */
 export interface EvaluationJson {
   approved: boolean;
-  changes: Array<{
-    kind: string;
-    subject: string;
-    file: string;
-    line: number;
-    tier: string;
-    blocked: string[];
-    levels: Array<{ level: string; satisfiedBy: string | null; candidates: string[] }>;
-  }>;
+  changes: ChangeRow[];
   diagnostics: Array<Pick<Diagnostic, 'code' | 'severity' | 'message' | 'file' | 'line' | 'column'>>;
 }
 
 export function toEvaluationJson(evaluation: Evaluation): EvaluationJson {
   return {
     approved: evaluation.approved,
-    changes: evaluation.changes.map((c) => ({
-      kind: c.kind,
-      subject: c.subject,
-      file: c.file,
-      line: c.line,
-      tier: c.tier,
-      blocked: [...c.blocked],
-      levels: c.levels.map((l) => ({ level: l.level, satisfiedBy: l.satisfiedBy, candidates: [...l.candidates] })),
-    })),
+    changes: evaluation.changes.map((c) => toChangeRow(c, () => ({}))),
     diagnostics: evaluation.diagnostics.map(({ code, severity, message, file, line, column }) => ({ code, severity, message, file, line, column })),
+  };
+}
+
+/** A change with only the fields people and tools see, plus `extra` per level. */
+function toChangeRow<L extends object>(c: EvaluatedChange, extra: (level: LevelStatus) => L): ChangeRow<L> {
+  return {
+    kind: c.kind,
+    subject: c.subject,
+    file: c.file,
+    line: c.line,
+    tier: c.tier,
+    blocked: [...c.blocked],
+    levels: c.levels.map((l) => ({ level: l.level, satisfiedBy: l.satisfiedBy, candidates: [...l.candidates], ...extra(l) })),
   };
 }
 
@@ -54,15 +62,7 @@ export interface CommentView {
   tier: string;
   headSha: string;
   changeCount: number;
-  changes: Array<{
-    kind: string;
-    subject: string;
-    file: string;
-    line: number;
-    tier: string;
-    blocked: string[];
-    levels: Array<{ level: string; description?: string; satisfiedBy: string | null; candidates: string[] }>;
-  }>;
+  changes: Array<ChangeRow<{ description?: string }>>;
   errors: Diagnostic[];
   warningCount: number;
   plan?: PlanSection;
@@ -79,15 +79,7 @@ export function computeCommentView(evaluation: Evaluation, plan?: PlanSection): 
     tier: evaluation.tier,
     headSha: evaluation.headSha.slice(0, 10),
     changeCount: evaluation.changes.length,
-    changes: evaluation.changes.map((c) => ({
-      kind: c.kind,
-      subject: c.subject,
-      file: c.file,
-      line: c.line,
-      tier: c.tier,
-      blocked: c.blocked,
-      levels: c.levels.map((l) => ({ level: l.level, ...(l.description ? { description: l.description } : {}), satisfiedBy: l.satisfiedBy, candidates: l.candidates })),
-    })),
+    changes: evaluation.changes.map((c) => toChangeRow(c, (l) => (l.description ? { description: l.description } : {}))),
     errors: evaluation.diagnostics.filter((d) => d.severity === 'error'),
     warningCount: evaluation.diagnostics.filter((d) => d.severity === 'warning').length,
     ...(plan ? { plan } : {}),
