@@ -24,6 +24,23 @@ export class InternalError extends Error {
   override name = 'InternalError';
 }
 
+/**
+ * An audit event carried something that looks like a secret (a `password`/`token`/`privateKey`
+ * key, or a value shaped like a private key or access token). `paths` name where, e.g.
+ * `events[0].details.password`; the values themselves are never repeated. Exit code 70.
+ */
+export class AuditSecretError extends Error {
+  override name = 'AuditSecretError';
+  constructor(readonly paths: readonly string[]) {
+    super(`refusing to write secret-looking fields to the audit log: ${paths.join(', ')}`);
+  }
+}
+
+/** The audit log could not be appended to: the branch kept moving, or its content is not a valid log. Exit code 2. */
+export class AuditLogError extends Error {
+  override name = 'AuditLogError';
+}
+
 /** A GitHub API call failed. `status` is the HTTP status when there was a response. Never carries a token. */
 export class GitHubError extends Error {
   override name = 'GitHubError';

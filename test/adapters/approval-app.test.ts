@@ -1,11 +1,13 @@
 import nock from 'nock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COMMENT_MARKER } from '../../src/core/policy/format-evaluation.js';
+import { createAuditLogFor } from '../../src/entrypoints/app/create-audit-log-for.js';
+import { FakeGitDataApi } from '../helpers/fake-git-data-api.js';
 import { examplePullRequestRepo, fakeGitHub } from '../helpers/github-api.js';
 import type { FakeRepo } from '../helpers/github-api.js';
 import { createTestProbot } from '../helpers/github-api.js';
 import { grant } from '../helpers/pull-request.js';
-import { sampleFiles } from '../helpers/sample-tree.js';
+import { NOW, sampleFiles } from '../helpers/sample-tree.js';
 import { examplePayload } from '../helpers/webhooks.js';
 
 const OPENED = examplePayload('pull_request', 'opened');
@@ -104,6 +106,20 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     expect(api.calls).toEqual([]);
     const records = await audit.read();
     expect(records.map((r) => ({ type: r.type, pr: r.pr, details: r.details }))).toEqual([{ type: 'request.rejected', pr: 2, details: { reason: 'closed without merging', reviewer: payload.sender.login.toLowerCase() } }]);
+  });
+
+  it('in production wiring the records go to the audit branch through the git data API', async () => {
+    const payload = examplePayload('pull_request', 'closed');
+    payload.pull_request.merged = false;
+    const git = new FakeGitDataApi('Codertocat', 'Hello-World');
+    git.install();
+    fakeGitHub(repoWith({}));
+    const { probot } = await createTestProbot({ auditLog: createAuditLogFor({ AAC_AUDIT_BRANCH: 'access-audit' }) });
+    await probot.receive({ id: '7', name: 'pull_request', payload });
+    const month = `${new Date(NOW).toISOString().slice(0, 7)}.jsonl`;
+    const files = [...git.trees.get(git.commits.get(git.refs.get('access-audit')!)!.tree)!.keys()];
+    const text = git.fileAt('access-audit', files.find((f) => f.endsWith(month))!);
+    expect(text?.trim().split('\n').map((line) => JSON.parse(line).type)).toEqual(['request.rejected']);
   });
 
   it('when GitHub fails, the check run says so (failure) and the event errors', async () => {

@@ -1,5 +1,6 @@
 import { sha256Hex } from './sha256.js';
 import type { AuditEvent, AuditRecord } from './audit-event.js';
+import { assertNoSecrets } from './find-secrets.js';
 
 /** `prev` of the first record in a log. */
 export const GENESIS = '0'.repeat(64);
@@ -23,8 +24,12 @@ export function computeRecordHash(record: Omit<AuditRecord, 'hash'> & { hash?: s
   return sha256Hex(canonicalJson(rest));
 }
 
-/** Turns events into records that continue the chain after `last` (undefined for an empty log). */
+/**
+ * Turns events into records that continue the chain after `last` (undefined for an empty log).
+ * Every writer goes through here, so this is where secrets are refused (AuditSecretError).
+ */
 export function chainEvents(last: AuditRecord | undefined, events: readonly AuditEvent[]): AuditRecord[] {
+  assertNoSecrets(events);
   const out: AuditRecord[] = [];
   let prev = last?.hash ?? GENESIS;
   let seq = last?.seq ?? 0;
