@@ -5,7 +5,9 @@ import { Probot } from 'probot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApprovalOctokit } from '../../src/adapters/github/approval-octokit.js';
 import { createApprovalApp } from '../../src/entrypoints/app/approval-app.js';
+import { main } from '../../src/entrypoints/app/main.js';
 import { startAppServer } from '../../src/entrypoints/app/start-app-server.js';
+import { ConfigError } from '../../src/errors.js';
 import type { RunningServer } from '../../src/entrypoints/app/start-app-server.js';
 import { examplePullRequestRepo, fakeGitHub, testPrivateKey } from '../helpers/github-api.js';
 import { MemoryAuditLog } from '../helpers/memory-audit-log.js';
@@ -55,6 +57,24 @@ describe('the app server on 127.0.0.1', () => {
     const response = await deliver(await sign('not-the-secret', body));
     expect(response.status).toBe(400);
     expect(api.calls).toEqual([]);
+  });
+
+  it('main() starts the server from Probot environment variables, and refuses to start without them', async () => {
+    await expect(main({ APP_ID: '1', WEBHOOK_SECRET: SECRET })).rejects.toBeInstanceOf(ConfigError);
+    const running = await main({ APP_ID: '1', PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: SECRET, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal' });
+    try {
+      nock.cleanAll();
+      const api = fakeGitHub(examplePullRequestRepo(payload, {}));
+      const response = await fetch(`${running.url}/api/github/webhooks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': 'main-1', 'x-hub-signature-256': await sign('wrong', body) },
+        body,
+      });
+      expect(response.status).toBe(400);
+      expect(api.calls).toEqual([]);
+    } finally {
+      await running.close();
+    }
   });
 
   it('answers the health check', async () => {

@@ -42,6 +42,8 @@ export interface EvaluateOptions {
   checkSchema: SchemaChecker;
   /** Time of the evaluation in ms since the epoch (emergency limits, expiry). */
   now: number;
+  /** Called while head's files are parsed, for a progress line on large trees. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface LevelStatus {
@@ -89,7 +91,7 @@ const TIER_ORDER: Record<ChangeTier, number> = { revocation: -2, emergency: -1, 
  * @example evaluatePullRequest({ root: 'access', base, head, headSha, author: 'jsmith-ex', reviews, teams: {}, checkSchema, now }).approved
  */
 export function evaluatePullRequest(options: EvaluateOptions): Evaluation {
-  const headResult = validateAccessTree({ root: options.root, files: options.head.files, checkSchema: options.checkSchema, now: options.now });
+  const headResult = validateAccessTree({ root: options.root, files: options.head.files, checkSchema: options.checkSchema, now: options.now, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   const baseTree = buildBaseTree(options.root, options.base.files, headResult, options.checkSchema);
   const changes = computeChangeSet({ tree: baseTree, governed: options.base.governed }, { tree: headResult.tree, governed: options.head.governed });
   const codeownersFile = options.base.governed.find((f) => f.kind === 'codeowners');

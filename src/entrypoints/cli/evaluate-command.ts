@@ -15,6 +15,7 @@ import { InputError, UsageError } from '../../errors.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 import { parseNow } from './parse-now.js';
+import { createProgress } from './progress.js';
 
 export const EVALUATE_HELP = `Usage: aac evaluate --base REF --head REF [--author LOGIN] [--reviews FILE] [--teams FILE]
                     [--format text|json|markdown] [--dir DIR] [--now TIME]
@@ -68,6 +69,7 @@ export async function runEvaluate(args: string[], io: CliIO): Promise<number> {
   if (repo === undefined) throw new InputError('aac evaluate runs in a git checkout; this folder is not in one');
   const accessDir = relative(repo, dir).split(sep).join('/');
   const sides = await readPullRequestSides({ repo, base: values.base, head: values.head, accessDir });
+  const progress = createProgress(io, 'evaluating');
   const evaluation = evaluatePullRequest({
     root: accessDir,
     base: sides.base,
@@ -78,7 +80,9 @@ export async function runEvaluate(args: string[], io: CliIO): Promise<number> {
     teams,
     checkSchema: createSchemaChecker(loadSchemas()),
     now,
+    onProgress: progress.update,
   });
+  progress.done();
   if (format === 'json') io.stdout(`${JSON.stringify(toEvaluationJson(evaluation), null, 2)}\n`);
   else if (format === 'markdown') io.stdout(renderTemplate('pull-request-comment.md', computeCommentView(evaluation)));
   else io.stdout(formatEvaluationText(evaluation));
