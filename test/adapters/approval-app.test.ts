@@ -44,6 +44,20 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     expect(await audit.read()).toEqual([]);
   });
 
+  it('an optional plan provider fills the plan section of the comment and check run', async () => {
+    const api = fakeGitHub(repoWith(withGrant(grant('project-tools', 'member'))));
+    const seen: number[] = [];
+    const plan = async ({ evaluation }: { evaluation: { trees: { head: { people: Map<string, unknown> } } } }) => {
+      seen.push(evaluation.trees.head.people.size);
+      return { summary: '1 operation', actions: [{ type: 'add-member', target: 'proj-members', detail: 'jsmith' }] };
+    };
+    const { probot } = await createTestProbot({ plan });
+    await probot.receive({ id: 'plan', name: 'pull_request', payload: OPENED });
+    expect(seen).toEqual([Object.keys(sampleFiles()).filter((p) => p.startsWith('access/people/')).length]);
+    expect(api.comments[0]!.body).toContain('#### Directory plan after merge');
+    expect(api.checkRuns[0]!['output'].summary).toContain('**add-member** proj-members (jsmith)');
+  });
+
   it('pull_request_review.submitted: the approval completes the request; the comment is updated; approvals are audited', async () => {
     const payload = examplePayload('pull_request_review', 'submitted');
     payload.review.user.login = 'mjohnson-ex';

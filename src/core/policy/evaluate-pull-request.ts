@@ -79,6 +79,8 @@ export interface Evaluation {
   /** Validation diagnostics of head. */
   diagnostics: Diagnostic[];
   headSha: string;
+  /** The two access trees, for whatever else the caller shows (the directory plan: `computeDesiredState(trees.head, now)`). */
+  trees: { base: AccessTree; head: AccessTree };
 }
 
 const TIER_ORDER: Record<ChangeTier, number> = { revocation: -2, emergency: -1, ...TIER_RANK };
@@ -114,7 +116,7 @@ export function evaluatePullRequest(options: EvaluateOptions): Evaluation {
   const missing = evaluated.some((c) => c.levels.some((l) => l.satisfiedBy === null));
   const status: EvaluationStatus = blocked ? 'blocked' : missing ? 'missing' : 'approved';
   const tier = evaluated.reduce<ChangeTier>((max, c) => (TIER_ORDER[c.tier] > TIER_ORDER[max] ? c.tier : max), 'standard');
-  return { approved: status === 'approved', status, tier, changes: evaluated, diagnostics: headResult.diagnostics, headSha: options.headSha };
+  return { approved: status === 'approved', status, tier, changes: evaluated, diagnostics: headResult.diagnostics, headSha: options.headSha, trees: { base: baseTree, head: headResult.tree } };
 }
 
 function levelStatus(level: string, description: string | undefined, login: string | undefined, candidates: Candidates, approvals: Map<string, Approval>): LevelStatus {
