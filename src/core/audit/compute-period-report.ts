@@ -1,7 +1,9 @@
 import { parseDuration } from '../model/time.js';
-import type { Policy } from '../model/types.js';
 import type { AuditRecord } from './audit-event.js';
 import type { RequestTimeline } from './compute-request-timelines.js';
+
+/** The policy's tiers as far as reports need them: `tiers.<tier>.target` (`24h`, `3d`). */
+export type TierTargets = Readonly<Record<string, { target?: string } | undefined>>;
 
 /** Time to provision for one tier, against the policy's target. Hours. */
 export interface TierProvisioning {
@@ -34,7 +36,7 @@ const STANDALONE = new Set(['grant.expired', 'account.locked', 'drift.reverted',
  * Requests merged (or, unmerged, first seen) in [since, until], the standalone events of the
  * period, and time to provision per tier against the policy's targets. Times are ISO 8601.
  */
-export function computePeriodReport(input: { timelines: readonly RequestTimeline[]; records: readonly AuditRecord[]; policy: Policy | undefined; since?: string; until?: string }): PeriodReport {
+export function computePeriodReport(input: { timelines: readonly RequestTimeline[]; records: readonly AuditRecord[]; tiers: TierTargets | undefined; since?: string; until?: string }): PeriodReport {
   const inRange = (time: string): boolean => (!input.since || Date.parse(time) >= Date.parse(input.since)) && (!input.until || Date.parse(time) <= Date.parse(input.until));
   const requests = input.timelines.filter((t) => inRange(t.merge?.date ?? t.requestedAt));
   const events = input.records
@@ -46,17 +48,17 @@ export function computePeriodReport(input: { timelines: readonly RequestTimeline
     until: input.until ?? null,
     requests,
     events,
-    provisioning: computeTierProvisioning(requests, input.policy),
+    provisioning: computeTierProvisioning(requests, input.tiers),
     unverifiedMerges: requests.filter((t) => t.merge && !t.merge.signature.verified).map((t) => t.merge!.commit),
   };
 }
 
 /** Per tier of the policy (in its order), then any other tier seen: counts, median and worst time to provision. */
-export function computeTierProvisioning(requests: readonly RequestTimeline[], policy: Policy | undefined): TierProvisioning[] {
-  const tiers = [...Object.keys(policy?.tiers ?? {})];
+export function computeTierProvisioning(requests: readonly RequestTimeline[], targets: TierTargets | undefined): TierProvisioning[] {
+  const tiers = [...Object.keys(targets ?? {})];
   for (const r of requests) if (r.tier && !tiers.includes(r.tier)) tiers.push(r.tier);
   return tiers.map((tier) => {
-    const target = policy?.tiers[tier as keyof Policy['tiers']]?.target ?? null;
+    const target = targets?.[tier]?.target ?? null;
     const ms = target ? parseDuration(target) : undefined;
     const targetHours = ms === undefined ? null : ms / 3_600_000;
     const mine = requests.filter((r) => r.tier === tier);

@@ -1,9 +1,8 @@
 import type { PersonReport } from './compute-person-report.js';
-import type { PeriodReport, TierProvisioning } from './compute-period-report.js';
+import type { PeriodReport, TierProvisioning, TierTargets } from './compute-period-report.js';
 import { computeTierProvisioning } from './compute-period-report.js';
 import type { ApprovalStep, CommitView, RequestTimeline } from './compute-request-timelines.js';
 import type { SystemReport } from './compute-system-report.js';
-import type { Policy } from '../model/types.js';
 
 export interface ReportTable {
   title: string;
@@ -34,12 +33,12 @@ const approvals = (steps: readonly ApprovalStep[]): string => steps.map((s) => `
 const signature = (m: CommitView | null): string => (m ? `${m.signature.verified ? 'verified' : 'NOT verified'} (${m.signature.by})` : '');
 const short = (sha: string | null | undefined): string => (sha ? sha.slice(0, 12) : '');
 
-/** The view of a report; `policy` gives the tiers' targets for the chart. */
-export function computeReportView(report: AnyReport, policy: Policy | undefined): ReportView {
+/** The view of a report; `tiers` (the policy's) give the targets for the chart. */
+export function computeReportView(report: AnyReport, tiers: TierTargets | undefined): ReportView {
   if (report.kind === 'person') {
     const provisioning = computeTierProvisioning(
       report.accessRecords.map((r) => ({ tier: r.tier, hoursToProvision: hoursOf(r.requestedAt, r.systemsProvisioned[0]?.date ?? null) }) as RequestTimeline),
-      policy,
+      tiers,
     );
     return {
       title: `Access of ${report.uid}${report.name ? ` (${report.name})` : ''}`,

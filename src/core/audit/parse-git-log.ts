@@ -87,6 +87,7 @@ function parseNameStatus(text: string): FileChange[] {
 
 // Git prints each commit in its author's offset; UTC ISO strings compare correctly as text, like the audit log's times.
 function utc(time: string): string {
+  if (time.endsWith('+00:00')) return `${time.slice(0, -6)}Z`; // the common case, without a Date
   const ms = Date.parse(time);
   return Number.isNaN(ms) ? time : new Date(ms).toISOString().replace('.000Z', 'Z');
 }

@@ -1,7 +1,7 @@
 import type { AuditRecord } from './audit-event.js';
-import type { UnreadableLine } from './audit-files.js';
+import type { RecordPlace, UnreadableLine } from './audit-files.js';
 import { verifyChain } from './hash-chain.js';
-import type { ChainProblemKind } from './hash-chain.js';
+import type { ChainProblemKind, HashText } from './hash-chain.js';
 import type { HistoryCommit } from './parse-git-log.js';
 
 /** GitHub's committer on merges and web edits; its commits are signed with GitHub's own key. */
@@ -75,13 +75,17 @@ export function judgeSignature(commit: HistoryCommit): { accepted: SignatureAcce
 
 /**
  * Verifies the audit trail: every commit is signed by a trusted key (or by GitHub on commits
- * GitHub made) and the audit log's hash chain is intact. `records` must carry `file` and `line`
- * (as parseAuditFiles gives them), so each problem names where it is.
+ * GitHub made) and the audit log's hash chain is intact; each problem names its commit, or the
+ * month file and line of its record.
  */
 export function verifyAuditTrail(input: {
   commits: readonly HistoryCommit[];
-  records: ReadonlyArray<AuditRecord & { file: string; line: number }>;
+  records: readonly AuditRecord[];
+  /** Where each record was read (as parseAuditFiles gives them), so each problem names its file and line. */
+  places: readonly RecordPlace[];
   unreadable: readonly UnreadableLine[];
+  /** SHA-256 to check records with (default: the core's pure one). */
+  hash?: HashText;
 }): AuditTrailVerdict {
   const accepted: Record<SignatureAcceptance, number> = { 'trusted-key': 0, github: 0 };
   const signatures: SignatureProblem[] = [];
@@ -92,9 +96,9 @@ export function verifyAuditTrail(input: {
   }
   const log: AuditLogProblem[] = [
     ...input.unreadable.map((u) => ({ kind: 'unreadable-line' as const, file: u.file, line: u.line, seq: undefined, message: u.message })),
-    ...verifyChain(input.records).map((p) => {
-      const record = input.records[p.index - 1]!;
-      return { kind: p.kind, file: record.file, line: record.line, seq: p.seq, message: p.message };
+    ...verifyChain(input.records, input.hash ? { hash: input.hash } : {}).map((p) => {
+      const place = input.places[p.index - 1]!;
+      return { kind: p.kind, file: place.file, line: place.line, seq: p.seq, message: p.message };
     }),
   ];
   return { ok: signatures.length === 0 && log.length === 0, commits: input.commits.length, records: input.records.length, accepted, signatures, log };

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { sha256Node } from '../../adapters/crypto/sha256-node.js';
 import { readRetiredIdentities } from '../../adapters/git/read-retired-identities.js';
 import { computeAccessOverview } from '../../core/audit/compute-access-overview.js';
 import { computeEvidence, formatEvidenceMarkdown } from '../../core/audit/compute-evidence.js';
@@ -41,13 +42,14 @@ export async function runAuditEvidence(args: string[], io: CliIO): Promise<numbe
   const accessRoot = values.access.replace(/\/+$/, '');
   const accessDir = join(ctx.repoDir, accessRoot);
   const retired = existsSync(accessDir) ? await readRetiredIdentities(accessDir) : [];
-  const data = await readAuditData(ctx, { accessRoot, now, retired });
-  const tree = data.validation.tree;
+  const data = await readAuditData(ctx, { accessRoot, now, retired, hashes: false, tree: 'validated' }); // verifyAuditTrail below checks every hash
+  const validation = data.validation!;
+  const tree = validation.tree;
   const controls = computeEvidence({
     tree,
-    diagnostics: data.validation.diagnostics,
+    diagnostics: validation.diagnostics,
     retiredCount: retired.length + (tree.policy?.value.tombstones.length ?? 0),
-    verdict: verifyAuditTrail({ commits: data.commits, records: data.records, unreadable: data.unreadable }),
+    verdict: verifyAuditTrail({ commits: data.commits, records: data.records, places: data.places, unreadable: data.unreadable, hash: sha256Node }),
     timelines: computeRequestTimelines(data.commits, data.records, { accessRoot }),
     records: data.records,
     overview: computeAccessOverview(tree),

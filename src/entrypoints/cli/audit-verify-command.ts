@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { sha256Node } from '../../adapters/crypto/sha256-node.js';
 import { readGitAuditFiles } from '../../adapters/git/git-audit-log.js';
 import { hasAllowedSigners, readGitHistory } from '../../adapters/git/read-git-history.js';
 import { parseAuditFiles } from '../../core/audit/audit-files.js';
@@ -31,7 +32,7 @@ export async function runAuditVerify(args: string[], io: CliIO): Promise<number>
   const ctx = await auditContext(values, io);
   const range = values.since ? `${values.since}..${ctx.branch}` : ctx.branch;
   const [commits, files, sshTrust] = await Promise.all([readGitHistory({ ...ctx, range }), readGitAuditFiles(ctx.repoDir, ctx.auditBranch), hasAllowedSigners(ctx.repoDir, ctx)]);
-  const verdict = verifyAuditTrail({ commits, ...parseAuditFiles(files) });
+  const verdict = verifyAuditTrail({ commits, ...parseAuditFiles(files), hash: sha256Node });
   if (!sshTrust) io.stderr('aac audit verify: no SSH allowed-signers file (--allowed-signers or gpg.ssh.allowedSignersFile): SSH-signed commits read as unsigned\n');
   if (files.length === 0) io.stderr(`aac audit verify: no audit log on ${ctx.auditBranch}\n`);
   io.stdout(values.format === 'json' ? `${JSON.stringify(verdict, null, 2)}\n` : formatAuditTrailVerdict(verdict));
