@@ -68,7 +68,7 @@ export function computePersonReport(uid: string, input: { tree: AccessTree; time
   const { tree } = input;
   const person = tree.people.get(uid)?.value;
   const touching = input.timelines.filter((t) => (t.merge && input.changes.has(t.merge.commit)) || (t.merge === null && input.records.some((r) => r.pr === t.requestId && r.subject === uid)));
-  const accessRecords = touching.map((t) => accessRecordOf(t, t.merge ? (input.changes.get(t.merge.commit) ?? []) : [], tree)).reverse();
+  const accessRecords = touching.map((t) => accessRecordOf(uid, t, t.merge ? (input.changes.get(t.merge.commit) ?? []) : [], tree)).reverse();
 
   const timeline: TimelineEntry[] = [];
   for (const r of accessRecords) {
@@ -116,9 +116,14 @@ export function computePersonReport(uid: string, input: { tree: AccessTree; time
   };
 }
 
-function accessRecordOf(t: RequestTimeline, changes: PersonChange[], tree: AccessTree): AccessRecord {
-  const done = t.applies.find((a) => a.result === 'completed' && a.failed.length === 0);
-  const at = (system: string, role: string): SystemAccess => ({ system, accessLevel: role, group: groupOf(tree, system, role), date: done?.time ?? null, applyCommit: done?.commit ?? null });
+function accessRecordOf(uid: string, t: RequestTimeline, changes: PersonChange[], tree: AccessTree): AccessRecord {
+  // A grant reached the directory with the first completed apply whose failures (if any) did not touch its group or the person.
+  const at = (system: string, role: string): SystemAccess => {
+    const group = groupOf(tree, system, role);
+    const touches = new Set([group, uid].filter((x): x is string => x !== null).map((x) => ` ${x}`));
+    const done = t.applies.find((a) => a.result === 'completed' && !a.failed.some((f) => [...touches].some((x) => f.endsWith(x))));
+    return { system, accessLevel: role, group, date: done?.time ?? null, applyCommit: done?.commit ?? null };
+  };
   const added = changes.flatMap((c) => (c.change === 'grant-added' ? [at(c.system, c.role)] : []));
   const removed = changes.flatMap((c) => (c.change === 'grant-removed' ? [at(c.system, c.role)] : []));
   const disabled = changes.some((c) => c.change === 'status-changed' && c.to !== 'active') || changes.some((c) => c.change === 'person-removed');
@@ -135,7 +140,7 @@ function accessRecordOf(t: RequestTimeline, changes: PersonChange[], tree: Acces
     commits: t.commits,
     systemsProvisioned: added,
     systemsRevoked: removed,
-    status: onlyRemovals && t.status === 'provisioned' ? 'revoked' : t.status,
+    status: onlyRemovals && [...added, ...removed].every((s) => s.date !== null) && t.applies.some((a) => a.result === 'completed') ? 'revoked' : added.length > 0 && added.every((s) => s.date !== null) ? 'provisioned' : t.status,
   };
 }
 

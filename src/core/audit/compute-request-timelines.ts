@@ -57,7 +57,7 @@ export interface RequestTimeline {
   commits: CommitView[];
   /** Files under the access folder the change touched (merges: against the first parent). */
   files: FileChange[];
-  /** Applies at or after the merge, up to and including the first that completed. */
+  /** Applies at or after the merge, up to and including the first that completed without a failed action. */
   applies: ApplyView[];
   provisionedAt: string | null;
   /** Hours from request to the first completed apply; null until provisioned. */
@@ -118,7 +118,7 @@ export function computeRequestTimelines(commits: readonly HistoryCommit[], recor
 
 /**
  * For each landed change, the applies at or after it: up to and including the first that
- * completed. One sweep over both lists, oldest first (an apply's place on the line is its
+ * completed with no failed action (one with failures may have missed this change's entries). One sweep over both lists, oldest first (an apply's place on the line is its
  * commit's, or for a commit not read, that of the newest change landed before it).
  */
 function assignApplies(landed: readonly LandedChange[], applies: readonly AuditRecord[]): Map<string, ApplyView[]> {
@@ -148,7 +148,7 @@ function assignApplies(landed: readonly LandedChange[], applies: readonly AuditR
     const mine: ApplyView[] = [];
     for (let k = start; k < placed.length; k++) {
       mine.push(views[k]!);
-      if (views[k]!.result === 'completed') break;
+      if (views[k]!.result === 'completed' && views[k]!.failed.length === 0) break;
     }
     out.set(change.landing.sha, mine);
   }
