@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parseLooseYaml } from './parse-loose-yaml.js';
 
 /** What a commit changed about one person's access, from the person file before and after. */
 export type PersonChange =
@@ -36,15 +36,8 @@ export function computeGrantChanges(before: string | undefined, after: string | 
 }
 
 function factsOf(text: string | undefined): PersonFacts | undefined {
-  if (text === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = parse(text, { maxAliasCount: 100 });
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const v = value as { status?: unknown; grants?: unknown };
+  const v = parseLooseYaml(text) as { status?: unknown; grants?: unknown } | undefined;
+  if (!v) return undefined;
   const grants = new Map<string, { system: string; role: string; expires?: string; emergency?: boolean }>();
   for (const g of Array.isArray(v.grants) ? v.grants : []) {
     if (typeof g !== 'object' || g === null) continue;

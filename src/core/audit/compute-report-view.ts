@@ -32,6 +32,7 @@ export type AnyReport = PersonReport | SystemReport | PeriodReport;
 const approvals = (steps: readonly ApprovalStep[]): string => steps.map((s) => `${s.level}: ${s.decision} by ${s.approver} at ${s.date}`).join('; ');
 const signature = (m: CommitView | null): string => (m ? `${m.signature.verified ? 'verified' : 'NOT verified'} (${m.signature.by})` : '');
 const short = (sha: string | null | undefined): string => (sha ? sha.slice(0, 12) : '');
+const request = (id: number | null): string => (id === null ? 'direct commit' : `#${id}`);
 
 /** The view of a report; `tiers` (the policy's) give the targets for the chart. */
 export function computeReportView(report: AnyReport, tiers: TierTargets | undefined): ReportView {
@@ -54,7 +55,7 @@ export function computeReportView(report: AnyReport, tiers: TierTargets | undefi
           title: 'Access records',
           columns: ['request', 'requester', 'requested at', 'changes', 'tier', 'approval chain', 'security review', 'merge commit', 'signature', 'systems provisioned', 'systems revoked', 'status'],
           rows: report.accessRecords.map((r) => [
-            r.requestId === null ? 'direct commit' : `#${r.requestId}`,
+            request(r.requestId),
             r.requester,
             r.requestedAt,
             r.changes.map((c) => ('system' in c ? `${c.change} ${c.system}/${c.role}` : c.change)).join('; '),
@@ -87,10 +88,10 @@ export function computeReportView(report: AnyReport, tiers: TierTargets | undefi
         {
           title: 'Access changes',
           columns: ['request', 'person', 'change', 'access level', 'requester', 'approval chain', 'merge commit', 'signature', 'applied at', 'status'],
-          rows: report.accessChanges.map((c) => [c.requestId === null ? 'direct commit' : `#${c.requestId}`, c.uid, c.change, c.accessLevel, c.requester, approvals(c.approvalChain), short(c.merge?.commit), signature(c.merge), c.appliedAt ?? '', c.status]),
+          rows: report.accessChanges.map((c) => [request(c.requestId), c.uid, c.change, c.accessLevel, c.requester, approvals(c.approvalChain), short(c.merge?.commit), signature(c.merge), c.appliedAt ?? '', c.status]),
         },
         { title: 'Roles and holders', columns: ['role', 'group', 'privileged', 'external', 'holders'], rows: report.roles.map((r) => [r.role, r.group, r.privileged ? 'yes' : 'no', r.external ? 'yes' : 'no', r.holders.join(', ')]) },
-        { title: 'Changes to the system definition', columns: ['request', 'commit', 'date', 'status'], rows: report.definitionChanges.map((d) => [d.requestId === null ? 'direct commit' : `#${d.requestId}`, short(d.commit), d.date, d.status]) },
+        { title: 'Changes to the system definition', columns: ['request', 'commit', 'date', 'status'], rows: report.definitionChanges.map((d) => [request(d.requestId), short(d.commit), d.date, d.status]) },
       ],
       chart: null,
       provisioning: [],
@@ -109,7 +110,7 @@ export function computeReportView(report: AnyReport, tiers: TierTargets | undefi
         title: 'Requests',
         columns: ['request', 'requester', 'requested at', 'tier', 'approval chain', 'merge commit', 'merged at', 'signature', 'provisioned at', 'hours to provision', 'status', 'files'],
         rows: report.requests.map((r) => [
-          r.requestId === null ? 'direct commit' : `#${r.requestId}`,
+          request(r.requestId),
           r.requester,
           r.requestedAt,
           r.tier ?? '',

@@ -53,26 +53,12 @@ export async function readAuditData(ctx: AuditContext, options: { accessRoot: st
     validation = validateAccessTree({ root: options.accessRoot, files: accessFiles, checkSchema: createSchemaChecker(loadSchemas()), now: options.now, ...(options.retired ? { retired: options.retired } : {}) });
     tiers = validation.tree.policy?.value.tiers;
   } else {
-    const [policy, { parse }] = await Promise.all([readBlobs(ctx.repoDir, [`${ctx.branch}:${options.accessRoot}/policy.yaml`]), import('yaml')]);
-    tiers = tiersOf(policy[0], parse);
+    const [policy, { parseTierTargets }] = await Promise.all([readBlobs(ctx.repoDir, [`${ctx.branch}:${options.accessRoot}/policy.yaml`]), import('../../core/audit/parse-loose-yaml.js')]);
+    tiers = parseTierTargets(policy[0]);
   }
   const { records, places, unreadable } = parseAuditFiles(await auditFiles);
   const chainIntact = unreadable.length === 0 && verifyChain(records, options.hashes ? { hash: sha256Node } : { links: 'only' }).length === 0;
   return { commits: await history, records, places, unreadable, chainIntact, validation, tiers };
-}
-
-// Only `tiers.<tier>.target` strings are taken; anything else in a broken policy is ignored.
-function tiersOf(text: string | undefined, parse: (text: string, options: { maxAliasCount: number }) => unknown): TierTargets | undefined {
-  if (text === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = parse(text, { maxAliasCount: 100 });
-  } catch {
-    return undefined;
-  }
-  const tiers = (value as { tiers?: unknown } | null)?.tiers;
-  if (typeof tiers !== 'object' || tiers === null) return undefined;
-  return Object.fromEntries(Object.entries(tiers as Record<string, unknown>).map(([id, t]) => [id, { ...(typeof (t as { target?: unknown } | null)?.target === 'string' ? { target: (t as { target: string }).target } : {}) }]));
 }
 
 /**
