@@ -54,8 +54,3 @@ export function groupRequests(commits: readonly HistoryCommit[]): LandedChange[]
   }
   return changes.reverse();
 }
-
-/** Position of each commit on main's first-parent line (0 = tip), to tell whether an apply came at or after a merge. */
-export function linePositions(changes: readonly LandedChange[]): Map<string, number> {
-  return new Map(changes.map((c) => [c.landing.sha, c.position]));
-}
