@@ -1,6 +1,7 @@
 import { GIT_LOG_ARGS, parseGitLog } from '../../core/audit/parse-git-log.js';
 import type { HistoryCommit } from '../../core/audit/parse-git-log.js';
 import { runGit } from './run-git.js';
+import { runGitLarge } from './run-git-large.js';
 
 /** Which keys git trusts when it checks signatures (`%G?`). */
 export interface SignatureTrust {
@@ -32,7 +33,7 @@ export async function readGitHistory(options: ReadGitHistoryOptions): Promise<Hi
     options.range,
     '--',
   ];
-  const output = await runGit(args, { cwd: options.repoDir, ...(options.gnupgHome ? { env: { GNUPGHOME: options.gnupgHome } } : {}) });
+  const output = await runGitLarge(args, { cwd: options.repoDir, ...(options.gnupgHome ? { env: { GNUPGHOME: options.gnupgHome } } : {}) });
   return parseGitLog(output.toString('utf8'));
 }
 
