@@ -24,12 +24,12 @@ describe('month files', () => {
     const records = chainEvents(undefined, approvals('mjohnson', 3));
     const text = formatAuditLines(records);
     const [l1, l2, l3] = text.trim().split('\n');
-    const { records: parsed, unreadable } = parseAuditFiles([
+    const { records: parsed, places, unreadable } = parseAuditFiles([
       { path: 'audit/2026-12.jsonl', text: `${l3}\n{"seq": 4}\n` },
       { path: 'audit/2026-11.jsonl', text: `${l1}\n\n${l2}\nnot json\n` },
       { path: 'audit/README.md', text: 'ignored' },
     ]);
-    expect(parsed.map((r) => [r.seq, r.file, r.line])).toEqual([
+    expect(parsed.map((r, i) => [r.seq, places[i]!.file, places[i]!.line])).toEqual([
       [1, 'audit/2026-11.jsonl', 1],
       [2, 'audit/2026-11.jsonl', 3],
       [3, 'audit/2026-12.jsonl', 1],

@@ -1,4 +1,4 @@
-import { ConfigError, InputError, UsageError } from '../../errors.js';
+import { AuditLogError, ConfigError, InputError, UsageError } from '../../errors.js';
 import { EXIT, processIO } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 
@@ -17,6 +17,10 @@ const COMMANDS: Record<string, Command> = {
   codeowners: {
     summary: 'write .github/CODEOWNERS from the policy and systems (--check: fail if stale)',
     run: async (args, io) => (await import('./codeowners-command.js')).runCodeowners(args, io),
+  },
+  audit: {
+    summary: 'verify signatures and the audit log; reports and evidence for auditors',
+    run: async (args, io) => (await import('./audit-command.js')).runAudit(args, io),
   },
 };
 
@@ -54,7 +58,7 @@ function reportError(error: unknown, command: string, io: CliIO): number {
     io.stderr(`aac ${command}: ${(error as Error).message}\nRun \`aac ${command} --help\` for usage.\n`);
     return EXIT.usage;
   }
-  if (error instanceof InputError || error instanceof ConfigError) {
+  if (error instanceof InputError || error instanceof ConfigError || error instanceof AuditLogError) {
     io.stderr(`aac ${command}: ${error.message}\n`);
     return EXIT.usage;
   }
