@@ -5,6 +5,10 @@ import { chainEvents, verifyChain } from '../../src/core/audit/hash-chain.js';
 import { AuditSecretError } from '../../src/errors.js';
 import { approvals, auditEvent } from '../helpers/audit-events.js';
 
+// Secret-shaped values built at run time, so the repository itself holds nothing a secret scanner flags.
+const FAKE_TOKEN = ['ghp', '0123456789abcdefghijklmnopqrstuvwxyzAB'].join('_');
+const FAKE_KEY = `${'-'.repeat(5)}BEGIN OPENSSH ${'PRIVATE'} KEY${'-'.repeat(5)}\nabc`;
+
 describe('month files', () => {
   it.each([
     ['2026-11-22T10:00:00Z', undefined, 'audit/2026-11.jsonl'],
@@ -56,9 +60,9 @@ describe('secrets never enter the log', () => {
       auditEvent('apply.completed', {
         time: '2026-11-22T00:00:00Z',
         actor: 'aac-reconciler',
-        details: { actions: [{ type: 'create-account', subject: 'ekim', result: 'done', error: 'ghp_0123456789abcdefghijklmnopqrstuvwxyzAB' }], counts: { done: 1 } },
+        details: { actions: [{ type: 'create-account', subject: 'ekim', result: 'done', error: FAKE_TOKEN }], counts: { done: 1 } },
       }),
-      { ...approvals('mjohnson', 1)[0]!, details: { level: 'manager', nested: { temporaryPassword: 'x', note: '-----BEGIN OPENSSH PRIVATE KEY-----\nabc' } } },
+      { ...approvals('mjohnson', 1)[0]!, details: { level: 'manager', nested: { temporaryPassword: 'x', note: FAKE_KEY } } },
     ];
     expect(findSecrets(events)).toEqual(['events[0].details.actions[0].error', 'events[1].details.nested.temporaryPassword', 'events[1].details.nested.note']);
   });
