@@ -64,3 +64,13 @@ export class AuditSecretError extends Error {
 export class AuditLogError extends Error {
   override name = 'AuditLogError';
 }
+
+/** A GitHub API call failed. `status` is the HTTP status when there was a response. Never carries a token. */
+export class GitHubError extends Error {
+  override name = 'GitHubError';
+  readonly status: number | undefined;
+  constructor(message: string, options: { status?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.status = options.status;
+  }
+}

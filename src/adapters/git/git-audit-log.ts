@@ -109,8 +109,8 @@ export function createGitAuditLog(options: GitAuditLogOptions): AuditLog {
     }
   }
 
-  async function recordsAt(commit: string | undefined): Promise<{ files: AuditFile[]; records: AuditRecord[] }> {
-    const files = commit ? await readGitAuditFiles(repoDir, commit) : [];
+  async function recordsAt(commit: string | undefined, which: 'all' | 'newest' = 'all'): Promise<{ files: AuditFile[]; records: AuditRecord[] }> {
+    const files = commit ? await readGitAuditFiles(repoDir, commit, { newestOnly: which === 'newest' }) : [];
     const { records, unreadable } = parseAuditFiles(files);
     if (unreadable.length > 0) {
       const u = unreadable[0]!;
@@ -132,7 +132,8 @@ export function createGitAuditLog(options: GitAuditLogOptions): AuditLog {
   async function appendLocal(events: readonly AuditEvent[]): Promise<AuditRecord[]> {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const old = await resolve(ref);
-      const { files, records } = await recordsAt(old);
+      // The newest month is all an append needs: it holds the last record and takes the new ones.
+      const { files, records } = await recordsAt(old, 'newest');
       const added = chainEvents(records.at(-1), events);
       const commit = await writeCommit(old, files, added);
       if (await compareAndSwap(ref, commit, old)) return added;
@@ -205,10 +206,11 @@ export function createGitAuditLog(options: GitAuditLogOptions): AuditLog {
 }
 
 /**
- * The month files of the audit log at `rev` (a branch name or commit), sorted; [] when the
- * revision does not exist. Two git processes whatever the number of months.
+ * The month files of the audit log at `rev` (a branch name or commit), sorted (with
+ * `newestOnly`, just the last); [] when the revision does not exist. Two git processes
+ * whatever the number of months.
  */
-export async function readGitAuditFiles(repoDir: string, rev: string): Promise<AuditFile[]> {
+export async function readGitAuditFiles(repoDir: string, rev: string, options: { newestOnly?: boolean } = {}): Promise<AuditFile[]> {
   let listing: string;
   try {
     listing = (await runGit(['ls-tree', '-z', '--name-only', rev, '--', `${AUDIT_DIR}/`], { cwd: repoDir })).toString('utf8');
@@ -216,7 +218,8 @@ export async function readGitAuditFiles(repoDir: string, rev: string): Promise<A
     if (error instanceof InputError) return [];
     throw error;
   }
-  const paths = sortAuditFiles(listing.split('\0').filter((p) => p !== '').map((path) => ({ path }))).map((f) => f.path);
+  const all = sortAuditFiles(listing.split('\0').filter((p) => p !== '').map((path) => ({ path }))).map((f) => f.path);
+  const paths = options.newestOnly ? all.slice(-1) : all;
   const texts = await readBlobs(repoDir, paths.map((p) => `${rev}:${p}`));
   return paths.map((path, i) => ({ path, text: texts[i] ?? '' }));
 }

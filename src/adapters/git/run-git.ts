@@ -5,6 +5,8 @@ export interface GitOptions {
   cwd: string;
   /** Written to git's standard input, then closed. */
   input?: string;
+  /** Added to the minimal environment, e.g. `GNUPGHOME` for the keyring that signatures are judged by. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -13,7 +15,7 @@ export interface GitOptions {
  */
 export function runGit(args: readonly string[], options: GitOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: options.cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', args, { cwd: options.cwd, env: { ...gitEnv(), ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

@@ -49,34 +49,42 @@ export function formatAuditLines(records: readonly AuditRecord[]): string {
   return records.map((r) => `${JSON.stringify(r)}\n`).join('');
 }
 
+/** Where a record was read: month file and 1-based line. */
+export interface RecordPlace {
+  file: string;
+  line: number;
+}
+
 /**
- * Parses the month files in order into records. Blank lines are skipped; a line that is not a
- * JSON object with `seq`, `type`, `prev` and `hash` is reported, not thrown, so a verifier can
- * name every damaged line.
+ * Parses the month files in order into records, with `places[i]` telling where `records[i]`
+ * was. Blank lines are skipped; a line that is not a JSON object with `seq`, `type`, `prev` and
+ * `hash` is reported, not thrown, so a verifier can name every damaged line.
  */
-export function parseAuditFiles(files: readonly AuditFile[]): { records: Array<AuditRecord & { file: string; line: number }>; unreadable: UnreadableLine[] } {
-  const records: Array<AuditRecord & { file: string; line: number }> = [];
+export function parseAuditFiles(files: readonly AuditFile[]): { records: AuditRecord[]; places: RecordPlace[]; unreadable: UnreadableLine[] } {
+  const records: AuditRecord[] = [];
+  const places: RecordPlace[] = [];
   const unreadable: UnreadableLine[] = [];
   for (const file of sortAuditFiles(files)) {
-    file.text.split('\n').forEach((text, i) => {
-      if (text.trim() === '') return;
+    const lines = file.text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const text = lines[i]!;
+      if (text.trim() === '') continue;
       let value: unknown;
       try {
         value = JSON.parse(text);
       } catch {
         unreadable.push({ file: file.path, line: i + 1, message: 'not valid JSON' });
-        return;
+        continue;
       }
       if (!isRecordShape(value)) {
         unreadable.push({ file: file.path, line: i + 1, message: 'not an audit record (needs seq, time, type, actor, prev, hash)' });
-        return;
+        continue;
       }
-      // Position is kept beside the record, not inside it, so the hash still covers exactly what was written.
-      Object.defineProperties(value, { file: { value: file.path, enumerable: false }, line: { value: i + 1, enumerable: false } });
-      records.push(value as AuditRecord & { file: string; line: number });
-    });
+      records.push(value);
+      places.push({ file: file.path, line: i + 1 });
+    }
   }
-  return { records, unreadable };
+  return { records, places, unreadable };
 }
 
 function isRecordShape(value: unknown): value is AuditRecord {

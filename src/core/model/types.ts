@@ -119,6 +119,8 @@ export interface Tombstone {
 
 export interface Policy {
   kind: 'Policy';
+  /** Owners of the policy, schemas and CODEOWNERS (GitHub `login` or `org/team`); see `aac codeowners`. */
+  owners?: string[];
   directory: {
     baseDN: string;
     peopleOU: string;

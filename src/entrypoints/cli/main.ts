@@ -1,4 +1,4 @@
-import { ConfigError, DirectoryError, InputError, UsageError } from '../../errors.js';
+import { AuditLogError, ConfigError, DirectoryError, InputError, UsageError } from '../../errors.js';
 import { EXIT, processIO } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 
@@ -17,6 +17,18 @@ const COMMANDS: Record<string, Command> = {
   apply: {
     summary: 'make the directory match the access files, and record the run',
     run: async (args, io) => (await import('./apply-command.js')).runApply(args, io),
+  },
+  evaluate: {
+    summary: 'judge a pull request: changes, tiers and whose approval is still missing',
+    run: async (args, io) => (await import('./evaluate-command.js')).runEvaluate(args, io),
+  },
+  codeowners: {
+    summary: 'write .github/CODEOWNERS from the policy and systems (--check: fail if stale)',
+    run: async (args, io) => (await import('./codeowners-command.js')).runCodeowners(args, io),
+  },
+  audit: {
+    summary: 'verify signatures and the audit log; reports and evidence for auditors',
+    run: async (args, io) => (await import('./audit-command.js')).runAudit(args, io),
   },
 };
 
@@ -54,7 +66,7 @@ function reportError(error: unknown, command: string, io: CliIO): number {
     io.stderr(`aac ${command}: ${(error as Error).message}\nRun \`aac ${command} --help\` for usage.\n`);
     return EXIT.usage;
   }
-  if (error instanceof InputError || error instanceof ConfigError) {
+  if (error instanceof InputError || error instanceof ConfigError || error instanceof AuditLogError) {
     io.stderr(`aac ${command}: ${error.message}\n`);
     return EXIT.usage;
   }

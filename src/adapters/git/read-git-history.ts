@@ -1,0 +1,53 @@
+import { GIT_LOG_ARGS, parseGitLog } from '../../core/audit/parse-git-log.js';
+import type { HistoryCommit } from '../../core/audit/parse-git-log.js';
+import { runGit } from './run-git.js';
+import { runGitLarge } from './run-git-large.js';
+
+/** Which keys git trusts when it checks signatures (`%G?`). */
+export interface SignatureTrust {
+  /** SSH allowed-signers file (`email namespaces="git" key` lines); default: the repository's `gpg.ssh.allowedSignersFile`. */
+  allowedSignersFile?: string;
+  /** GPG home holding the trusted keyring (with GitHub's web-flow key for merges made on GitHub); default: `GNUPGHOME`. */
+  gnupgHome?: string;
+}
+
+export interface ReadGitHistoryOptions extends SignatureTrust {
+  repoDir: string;
+  /** A revision range, e.g. `main` or `v1.0..main`. */
+  range: string;
+  /** Only commits after / before these dates (anything `git log --since` accepts). */
+  since?: string;
+  until?: string;
+}
+
+/**
+ * The history of `range` with signatures and changed files, read by one `git log` process
+ * whatever the number of commits (git itself runs the signature checker per signed commit).
+ */
+export async function readGitHistory(options: ReadGitHistoryOptions): Promise<HistoryCommit[]> {
+  const args = [
+    ...trustArgs(options),
+    ...GIT_LOG_ARGS,
+    ...(options.since ? [`--since=${options.since}`] : []),
+    ...(options.until ? [`--until=${options.until}`] : []),
+    options.range,
+    '--',
+  ];
+  const output = await runGitLarge(args, { cwd: options.repoDir, ...(options.gnupgHome ? { env: { GNUPGHOME: options.gnupgHome } } : {}) });
+  return parseGitLog(output.toString('utf8'));
+}
+
+/** `-c` options that make git judge signatures by the given trust. */
+export function trustArgs(trust: SignatureTrust): string[] {
+  return trust.allowedSignersFile ? ['-c', `gpg.ssh.allowedSignersFile=${trust.allowedSignersFile}`] : [];
+}
+
+/** Whether SSH signatures can be judged at all: without an allowed-signers file git 2.39 reports them as unsigned. */
+export async function hasAllowedSigners(repoDir: string, trust: SignatureTrust): Promise<boolean> {
+  if (trust.allowedSignersFile) return true;
+  try {
+    return (await runGit(['config', '--get', 'gpg.ssh.allowedSignersFile'], { cwd: repoDir })).toString('utf8').trim() !== '';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,64 @@
+import type { Grant, Uid } from '../model/types.js';
+
+/** What a pull request changes, one entry per thing an approver has to judge. */
+export type ChangeKind =
+  | 'person-added'
+  | 'person-removed'
+  | 'person-status-changed'
+  | 'person-identity-changed'
+  | 'grant-added'
+  /** The same grant made to last longer (a later or no `expires`) or made permanent: judged as a new grant. */
+  | 'grant-extended'
+  /** Justification, ticket or an earlier `expires`: nothing widens. */
+  | 'grant-changed'
+  | 'grant-removed'
+  | 'system-added'
+  | 'system-removed'
+  | 'system-changed'
+  | 'role-added'
+  | 'role-removed'
+  | 'role-changed'
+  | 'org-added'
+  | 'org-removed'
+  | 'org-changed'
+  | 'policy-changed'
+  | 'codeowners-changed'
+  | 'schema-changed';
+
+export const GOVERNANCE_KINDS: ReadonlySet<ChangeKind> = new Set<ChangeKind>([
+  'system-added',
+  'system-removed',
+  'system-changed',
+  'role-added',
+  'role-removed',
+  'role-changed',
+  'policy-changed',
+  'codeowners-changed',
+  'schema-changed',
+]);
+
+export interface Change {
+  kind: ChangeKind;
+  /** Whose or what access changes: a uid, a system id, `system/role`, an org id or a file path. */
+  subject: string;
+  /** The file that says so: the head file, or the base file for something removed. */
+  file: string;
+  /** 1-based line in `file`. */
+  line: number;
+  /** The person whose access changes (person and grant changes). */
+  person?: Uid;
+  /** The grant as in head (the base grant for `grant-removed`). */
+  grant?: Grant;
+  /** Top-level fields that differ (`*-changed` kinds). */
+  fields?: string[];
+  /** Status before and after (`person-status-changed`). */
+  from?: string;
+  to?: string;
+}
+
+/** A file outside `access/` whose change is governed: CODEOWNERS and the JSON Schemas. */
+export interface GovernedFile {
+  path: string;
+  text: string;
+  kind: 'codeowners' | 'schema';
+}

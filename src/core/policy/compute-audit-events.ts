@@ -1,0 +1,61 @@
+import type { AuditDetails, AuditEvent } from '../audit/audit-event.js';
+import type { Evaluation } from './evaluate-pull-request.js';
+
+/** What made the app evaluate, as far as the audit log cares. */
+export type EvaluationTrigger =
+  /** The pull request was opened or reopened, or its head moved: blocked changes are new attempts. */
+  | { type: 'head-changed' }
+  /** A review was submitted: approvals it brings are recorded. */
+  | { type: 'review'; reviewer: string; state: string }
+  | { type: 'other' };
+
+export interface AuditContext {
+  pr: number;
+  /** The pull request's author (who asked). */
+  author: string;
+  /** ISO 8601 time of the event. */
+  time: string;
+  trigger: EvaluationTrigger;
+}
+
+/**
+ * The audit events an evaluation gives rise to: each blocked change when the head changes
+ * (`escalation.blocked`, actor = the author); when a review approves, the levels that reviewer
+ * now satisfies (`level.approved`) and, if that completes the request, `request.approved`.
+ * Other triggers record nothing, so re-evaluations do not repeat records.
+ */
+export function computeAuditEvents(evaluation: Evaluation, context: AuditContext): AuditEvent[] {
+  const base = { pr: context.pr, commit: evaluation.headSha, time: context.time };
+  const trigger = context.trigger;
+  if (trigger.type === 'head-changed') {
+    return evaluation.changes
+      .filter((c) => c.blocked.length > 0)
+      .map((c) => {
+        const details: AuditDetails['escalation.blocked'] = { reasons: [...c.blocked], file: c.file, ...(c.grant ? { grant: { system: c.grant.system, role: c.grant.role } } : {}) };
+        return { ...base, type: 'escalation.blocked', actor: context.author, subject: c.subject, details: { ...details, kind: c.kind, line: c.line } };
+      });
+  }
+  if (trigger.type !== 'review' || trigger.state.toUpperCase() !== 'APPROVED') return [];
+  const reviewer = trigger.reviewer.toLowerCase();
+  const events: AuditEvent[] = [];
+  for (const change of evaluation.changes) {
+    for (const level of change.levels) {
+      if (level.satisfiedBy !== reviewer) continue;
+      const details: AuditDetails['level.approved'] = { level: level.level, reviewer, reviewedAt: level.approvedAt ?? context.time, tier: change.tier };
+      events.push({ ...base, type: 'level.approved', actor: reviewer, subject: change.subject, details: { ...details, kind: change.kind, file: change.file } });
+    }
+  }
+  if (evaluation.approved) {
+    const approvers = evaluation.changes.flatMap((c) => c.levels.map((l) => ({ level: l.level, reviewer: l.satisfiedBy ?? '', at: l.approvedAt ?? '' })));
+    const unique = [...new Map(approvers.map((a) => [`${a.level}\u0000${a.reviewer}`, a])).values()];
+    const details: AuditDetails['request.approved'] = { tier: evaluation.tier, approvers: unique };
+    events.push({ ...base, type: 'request.approved', actor: reviewer, details: { ...details, changes: evaluation.changes.map((c) => ({ kind: c.kind, subject: c.subject, tier: c.tier, file: c.file })) } });
+  }
+  return events;
+}
+
+/** A pull request closed without merging: the request is rejected (by whoever closed it). */
+export function computeRejectionEvent(options: { pr: number; commit: string; closedBy: string; time: string }): AuditEvent {
+  const details: AuditDetails['request.rejected'] = { reason: 'closed without merging', reviewer: options.closedBy.toLowerCase() };
+  return { time: options.time, type: 'request.rejected', actor: options.closedBy.toLowerCase(), pr: options.pr, commit: options.commit, details };
+}

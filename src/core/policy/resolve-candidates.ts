@@ -1,0 +1,96 @@
+import type { AccessTree } from '../model/access-tree.js';
+import type { ApproverSource, Person } from '../model/types.js';
+import { findCodeowners } from './parse-codeowners.js';
+import type { CodeownersRule } from './parse-codeowners.js';
+
+/** Members of GitHub teams, by `org/team-slug`: the `--teams` file, or what the app reads from GitHub. */
+export type TeamMembers = Readonly<Record<string, readonly string[]>>;
+
+/** `value` as TeamMembers when it has the shape `{"org/team": ["login", ...]}`, else undefined. */
+export function parseTeamMembers(value: unknown): TeamMembers | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const ok = Object.values(value).every((members) => Array.isArray(members) && members.every((login) => typeof login === 'string'));
+  return ok ? (value as TeamMembers) : undefined;
+}
+
+/** The facts approvers are resolved from. All of them come from the BASE side of the pull request. */
+export interface ResolveContext {
+  base: AccessTree;
+  codeowners: readonly CodeownersRule[];
+  teams: TeamMembers;
+}
+
+/** Who a level is relative to: the person as in base (preferred) and as in head. */
+export interface Subject {
+  base?: Person;
+  head?: Person;
+}
+
+export interface Candidates {
+  /** Lower-case GitHub logins that may approve, sorted. */
+  logins: string[];
+  /** `org/team` slugs among the sources, so reviews can be requested from the team. */
+  teams: string[];
+  /** The logins that come from other sources than teams (to request individually). */
+  people: string[];
+}
+
+/**
+ * The GitHub logins that satisfy `sources` for a change of `file` concerning `subject`.
+ * Manager, department head and sponsor are taken from the base version of the subject (a pull
+ * request cannot choose its own approver by editing `manager:`), and only active people in base
+ * count. `excluded` (the author and the subject's logins) never count.
+ * @example resolveCandidates(['manager'], ctx, { base: jsmith }, 'access/people/jsmith.yaml', new Set()) // { logins: ['mjohnson-ex'], teams: [] }
+ */
+export function resolveCandidates(sources: readonly ApproverSource[], ctx: ResolveContext, subject: Subject | undefined, file: string, excluded: ReadonlySet<string>): Candidates {
+  const logins = new Set<string>();
+  const fromTeams = new Set<string>();
+  const teams: string[] = [];
+  const relative = subject?.base ?? subject?.head;
+  const addPerson = (uid: string | undefined): void => {
+    const person = uid === undefined ? undefined : ctx.base.people.get(uid)?.value;
+    if (person?.github && person.status === 'active') logins.add(person.github.toLowerCase());
+  };
+  const addTeam = (team: string): void => {
+    teams.push(team);
+    for (const member of teamMembers(ctx.teams, team)) fromTeams.add(member.toLowerCase());
+  };
+  for (const source of sources) {
+    if (source === 'manager') addPerson(relative?.manager);
+    else if (source === 'sponsor') addPerson(relative?.sponsor);
+    else if (source === 'department-head') {
+      const department = relative?.department;
+      addPerson(department === undefined ? undefined : ctx.base.policy?.value.departments[department]?.head);
+    } else if (source === 'codeowners') {
+      for (const owner of findCodeowners(ctx.codeowners, file)) {
+        if (!owner.startsWith('@')) continue; // e-mail owners cannot be matched to a review
+        const name = owner.slice(1);
+        if (name.includes('/')) addTeam(name);
+        else logins.add(name.toLowerCase());
+      }
+    } else if ('team' in source) addTeam(source.team);
+    else if ('users' in source) for (const user of source.users) logins.add(user.toLowerCase());
+    else for (const uid of source.people) addPerson(uid);
+  }
+  const allowed = (l: string): boolean => !excluded.has(l);
+  return { logins: [...new Set([...logins, ...fromTeams])].filter(allowed).sort(), teams: [...new Set(teams)].sort(), people: [...logins].filter(allowed).sort() };
+}
+
+/** GitHub team slugs are case-insensitive; the teams input may spell them either way. */
+function teamMembers(teams: TeamMembers, team: string): readonly string[] {
+  const exact = teams[team];
+  if (exact) return exact;
+  const wanted = team.toLowerCase();
+  const key = Object.keys(teams).find((k) => k.toLowerCase() === wanted);
+  return key === undefined ? [] : (teams[key] ?? []);
+}
+
+/** Every `org/team` the base policy and CODEOWNERS mention: what the app must look up. */
+export function referencedTeams(base: AccessTree, codeowners: readonly CodeownersRule[]): string[] {
+  const teams = new Set<string>();
+  for (const level of Object.values(base.policy?.value.levels ?? {})) {
+    for (const source of level.approvers) if (typeof source === 'object' && source !== null && 'team' in source && typeof source.team === 'string') teams.add(source.team);
+  }
+  for (const rule of codeowners) for (const owner of rule.owners) if (owner.startsWith('@') && owner.includes('/')) teams.add(owner.slice(1));
+  return [...teams].sort();
+}

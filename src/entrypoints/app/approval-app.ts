@@ -1,0 +1,119 @@
+import type { ApplicationFunction, Context, Probot } from 'probot';
+import type { GitHubClient } from '../../adapters/github/approval-octokit.js';
+import { loadSchemas } from '../../adapters/fs/load-schemas.js';
+import type { AuditLog } from '../../core/audit/audit-event.js';
+import { computeRejectionEvent } from '../../core/policy/compute-audit-events.js';
+import type { EvaluationTrigger } from '../../core/policy/compute-audit-events.js';
+import type { TeamMembers } from '../../core/policy/resolve-candidates.js';
+import { createSchemaChecker } from '../../core/validate/schema-diagnostics.js';
+import type { SchemaChecker } from '../../core/validate/schema-diagnostics.js';
+import { evaluateAndReport, reportFailure } from './evaluate-and-report.js';
+import type { PlanProvider, PullRequestFacts } from './evaluate-and-report.js';
+
+/** Where a repository's audit events go. The app passes the installation's client. */
+export type AuditLogFactory = (target: { octokit: GitHubClient; owner: string; repo: string }) => AuditLog;
+
+export interface ApprovalAppOptions {
+  /** The audit log for a repository (see `createAuditLogFor` for the production wiring). */
+  auditLog: AuditLogFactory;
+  /** The access folder relative to the repository root. Default `access`. */
+  accessDir?: string;
+  /** The clock, in ms since the epoch. Default `Date.now`. */
+  now?: () => number;
+  /** Fixed team membership instead of reading it from GitHub (e.g. a workflow token cannot read teams). */
+  teams?: TeamMembers;
+  /** The directory plan for the comment, when a planner is wired in. */
+  plan?: PlanProvider;
+}
+
+const EVALUATE_ON = ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'] as const;
+const REVIEW_ON = ['pull_request_review.submitted', 'pull_request_review.dismissed', 'pull_request_review.edited'] as const;
+const HEAD_CHANGED = new Set(['opened', 'synchronize', 'reopened']);
+
+/**
+ * The approval app: evaluates pull requests on the events the design lists, writes the
+ * `access-approvals` check run and the comment, and records rejections (closed unmerged).
+ * The same function serves the GitHub App server and the Actions workflow.
+ * @example await probot.load(createApprovalApp({ auditLog: createAuditLogFor }))
+ */
+export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunction {
+  let checker: SchemaChecker | undefined;
+  const checkSchema: SchemaChecker = (source) => (checker ??= createSchemaChecker(loadSchemas()))(source);
+  const now = options.now ?? Date.now;
+  const accessDir = options.accessDir ?? 'access';
+
+  return (app: Probot) => {
+    const run = async (context: Context<'pull_request' | 'pull_request_review'>, facts: PullRequestFacts): Promise<void> => {
+      const octokit = context.octokit as unknown as GitHubClient;
+      try {
+        await evaluateAndReport(octokit, facts, {
+          accessDir,
+          checkSchema,
+          now: now(),
+          auditLog: options.auditLog({ octokit, owner: facts.owner, repo: facts.repo }),
+          ...(options.teams ? { teams: options.teams } : {}),
+          ...(options.plan ? { plan: options.plan } : {}),
+          log: context.log,
+        });
+      } catch (error) {
+        // The required check must not stay green or missing when evaluation fails: say so, then let Probot log it.
+        await reportFailure(octokit, facts, error).catch((second: unknown) => context.log.error({ err: second }, 'could not write the failure check run'));
+        throw error;
+      }
+    };
+
+    app.on([...EVALUATE_ON], async (context) => {
+      await run(context, factsOf(context.payload, context.payload.sender.login, { type: HEAD_CHANGED.has(context.payload.action) ? 'head-changed' : 'other' }, true));
+    });
+    app.on([...REVIEW_ON], async (context) => {
+      const review = context.payload.review;
+      const trigger: EvaluationTrigger = context.payload.action === 'submitted' && review.user ? { type: 'review', reviewer: review.user.login, state: review.state } : { type: 'other' };
+      await run(context, factsOf(context.payload, context.payload.sender.login, trigger, false));
+    });
+    app.on('pull_request.closed', async (context) => {
+      const pr = context.payload.pull_request;
+      if (pr.merged) return;
+      const { owner, repo } = context.repo();
+      const octokit = context.octokit as unknown as GitHubClient;
+      const event = computeRejectionEvent({ pr: pr.number, commit: pr.head.sha, closedBy: context.payload.sender.login, time: new Date(now()).toISOString() });
+      await options.auditLog({ octokit, owner, repo }).append([event]);
+    });
+  };
+}
+
+interface PullRequestPayload {
+  repository: { name: string; owner: { login: string } };
+  pull_request: {
+    number: number;
+    draft?: boolean;
+    user: { login: string } | null;
+    base: { sha: string };
+    head: { sha: string };
+    requested_reviewers?: ReadonlyArray<object | null> | null;
+    requested_teams?: ReadonlyArray<object | null> | null;
+  };
+}
+
+function factsOf(payload: PullRequestPayload, sender: string, trigger: EvaluationTrigger, requestReviews: boolean): PullRequestFacts {
+  const pr = payload.pull_request;
+  const owner = payload.repository.owner.login;
+  return {
+    owner,
+    repo: payload.repository.name,
+    pull: pr.number,
+    baseSha: pr.base.sha,
+    headSha: pr.head.sha,
+    author: pr.user?.login ?? sender,
+    draft: pr.draft ?? false,
+    // Requested reviewers may be users (login) or teams (slug), depending on the event.
+    requestedUsers: (pr.requested_reviewers ?? []).flatMap((r) => stringField(r, 'login')),
+    requestedTeams: [...(pr.requested_teams ?? []), ...(pr.requested_reviewers ?? [])].flatMap((t) => stringField(t, 'slug').map((slug) => `${owner}/${slug}`)),
+    trigger,
+    requestReviews,
+  };
+}
+
+function stringField(value: object | null, key: string): string[] {
+  const field = (value as Record<string, unknown> | null)?.[key];
+  return typeof field === 'string' ? [field] : [];
+}

@@ -1,0 +1,33 @@
+import { createProbot } from 'probot';
+import { createApprovalOctokit } from '../../adapters/github/approval-octokit.js';
+import { ConfigError } from '../../errors.js';
+import { createApprovalApp } from './approval-app.js';
+import { createAuditLogFor } from './create-audit-log-for.js';
+import { startAppServer } from './start-app-server.js';
+import type { RunningServer } from './start-app-server.js';
+
+/**
+ * The GitHub App server. Configuration comes from the environment, as Probot reads it:
+ * APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH), WEBHOOK_SECRET, and optionally PORT (default 3000),
+ * HOST, LOG_LEVEL, GHE_HOST; AAC_ACCESS_DIR (default `access`) and AAC_AUDIT_BRANCH for aac.
+ */
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+  for (const name of ['APP_ID', 'WEBHOOK_SECRET'] as const) {
+    if (!env[name]) throw new ConfigError(`${name} is not set; see app.yml and the README section "The approval app"`);
+  }
+  if (!env['PRIVATE_KEY'] && !env['PRIVATE_KEY_PATH']) throw new ConfigError('PRIVATE_KEY or PRIVATE_KEY_PATH is not set');
+  const probot = createProbot({ env, overrides: { Octokit: createApprovalOctokit() } });
+  const app = createApprovalApp({ auditLog: createAuditLogFor(env), accessDir: env['AAC_ACCESS_DIR'] ?? 'access' });
+  const running = await startAppServer({ probot, app, port: Number(env['PORT'] ?? 3000), ...(env['HOST'] ? { host: env['HOST'] } : {}) });
+  probot.log.info(`aac approval app listening on ${running.url}`);
+  return running;
+}
+
+// Run when started as a program (node dist/entrypoints/app/main.js), not when imported.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    // Only our message: a Probot or Octokit error could echo configuration.
+    process.stderr.write(`aac app: ${error instanceof Error ? `${error.name}: ${error.message}` : 'failed to start'}\n`);
+    process.exitCode = error instanceof ConfigError ? 2 : 1;
+  });
+}

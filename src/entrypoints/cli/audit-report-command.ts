@@ -1,0 +1,102 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { computePeriodReport } from '../../core/audit/compute-period-report.js';
+import { computePersonReport } from '../../core/audit/compute-person-report.js';
+import { computeReportView } from '../../core/audit/compute-report-view.js';
+import type { AnyReport } from '../../core/audit/compute-report-view.js';
+import { computeRequestTimelines } from '../../core/audit/compute-request-timelines.js';
+import { computeSystemReport } from '../../core/audit/compute-system-report.js';
+import { formatReportCsv, formatReportMarkdown } from '../../core/audit/format-report-view.js';
+import { groupRequests } from '../../core/audit/group-requests.js';
+import { UsageError } from '../../errors.js';
+import { AUDIT_OPTIONS, AUDIT_OPTIONS_HELP, auditContext } from './audit-options.js';
+import { readAuditData, readPersonChanges } from './audit-data.js';
+import { EXIT } from './cli-io.js';
+import type { CliIO } from './cli-io.js';
+import { parseNow } from './parse-now.js';
+
+export type ReportKind = 'person' | 'system' | 'report';
+const FORMATS = ['json', 'markdown', 'csv', 'html'] as const;
+type Format = (typeof FORMATS)[number];
+
+export const AUDIT_REPORT_HELP = `Usage: aac audit person UID [options]
+       aac audit system ID [options]
+       aac audit report [--since DATE] [--until DATE] [options]
+
+Joins the git history of the branch (who changed what, in which commit, signed or not) with the
+audit log (approvals, applies, expiries, locks) into timelines.
+
+  person UID         the person's access records: request id, requester, approval chain
+                     (approver, level, decision, date), security review, merge commit and its
+                     signature, systems provisioned and revoked with access level and date, status
+  system ID          who was given or lost which role of the system, approved by whom, when
+  report             every request in the period, other events, time to provision per tier
+                     against the policy's targets (tiers.*.target)
+  --since DATE       (report) only requests merged on or after DATE (ISO 8601)
+  --until DATE       (report) only requests merged on or before DATE
+  --format FORMAT    json (default), markdown, csv (the main table) or html (one self-contained page)
+  --out FILE         write there instead of standard output
+  --access DIR       the access folder in the repository (default: access)
+  --now TIME         the time shown as "generated" (ISO 8601; AAC_NOW does the same)
+${AUDIT_OPTIONS_HELP}
+Exit status: 0 done, 2 usage or I/O error.
+`;
+
+export async function runAuditReport(kind: ReportKind, args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...AUDIT_OPTIONS, format: { type: 'string', default: 'json' }, out: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, access: { type: 'string', default: 'access' }, now: { type: 'string' } },
+  });
+  if (values.help) {
+    io.stdout(AUDIT_REPORT_HELP);
+    return EXIT.ok;
+  }
+  const format = values.format as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
+  const id = positionals[0];
+  if (kind !== 'report' && (id === undefined || positionals.length !== 1)) throw new UsageError(`audit ${kind} takes one ${kind === 'person' ? 'uid' : 'system id'}`);
+  if (kind === 'report' && positionals.length > 0) throw new UsageError('audit report takes no arguments; use --since and --until');
+  if (kind !== 'report' && (values.since || values.until)) throw new UsageError('--since and --until are for `aac audit report`');
+  for (const d of [values.since, values.until]) if (d !== undefined && Number.isNaN(Date.parse(d))) throw new UsageError(`dates must be ISO 8601 such as 2026-11-01, not "${d}"`);
+
+  const now = parseNow(values.now, io.env);
+  const ctx = await auditContext(values, io);
+  const accessRoot = values.access.replace(/\/+$/, '');
+  // Only the HTML page states that the log's chain is intact, so only it pays for recomputing every hash.
+  const data = await readAuditData(ctx, { accessRoot, now, hashes: format === 'html', tree: kind === 'report' ? 'tiers' : 'validated' });
+  const timelines = computeRequestTimelines(data.commits, data.records, { accessRoot });
+  const landing = () => groupRequests(data.commits).map((c) => c.landing);
+
+  let report: AnyReport;
+  if (kind === 'person') {
+    const tree = data.validation!.tree;
+    const changes = await readPersonChanges(ctx.repoDir, landing(), { accessRoot, uid: id! });
+    const mine = new Map([...changes].map(([sha, byUid]) => [sha, byUid.get(id!) ?? []]));
+    report = computePersonReport(id!, { tree, timelines, changes: mine, records: data.records });
+    if (report.accessRecords.length === 0 && !tree.people.has(id!)) throw new UsageError(`no person "${id}" in ${accessRoot}/people on ${ctx.branch} or in its history`);
+  } else if (kind === 'system') {
+    const tree = data.validation!.tree;
+    const changes = await readPersonChanges(ctx.repoDir, landing(), { accessRoot, mentioning: id! });
+    report = computeSystemReport(id!, { tree, timelines, changes, accessRoot });
+    if (report.name === null && report.accessChanges.length === 0) throw new UsageError(`no system "${id}" in ${accessRoot}/systems on ${ctx.branch} or in its history`);
+  } else {
+    report = computePeriodReport({ timelines, records: data.records, tiers: data.tiers, ...(values.since ? { since: values.since } : {}), ...(values.until ? { until: values.until } : {}) });
+  }
+
+  const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : await renderView(format, report, data.tiers, { now, branch: ctx.branch, auditBranch: ctx.auditBranch, records: data.records.length, verified: data.chainIntact });
+  if (!data.chainIntact) io.stderr(`aac audit ${kind}: the audit log on ${ctx.auditBranch} is not intact; run \`aac audit verify\`\n`);
+  if (values.out) writeFileSync(resolve(io.cwd, values.out), text);
+  else io.stdout(text);
+  return EXIT.ok;
+}
+
+async function renderView(format: Exclude<Format, 'json'>, report: AnyReport, policy: Parameters<typeof computeReportView>[1], meta: { now: number; branch: string; auditBranch: string; records: number; verified: boolean }): Promise<string> {
+  const view = computeReportView(report, policy);
+  if (format === 'markdown') return formatReportMarkdown(view);
+  if (format === 'csv') return formatReportCsv(view);
+  // Handlebars is loaded only for HTML: the other formats start faster without it.
+  const { renderAuditHtml } = await import('../../adapters/render/render-audit-html.js');
+  return renderAuditHtml({ view, generatedAt: new Date(meta.now).toISOString(), branch: meta.branch, auditBranch: meta.auditBranch, records: meta.records, verified: meta.verified });
+}

@@ -1,0 +1,169 @@
+import nock from 'nock';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { COMMENT_MARKER } from '../../src/core/policy/format-evaluation.js';
+import { createAuditLogFor } from '../../src/entrypoints/app/create-audit-log-for.js';
+import { FakeGitDataApi } from '../helpers/fake-git-data-api.js';
+import { examplePullRequestRepo, fakeGitHub } from '../helpers/github-api.js';
+import type { FakeRepo } from '../helpers/github-api.js';
+import { createTestProbot } from '../helpers/github-api.js';
+import { grant } from '../helpers/pull-request.js';
+import { NOW, sampleFiles } from '../helpers/sample-tree.js';
+import { examplePayload } from '../helpers/webhooks.js';
+
+const OPENED = examplePayload('pull_request', 'opened');
+const BASE_SHA: string = OPENED.pull_request.base.sha;
+const HEAD_SHA: string = OPENED.pull_request.head.sha;
+const JSMITH = 'access/people/jsmith.yaml';
+const TEAMS = { 'example/it-security': ['alee-sec'], 'example/security-leads': ['kpatel-ciso'], 'example/access-approvers': ['sroberts-iam'] };
+
+function repoWith(head: Record<string, string | null>, reviews: FakeRepo['reviews'] = [], comments?: FakeRepo['comments']): FakeRepo {
+  return examplePullRequestRepo(OPENED, head, { reviews, teams: TEAMS, ...(comments ? { comments } : {}) });
+}
+const withGrant = (text: string): Record<string, string> => ({ [JSMITH]: `${sampleFiles()[JSMITH]}${text}` });
+
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+});
+beforeEach(() => nock.cleanAll());
+afterEach(() => nock.cleanAll());
+
+describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)', () => {
+  it('pull_request.opened: action_required check run, one comment, reviews requested from the missing level', async () => {
+    const api = fakeGitHub(repoWith(withGrant(grant('project-tools', 'member'))));
+    const { probot, audit } = await createTestProbot();
+    await probot.receive({ id: '1', name: 'pull_request', payload: OPENED });
+
+    expect(api.checkRuns).toHaveLength(1);
+    expect(api.checkRuns[0]).toMatchObject({ name: 'access-approvals', head_sha: HEAD_SHA, status: 'completed', conclusion: 'action_required' });
+    expect(api.comments).toHaveLength(1);
+    expect(api.comments[0]!.method).toBe('POST');
+    expect(api.comments[0]!.body.startsWith(COMMENT_MARKER)).toBe(true);
+    expect(api.comments[0]!.body).toContain('@mjohnson-ex');
+    expect(api.reviewRequests).toEqual([{ reviewers: ['mjohnson-ex'], team_reviewers: [] }]);
+    expect(await audit.read()).toEqual([]);
+  });
+
+  it('an optional plan provider fills the plan section of the comment and check run', async () => {
+    const api = fakeGitHub(repoWith(withGrant(grant('project-tools', 'member'))));
+    const seen: number[] = [];
+    const plan = async ({ evaluation }: { evaluation: { trees: { head: { people: Map<string, unknown> } } } }) => {
+      seen.push(evaluation.trees.head.people.size);
+      return { summary: '1 operation', actions: [{ type: 'add-member', target: 'proj-members', detail: 'jsmith' }] };
+    };
+    const { probot } = await createTestProbot({ plan });
+    await probot.receive({ id: 'plan', name: 'pull_request', payload: OPENED });
+    expect(seen).toEqual([Object.keys(sampleFiles()).filter((p) => p.startsWith('access/people/')).length]);
+    expect(api.comments[0]!.body).toContain('#### Directory plan after merge');
+    expect(api.checkRuns[0]!['output'].summary).toContain('**add-member** proj-members (jsmith)');
+  });
+
+  it('pull_request_review.submitted: the approval completes the request; the comment is updated; approvals are audited', async () => {
+    const payload = examplePayload('pull_request_review', 'submitted');
+    payload.review.user.login = 'mjohnson-ex';
+    payload.review.state = 'approved';
+    payload.pull_request.head.sha = HEAD_SHA;
+    payload.pull_request.base.sha = BASE_SHA;
+    const reviews = [{ user: { login: 'mjohnson-ex' }, state: 'APPROVED', commit_id: HEAD_SHA, submitted_at: '2026-11-22T10:00:00Z' }];
+    const existing = [{ id: 42, body: `${COMMENT_MARKER}\nold`, user: { login: 'aac[bot]', type: 'Bot' } }];
+    const api = fakeGitHub(repoWith(withGrant(grant('project-tools', 'member')), reviews, existing));
+    const { probot, audit } = await createTestProbot();
+    await probot.receive({ id: '2', name: 'pull_request_review', payload });
+
+    expect(api.checkRuns[0]).toMatchObject({ conclusion: 'success' });
+    expect(api.comments.map((c) => c.method)).toEqual(['PATCH']);
+    expect(api.reviewRequests).toEqual([]);
+    const records = await audit.read();
+    expect(records.map((r) => [r.type, r.actor, r.subject ?? null])).toEqual([
+      ['level.approved', 'mjohnson-ex', 'jsmith'],
+      ['request.approved', 'mjohnson-ex', null],
+    ]);
+    expect(records[0]).toMatchObject({ pr: 2, commit: HEAD_SHA, details: { level: 'manager', reviewer: 'mjohnson-ex', reviewedAt: '2026-11-22T10:00:00Z', tier: 'standard' } });
+    expect(records[1]!.details).toMatchObject({ tier: 'standard', approvers: [{ level: 'manager', reviewer: 'mjohnson-ex', at: '2026-11-22T10:00:00Z' }] });
+  });
+
+  it('a blocked escalation fails the check with an annotation and is audited; no reviews are requested', async () => {
+    const external = `${sampleFiles()['access/people/jdoe.acme.yaml']}${grant('crm', 'admin', { expires: '2027-06-30' })}`;
+    const api = fakeGitHub(repoWith({ 'access/people/jdoe.acme.yaml': external }));
+    const { probot, audit } = await createTestProbot();
+    await probot.receive({ id: '3', name: 'pull_request', payload: OPENED });
+
+    expect(api.checkRuns[0]).toMatchObject({ conclusion: 'failure' });
+    const annotations = api.checkRuns[0]!['output'].annotations as Array<Record<string, unknown>>;
+    expect(annotations.map((a) => a['title'])).toEqual(expect.arrayContaining(['PRIVILEGE_ESCALATION', 'BLOCKED']));
+    expect(annotations.every((a) => a['path'] === 'access/people/jdoe.acme.yaml')).toBe(true);
+    expect(api.reviewRequests).toEqual([]);
+    const [record] = await audit.read();
+    expect(record).toMatchObject({ type: 'escalation.blocked', actor: 'Codertocat', subject: 'jdoe.acme', pr: 2, commit: HEAD_SHA, details: { reasons: ['PRIVILEGE_ESCALATION'], file: 'access/people/jdoe.acme.yaml', grant: { system: 'crm', role: 'admin' } } });
+  });
+
+  it('more than 50 diagnostics go out 50 per request: a create, then updates', async () => {
+    const broken: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) broken[`access/people/broken${i}.yaml`] = `kind: Person\nuid: broken${i}\n`;
+    const api = fakeGitHub(repoWith(broken));
+    const { probot } = await createTestProbot();
+    await probot.receive({ id: '4', name: 'pull_request', payload: OPENED });
+
+    expect(api.checkRuns[0]).toMatchObject({ conclusion: 'failure' });
+    const sizes = [api.checkRuns[0]!['output'].annotations.length, ...api.checkRunUpdates.map((u) => u['output'].annotations.length)];
+    expect(sizes.every((n) => n <= 50)).toBe(true);
+    expect(sizes.length).toBe(Math.ceil(sizes.reduce((a, b) => a + b, 0) / 50));
+    expect(sizes.length).toBeGreaterThan(1);
+  });
+
+  it('pull_request.closed without merging records a rejection and calls no API', async () => {
+    const payload = examplePayload('pull_request', 'closed');
+    payload.pull_request.merged = false;
+    const api = fakeGitHub(repoWith({}));
+    const { probot, audit } = await createTestProbot();
+    await probot.receive({ id: '5', name: 'pull_request', payload });
+    expect(api.calls).toEqual([]);
+    const records = await audit.read();
+    expect(records.map((r) => ({ type: r.type, pr: r.pr, details: r.details }))).toEqual([{ type: 'request.rejected', pr: 2, details: { reason: 'closed without merging', reviewer: payload.sender.login.toLowerCase() } }]);
+  });
+
+  it('in production wiring the records go to the audit branch through the git data API', async () => {
+    const payload = examplePayload('pull_request', 'closed');
+    payload.pull_request.merged = false;
+    const git = new FakeGitDataApi('Codertocat', 'Hello-World');
+    git.install();
+    fakeGitHub(repoWith({}));
+    const { probot } = await createTestProbot({ auditLog: createAuditLogFor({ AAC_AUDIT_BRANCH: 'access-audit' }) });
+    await probot.receive({ id: '7', name: 'pull_request', payload });
+    const month = `${new Date(NOW).toISOString().slice(0, 7)}.jsonl`;
+    const files = [...git.trees.get(git.commits.get(git.refs.get('access-audit')!)!.tree)!.keys()];
+    const text = git.fileAt('access-audit', files.find((f) => f.endsWith(month))!);
+    expect(text?.trim().split('\n').map((line) => JSON.parse(line).type)).toEqual(['request.rejected']);
+  });
+
+  it('when GitHub fails, the check run says so (failure) and the event errors', async () => {
+    nock('https://api.github.com').post('/graphql').reply(502, { message: 'Bad gateway' });
+    const api = fakeGitHub(repoWith(withGrant(grant('project-tools', 'member'))));
+    const { probot } = await createTestProbot();
+    await expect(probot.receive({ id: '6', name: 'pull_request', payload: OPENED })).rejects.toThrow();
+    expect(api.checkRuns).toHaveLength(1);
+    expect(api.checkRuns[0]).toMatchObject({ conclusion: 'failure', output: { title: 'The access approvals could not be evaluated' } });
+    expect(JSON.stringify(api.checkRuns[0])).not.toContain('ghs_test');
+  });
+
+  it('the number of API calls for 300 changed person files equals that for one', async () => {
+    const countFor = async (people: number): Promise<string[]> => {
+      nock.cleanAll();
+      const files: Record<string, string> = {};
+      for (let i = 0; i < people; i++) {
+        files[`access/people/new${i}.yaml`] = `kind: Person\nuid: new${i}\nname: New Person ${i}\nemail: new${i}@example.org\ntype: employee\ndepartment: sales\nmanager: mjohnson\nstatus: active\nattestations: { mfa: true }\ngrants:\n${grant('email', 'user')}`;
+      }
+      const api = fakeGitHub(repoWith(files));
+      const { probot } = await createTestProbot();
+      await probot.receive({ id: `count-${people}`, name: 'pull_request', payload: OPENED });
+      expect(api.checkRuns[0]).toMatchObject({ conclusion: 'action_required' });
+      return api.calls;
+    };
+    const one = await countFor(1);
+    const many = await countFor(300);
+    expect(many.length).toBe(one.length);
+    expect(many).toEqual(one);
+    // token, 2 tree reads, reviews, teams, check run, list comments, create comment, review request
+    expect(one.length).toBe(9);
+  });
+});

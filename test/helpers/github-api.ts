@@ -1,0 +1,154 @@
+import { generateKeyPairSync } from 'node:crypto';
+import nock from 'nock';
+import pino from 'pino';
+import { Probot } from 'probot';
+import { createApprovalOctokit } from '../../src/adapters/github/approval-octokit.js';
+import type { GovernedFile } from '../../src/core/policy/change.js';
+import type { Review } from '../../src/core/policy/compute-approvals.js';
+import { createApprovalApp } from '../../src/entrypoints/app/approval-app.js';
+import type { ApprovalAppOptions } from '../../src/entrypoints/app/approval-app.js';
+import { MemoryAuditLog } from './memory-audit-log.js';
+import { applyChanges, sampleGoverned } from './pull-request.js';
+import { NOW, sampleFiles } from './sample-tree.js';
+
+export const API = 'https://api.github.com';
+
+let key: string | undefined;
+/** A throwaway RSA key, so Probot can sign its app JWT (the token request is intercepted). */
+export function testPrivateKey(): string {
+  key ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  return key;
+}
+
+/** A Probot with the approval app loaded, retries and throttling off, silent, and an in-memory audit log. */
+export async function createTestProbot(options: Partial<ApprovalAppOptions> = {}): Promise<{ probot: Probot; audit: MemoryAuditLog }> {
+  const audit = new MemoryAuditLog();
+  const probot = new Probot({ appId: 1, privateKey: testPrivateKey(), secret: 'test-secret', log: pino({ level: 'silent' }), Octokit: createApprovalOctokit({ retry: false, throttle: false }) });
+  await probot.load(createApprovalApp({ auditLog: () => audit, now: () => NOW, ...options }));
+  return { probot, audit };
+}
+
+export interface FakeRepo {
+  owner: string;
+  repo: string;
+  pull: number;
+  /** Files by path (e.g. `access/people/jsmith.yaml`), per commit SHA. */
+  trees: Record<string, { files: Record<string, string>; governed: GovernedFile[] }>;
+  reviews: Review[];
+  teams: Record<string, string[]>;
+  /** Comments already on the pull request. */
+  comments?: Array<{ id: number; body: string; user: { login: string; type: string } }>;
+}
+
+/** What the fake GitHub saw: every request (method and path), and the bodies of the writes. */
+export interface ApiRecord {
+  calls: string[];
+  checkRuns: Array<Record<string, any>>;
+  checkRunUpdates: Array<Record<string, any>>;
+  comments: Array<{ method: string; body: string }>;
+  reviewRequests: Array<Record<string, any>>;
+  /** The Authorization header of each request (to see which token was used). */
+  authorizations: string[];
+}
+
+/**
+ * Intercepts the GitHub API for one repository at the HTTP edge (nock), answering like GitHub:
+ * the installation token, GraphQL (tree reads and team members), reviews, check runs, comments
+ * and review requests. Unknown requests fail the test (nock has no interceptor for them).
+ */
+export function fakeGitHub(fake: FakeRepo): ApiRecord {
+  const record: ApiRecord = { calls: [], checkRuns: [], checkRunUpdates: [], comments: [], reviewRequests: [], authorizations: [] };
+  const repoPath = `/repos/${fake.owner}/${fake.repo}`;
+  const seen = (method: string, path: string): void => void record.calls.push(`${method} ${path.split('?')[0]}`);
+  const scope = nock(API);
+  scope.on('request', (request: { headers: Record<string, string | string[] | undefined> }) => void record.authorizations.push(String(request.headers['authorization'] ?? '')));
+  scope
+    .persist()
+    .post(/\/app\/installations\/\d+\/access_tokens/)
+    .reply(201, (uri) => (seen('POST', uri), { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z', permissions: {}, repository_selection: 'all' }))
+    .post('/graphql')
+    .reply(200, (uri, body) => (seen('POST', uri), answerGraphql(fake, body as { query: string; variables: Record<string, string> })))
+    .get(`${repoPath}/pulls/${fake.pull}/reviews`)
+    .query(true)
+    .reply(200, (uri) => (seen('GET', uri), fake.reviews))
+    .post(`${repoPath}/check-runs`)
+    .reply(201, (uri, body) => (seen('POST', uri), record.checkRuns.push(body as Record<string, any>), { id: 77 }))
+    .patch(`${repoPath}/check-runs/77`)
+    .reply(200, (uri, body) => (seen('PATCH', uri), record.checkRunUpdates.push(body as Record<string, any>), { id: 77 }))
+    .get(`${repoPath}/issues/${fake.pull}/comments`)
+    .query(true)
+    .reply(200, (uri) => (seen('GET', uri), fake.comments ?? []))
+    .post(`${repoPath}/issues/${fake.pull}/comments`)
+    .reply(201, (uri, body) => (seen('POST', uri), record.comments.push({ method: 'POST', body: (body as { body: string }).body }), { id: 5 }))
+    .patch(/\/repos\/[^/]+\/[^/]+\/issues\/comments\/\d+/)
+    .reply(200, (uri, body) => (seen('PATCH', uri), record.comments.push({ method: 'PATCH', body: (body as { body: string }).body }), { id: 5 }))
+    .post(`${repoPath}/pulls/${fake.pull}/requested_reviewers`)
+    .reply(201, (uri, body) => (seen('POST', uri), record.reviewRequests.push(body as Record<string, any>), {}));
+  return record;
+}
+
+function answerGraphql(fake: FakeRepo, body: { query: string; variables: Record<string, string> }): object {
+  if (body.query.includes('aacTeams') || body.query.includes('aacTeamPage')) {
+    const data: Record<string, unknown> = {};
+    for (const [name, org] of Object.entries(body.variables)) {
+      if (!name.startsWith('o')) continue;
+      const i = name.slice(1);
+      const members = fake.teams[`${org}/${body.variables[`s${i}`]}`];
+      data[i === '' ? 't' : `t${i}`] = members ? { team: { members: { nodes: members.map((login) => ({ login })), pageInfo: { hasNextPage: false, endCursor: null } } } } : { team: null };
+    }
+    return { data };
+  }
+  const [sha = '', accessDir = ''] = body.variables['access']!.split(':');
+  const tree = fake.trees[sha];
+  if (!tree) return { data: { repository: { access: null, codeowners: null, schemas: null } } };
+  const codeowners = tree.governed.find((f) => f.kind === 'codeowners');
+  const schemas = tree.governed.filter((f) => f.kind === 'schema');
+  return {
+    data: {
+      repository: {
+        access: { entries: entriesOf(tree.files, accessDir) },
+        codeowners: codeowners ? blob(codeowners.text) : null,
+        schemas: schemas.length > 0 ? { entries: schemas.map((f) => ({ path: f.path, mode: 33188, type: 'blob', object: blob(f.text) })) } : null,
+      },
+    },
+  };
+}
+
+/** GitHub's nested tree entries for the files under `dir`. */
+function entriesOf(files: Record<string, string>, dir: string): object[] {
+  const children = new Map<string, string | null>();
+  for (const path of Object.keys(files)) {
+    if (!path.startsWith(`${dir}/`)) continue;
+    const [first = '', ...rest] = path.slice(dir.length + 1).split('/');
+    children.set(first, rest.length === 0 ? path : null);
+  }
+  return [...children].map(([name, file]) =>
+    file === null ? { path: `${dir}/${name}`, mode: 16384, type: 'tree', object: { entries: entriesOf(files, `${dir}/${name}`) } } : { path: file, mode: 33188, type: 'blob', object: blob(files[file]!) },
+  );
+}
+
+function blob(text: string): object {
+  return { text, isBinary: false, isTruncated: false, byteSize: Buffer.byteLength(text) };
+}
+
+/**
+ * The fake repository of the webhooks-examples pull request (Codertocat/Hello-World #2): base is
+ * the sample at the payload's base SHA, head is the sample with `head` applied (`null` removes).
+ */
+export function examplePullRequestRepo(
+  payload: { pull_request: { base: { sha: string }; head: { sha: string } } },
+  head: Record<string, string | null>,
+  extra: Partial<Pick<FakeRepo, 'reviews' | 'teams' | 'comments'>> = {},
+): FakeRepo {
+  const base = sampleFiles();
+  const headFiles = applyChanges(base, head);
+  return {
+    owner: 'Codertocat',
+    repo: 'Hello-World',
+    pull: 2,
+    trees: { [payload.pull_request.base.sha]: { files: base, governed: sampleGoverned() }, [payload.pull_request.head.sha]: { files: headFiles, governed: sampleGoverned() } },
+    reviews: extra.reviews ?? [],
+    teams: extra.teams ?? {},
+    ...(extra.comments ? { comments: extra.comments } : {}),
+  };
+}

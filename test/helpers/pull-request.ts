@@ -1,0 +1,112 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { GovernedFile } from '../../src/core/policy/change.js';
+import type { Review } from '../../src/core/policy/compute-approvals.js';
+import { evaluatePullRequest } from '../../src/core/policy/evaluate-pull-request.js';
+import type { Evaluation, EvaluatedChange } from '../../src/core/policy/evaluate-pull-request.js';
+import type { TeamMembers } from '../../src/core/policy/resolve-candidates.js';
+import { NOW, REPO_ROOT, sampleFiles, schemaChecker } from './sample-tree.js';
+
+export const HEAD_SHA = 'c0ffee0000000000000000000000000000000001';
+export const OLD_SHA = 'c0ffee0000000000000000000000000000000000';
+
+/** Team membership of the sample organisation, as the app would read it from GitHub. */
+export const SAMPLE_TEAMS: Record<string, string[]> = {
+  'example/it-security': ['alee-sec', 'ivan-sec'],
+  'example/access-approvers': ['sroberts-iam'],
+  'example/security-leads': ['kpatel-ciso', 'lena-lead'],
+  'example/sales-ops': ['sops-lead'],
+  'example/platform': ['tnguyen-ops'],
+  'example/it-ops': ['cgarcia-it'],
+  'example/finance-systems': ['swhite-fin'],
+};
+
+/** The repository's CODEOWNERS and schemas, as governed files. */
+export function sampleGoverned(): GovernedFile[] {
+  const schemas = readdirSync(`${REPO_ROOT}schemas`).filter((f) => f.endsWith('.json')).sort();
+  return [
+    { path: '.github/CODEOWNERS', kind: 'codeowners', text: readFileSync(`${REPO_ROOT}.github/CODEOWNERS`, 'utf8') },
+    ...schemas.map((f): GovernedFile => ({ path: `schemas/${f}`, kind: 'schema', text: readFileSync(`${REPO_ROOT}schemas/${f}`, 'utf8') })),
+  ];
+}
+
+/** A review of the head commit (or of `commit`), `minutes` after 10:00 on the test day. */
+export function review(login: string, state = 'APPROVED', options: { commit?: string; minutes?: number } = {}): Review {
+  const at = new Date(Date.parse('2026-11-22T10:00:00Z') + (options.minutes ?? 0) * 60_000).toISOString();
+  return { user: { login }, state, commit_id: options.commit ?? HEAD_SHA, submitted_at: at };
+}
+
+export interface Scenario {
+  /** Files changed in base relative to the sample (`null` removes). */
+  base?: Record<string, string | null>;
+  /** Files changed in head relative to base. */
+  head?: Record<string, string | null>;
+  /** Governed files replaced in head (or base), by path. */
+  headGoverned?: Record<string, string>;
+  baseGoverned?: Record<string, string>;
+  reviews?: Review[];
+  author?: string;
+  teams?: TeamMembers;
+  now?: number;
+}
+
+/** Evaluates a pull request built from the real sample: base = sample + `base`, head = base + `head`. */
+export function evaluateScenario(scenario: Scenario): Evaluation {
+  const base = applyChanges(sampleFiles(), scenario.base ?? {});
+  const head = applyChanges(base, scenario.head ?? {});
+  const baseGoverned = replaceGoverned(sampleGoverned(), scenario.baseGoverned ?? {});
+  const headGoverned = replaceGoverned(baseGoverned, scenario.headGoverned ?? {});
+  return evaluatePullRequest({
+    root: 'access',
+    base: { files: toInput(base), governed: baseGoverned },
+    head: { files: toInput(head), governed: headGoverned },
+    headSha: HEAD_SHA,
+    author: scenario.author ?? 'jsmith-ex',
+    reviews: scenario.reviews ?? [],
+    teams: scenario.teams ?? SAMPLE_TEAMS,
+    checkSchema: schemaChecker(),
+    now: scenario.now ?? NOW,
+  });
+}
+
+/** The sample file with `text` appended (new grants go at the end of a person file). */
+export function appended(path: string, text: string): Record<string, string> {
+  return { [path]: `${sampleFiles()[path]!.replace(/\n?$/, '\n')}${text}` };
+}
+
+/** The sample file with `from` replaced by `to` (throws when `from` is absent, so tests stay honest). */
+export function edited(path: string, from: string, to: string, files: Record<string, string> = sampleFiles()): Record<string, string> {
+  const text = files[path];
+  if (text === undefined || !text.includes(from)) throw new Error(`"${from}" not in ${path}`);
+  return { [path]: text.replace(from, to) };
+}
+
+/** A grant entry in the sample's list style. */
+export function grant(system: string, role: string, extra: Record<string, string | boolean> = {}): string {
+  const lines = [`  - system: ${system}`, `    role: ${role}`, ...Object.entries({ justification: 'Needed for the quarterly project.', ...extra }).map(([k, v]) => `    ${k}: ${typeof v === 'string' ? JSON.stringify(v) : v}`)];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Compact view of a change for assertions: kind, subject, tier, blocked, and per level who satisfied it. */
+export function summary(change: EvaluatedChange): { kind: string; subject: string; tier: string; blocked: string[]; levels: Record<string, string | null> } {
+  return { kind: change.kind, subject: change.subject, tier: change.tier, blocked: change.blocked, levels: Object.fromEntries(change.levels.map((l) => [l.level, l.satisfiedBy])) };
+}
+
+/** `files` with `changes` applied: a text replaces or adds a file, `null` removes it. */
+export function applyChanges(files: Record<string, string>, changes: Record<string, string | null>): Record<string, string> {
+  const out = { ...files };
+  for (const [path, text] of Object.entries(changes)) {
+    if (text === null) delete out[path];
+    else out[path] = text;
+  }
+  return out;
+}
+
+function replaceGoverned(files: GovernedFile[], replace: Record<string, string>): GovernedFile[] {
+  const out = files.map((f) => (replace[f.path] === undefined ? f : { ...f, text: replace[f.path]! }));
+  for (const [path, text] of Object.entries(replace)) if (!out.some((f) => f.path === path)) out.push({ path, text, kind: path.endsWith('CODEOWNERS') ? 'codeowners' : 'schema' });
+  return out;
+}
+
+function toInput(files: Record<string, string>): Array<{ path: string; content: string }> {
+  return Object.entries(files).map(([path, content]) => ({ path, content }));
+}
