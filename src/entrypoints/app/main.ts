@@ -1,7 +1,11 @@
 import { createProbot } from 'probot';
 import { createApprovalOctokit } from '../../adapters/github/approval-octokit.js';
 import { ConfigError } from '../../errors.js';
+import { loadConfig } from '../../config.js';
+import { createDirectoryPlanProvider } from '../reconcile/create-directory-plan-provider.js';
+import { openDirectory } from '../reconcile/open-directory.js';
 import { createApprovalApp } from './approval-app.js';
+import type { PlanProvider } from './evaluate-and-report.js';
 import { createAuditLogFor } from './create-audit-log-for.js';
 import { startAppServer } from './start-app-server.js';
 import type { RunningServer } from './start-app-server.js';
@@ -9,7 +13,8 @@ import type { RunningServer } from './start-app-server.js';
 /**
  * The GitHub App server. Configuration comes from the environment, as Probot reads it:
  * APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH), WEBHOOK_SECRET, and optionally PORT (default 3000),
- * HOST, LOG_LEVEL, GHE_HOST; AAC_ACCESS_DIR (default `access`) and AAC_AUDIT_BRANCH for aac.
+ * HOST, LOG_LEVEL, GHE_HOST; AAC_ACCESS_DIR (default `access`) and AAC_AUDIT_BRANCH for aac;
+ * the AAC_LDAP_* settings (see src/config.ts) to show the directory plan on pull requests.
  */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
   for (const name of ['APP_ID', 'WEBHOOK_SECRET'] as const) {
@@ -17,10 +22,19 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Runnin
   }
   if (!env['PRIVATE_KEY'] && !env['PRIVATE_KEY_PATH']) throw new ConfigError('PRIVATE_KEY or PRIVATE_KEY_PATH is not set');
   const probot = createProbot({ env, overrides: { Octokit: createApprovalOctokit() } });
-  const app = createApprovalApp({ auditLog: createAuditLogFor(env), accessDir: env['AAC_ACCESS_DIR'] ?? 'access' });
+  const plan = createPlanProviderFor(env);
+  const app = createApprovalApp({ auditLog: createAuditLogFor(env), accessDir: env['AAC_ACCESS_DIR'] ?? 'access', ...(plan ? { plan } : {}) });
   const running = await startAppServer({ probot, app, port: Number(env['PORT'] ?? 3000), ...(env['HOST'] ? { host: env['HOST'] } : {}) });
   probot.log.info(`aac approval app listening on ${running.url}`);
   return running;
+}
+
+/** With AAC_LDAP_URL set, the pull-request comment shows the directory plan (read-only: the app never writes). */
+function createPlanProviderFor(env: NodeJS.ProcessEnv): PlanProvider | undefined {
+  const config = loadConfig(env);
+  if (!config.ldap) return undefined;
+  const baseDn = config.ldap.baseDn;
+  return createDirectoryPlanProvider({ openDirectory: (layout) => openDirectory(undefined, layout, config, process.cwd()), now: Date.now, ...(baseDn ? { baseDnOverride: baseDn } : {}) });
 }
 
 // Run when started as a program (node dist/entrypoints/app/main.js), not when imported.
