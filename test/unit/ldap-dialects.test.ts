@@ -3,6 +3,7 @@ import {
   activeDirectoryDialect, computeUserAccountControl, encodeUnicodePwd, formatObjectGuid, parseRangedValues, UAC,
 } from '../../src/adapters/ldap/active-directory-dialect.js';
 import { childDn, parseRdn } from '../../src/adapters/ldap/child-dn.js';
+import { computeMemberChanges } from '../../src/adapters/ldap/ldap-values.js';
 import { openLdapDirectory } from '../../src/adapters/ldap/ldap-directory.js';
 import { ConfigError } from '../../src/errors.js';
 import { parseGeneralizedTime } from '../../src/adapters/ldap/ldap-dialect.js';
@@ -90,6 +91,27 @@ describe('OpenLDAP encoding', () => {
   it('normalises ldapts string-or-array values when parsing', () => {
     const parsed = openldapDialect.parseAccount({ dn: 'uid=a', entryUUID: 'k', uid: ['a'], cn: ['A One', 'Alias'], mail: 'a@example.org', pwdReset: 'TRUE', pwdAccountLockedTime: PERMANENT_LOCK, createTimestamp: '20261122005825Z' });
     expect(parsed).toMatchObject({ key: 'k', uid: 'a', attributes: { name: 'A One', mail: 'a@example.org' }, locked: true, mustChangePassword: true });
+  });
+});
+
+describe('computeMemberChanges (redoing a group change from a fresh read)', () => {
+  const g = 'cn=g,ou=groups,dc=example,dc=org';
+  const a = 'uid=a,ou=people,dc=example,dc=org';
+  const b = 'uid=b,ou=people,dc=example,dc=org';
+  it('does only what is left, and nothing when everything is there', () => {
+    expect(computeMemberChanges({ groupDn: g, current: [a], add: [a, b], remove: [], placeholder: undefined, needsPlaceholder: true })).toEqual([{ operation: 'add', type: 'member', values: [b] }]);
+    expect(computeMemberChanges({ groupDn: g, current: [a], add: [a], remove: [b], placeholder: undefined, needsPlaceholder: true })).toEqual([]);
+  });
+  it('keeps a groupOfNames valid: placeholder in when it empties, out when a member arrives', () => {
+    expect(computeMemberChanges({ groupDn: g, current: [a], add: [], remove: [a], placeholder: undefined, needsPlaceholder: true })).toEqual([
+      { operation: 'add', type: 'member', values: [g] },
+      { operation: 'delete', type: 'member', values: [a] },
+    ]);
+    expect(computeMemberChanges({ groupDn: g, current: [g.toUpperCase()], add: [b], remove: [], placeholder: undefined, needsPlaceholder: true })).toEqual([
+      { operation: 'add', type: 'member', values: [b] },
+      { operation: 'delete', type: 'member', values: [g.toUpperCase()] },
+    ]);
+    expect(computeMemberChanges({ groupDn: g, current: [a], add: [], remove: [a], placeholder: undefined, needsPlaceholder: false })).toEqual([{ operation: 'delete', type: 'member', values: [a] }]);
   });
 });
 

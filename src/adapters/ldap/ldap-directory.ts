@@ -1,9 +1,8 @@
 import {
-  AlreadyExistsError, Attribute, Change, Client, NoSuchAttributeError, NoSuchObjectError, ObjectClassViolationError,
+  AlreadyExistsError, Client, NoSuchAttributeError, NoSuchObjectError, ObjectClassViolationError,
   ResultCodeError, SizeLimitExceededError, TypeOrValueExistsError,
 } from 'ldapts';
 import { connect as netConnect } from 'node:net';
-import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { ConnectionOptions } from 'node:tls';
 import { actionSubject, assertNever } from '../../core/plan/action.js';
@@ -17,6 +16,8 @@ import { childDn, parseRdn } from './child-dn.js';
 import { activeDirectoryDialect, parseRangedValues } from './active-directory-dialect.js';
 import { openldapDialect } from './openldap-dialect.js';
 import type { LdapDialect, LdapEntry, LdapModification, ParsedAccount } from './ldap-dialect.js';
+import { coalesceWrites } from './coalesce-writes.js';
+import { computeMemberChanges, describeError, normalizeDn, toAttributes, toChanges } from './ldap-values.js';
 
 export interface LdapDirectoryOptions {
   /** `ldap://host:port` or `ldaps://host:port`. */
@@ -53,14 +54,14 @@ export async function openLdapDirectory(options: LdapDirectoryOptions): Promise<
   try {
     if (options.startTls) await client.startTLS(tlsOptions);
   } catch (error) {
-    throw new DirectoryError('connect-failed', `cannot start TLS with ${options.url}: ${describe(error)}`, { cause: error });
+    throw new DirectoryError('connect-failed', `cannot start TLS with ${options.url}: ${describeError(error)}`, { cause: error });
   }
   try {
     await client.bind(options.bindDn, options.bindPassword);
   } catch (error) {
     await client.unbind().catch(() => undefined);
     const code: DirectoryErrorCode = error instanceof ResultCodeError ? 'bind-failed' : 'connect-failed';
-    throw new DirectoryError(code, `cannot bind to ${options.url} as ${options.bindDn}: ${describe(error)}`, { cause: error });
+    throw new DirectoryError(code, `cannot bind to ${options.url} as ${options.bindDn}: ${describeError(error)}`, { cause: error });
   }
   const dialect = options.layout.flavor === 'active-directory' ? activeDirectoryDialect : openldapDialect;
   return new LdapDirectory(client, options, dialect);
@@ -133,7 +134,7 @@ export class LdapDirectory implements Directory {
     } catch (error) {
       if (error instanceof DirectoryError) throw error;
       const lost = !(error instanceof ResultCodeError);
-      throw new DirectoryError(lost ? 'connection-lost' : 'write-failed', `${action.type} ${actionSubject(action)}: ${describe(error)}`, { cause: error });
+      throw new DirectoryError(lost ? 'connection-lost' : 'write-failed', `${action.type} ${actionSubject(action)}: ${describeError(error)}`, { cause: error });
     }
   }
 
@@ -215,21 +216,9 @@ export class LdapDirectory implements Directory {
   /** Brings a group to (current - remove + add), keeping the placeholder rule, from a fresh read of the group. */
   private async reconcileMembers(groupDn: string, add: string[], remove: string[], placeholder: 'add' | 'remove' | undefined): Promise<'done' | 'already'> {
     const { searchEntries } = await this.op().search(groupDn, { scope: 'base', attributes: ['member'] });
-    const current = new Map((searchEntries[0] ? parseRangedValues(searchEntries[0] as LdapEntry, 'member').values : []).map((v) => [normalizeDn(v), v]));
-    const target = new Map(current);
-    for (const dn of remove) target.delete(normalizeDn(dn));
-    if (placeholder === 'remove') target.delete(normalizeDn(groupDn));
-    for (const dn of add) target.set(normalizeDn(dn), dn);
-    if (placeholder === 'add') target.set(normalizeDn(groupDn), groupDn);
-    const realMembers = [...target.keys()].filter((k) => k !== normalizeDn(groupDn));
-    if (this.dialect.needsPlaceholder && realMembers.length === 0) target.set(normalizeDn(groupDn), groupDn);
-    if (this.dialect.needsPlaceholder && realMembers.length > 0) target.delete(normalizeDn(groupDn));
-    const adds = [...target].filter(([k]) => !current.has(k)).map(([, v]) => v);
-    const deletes = [...current].filter(([k]) => !target.has(k)).map(([, v]) => v);
-    if (adds.length === 0 && deletes.length === 0) return 'already';
-    const changes: LdapModification[] = [];
-    if (adds.length > 0) changes.push({ operation: 'add', type: 'member', values: adds });
-    if (deletes.length > 0) changes.push({ operation: 'delete', type: 'member', values: deletes });
+    const current = searchEntries[0] ? parseRangedValues(searchEntries[0] as LdapEntry, 'member').values : [];
+    const changes = computeMemberChanges({ groupDn, current, add, remove, placeholder, needsPlaceholder: this.dialect.needsPlaceholder });
+    if (changes.length === 0) return 'already';
     await this.op().modify(groupDn, toChanges(changes));
     return 'done';
   }
@@ -260,7 +249,7 @@ export class LdapDirectory implements Directory {
       if (error instanceof DirectoryError) throw error;
       if (error instanceof NoSuchObjectError) return [];
       const code: DirectoryErrorCode = error instanceof SizeLimitExceededError ? 'size-limit' : error instanceof ResultCodeError ? 'read-failed' : 'connection-lost';
-      throw new DirectoryError(code, `cannot read ${base}: ${describe(error)}`, { cause: error });
+      throw new DirectoryError(code, `cannot read ${base}: ${describeError(error)}`, { cause: error });
     }
   }
 
@@ -317,45 +306,3 @@ export class LdapDirectory implements Directory {
 }
 
 type LdapDialectFilter = LdapDialect['accountFilter'];
-
-/**
- * Requests sent in the same tick leave in one write: with many operations in flight, one system
- * call per request was a large part of an apply's own CPU time, which on a small machine is
- * taken from the directory server.
- */
-function coalesceWrites<T extends Socket>(socket: T): T {
-  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
-  let corked = false;
-  socket.write = ((...args: unknown[]) => {
-    if (!corked) {
-      corked = true;
-      socket.cork();
-      process.nextTick(() => {
-        corked = false;
-        socket.uncork();
-      });
-    }
-    return write(...args);
-  }) as T['write'];
-  return socket;
-}
-
-/** A DN compared loosely: lower case, no spaces around separators. */
-export function normalizeDn(dn: string): string {
-  const lower = dn.toLowerCase();
-  return lower.includes(' ') ? lower.replace(/\s*([,=+])\s*/g, '$1') : lower;
-}
-
-function toAttributes(entry: Record<string, (string | Buffer)[]>): Attribute[] {
-  return Object.entries(entry).map(([type, values]) => new Attribute({ type, values: values as string[] | Buffer[] }));
-}
-
-function toChanges(modifications: LdapModification[]): Change[] {
-  return modifications.map((m) => new Change({ operation: m.operation, modification: new Attribute({ type: m.type, values: m.values as string[] | Buffer[] }) }));
-}
-
-/** The error's class and message, as safe to print (ldapts messages carry the server's text, never our password). */
-function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}
