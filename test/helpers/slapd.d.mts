@@ -7,6 +7,9 @@ export interface Slapd {
   adminDn: string;
   adminPassword: string;
   dir: string;
+  /** With `tls`: the LDAPS URL and the CA certificate (PEM) that signed the server's. */
+  ldapsUrl?: string;
+  caPem?: string;
   /** Binds with `adminPassword`; searches capped at `sizeLimit`. */
   limitedDn: string;
   peopleDn: string;
@@ -16,4 +19,4 @@ export interface Slapd {
 }
 export const SLAPD: string;
 export function freePort(): Promise<number>;
-export function startSlapd(options?: { suffix?: string; sizeLimit?: number }): Promise<Slapd>;
+export function startSlapd(options?: { suffix?: string; sizeLimit?: number; tls?: boolean }): Promise<Slapd>;

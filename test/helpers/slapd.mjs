@@ -1,8 +1,8 @@
 // A private OpenLDAP server for tests and benchmarks: a temp folder, mdb, the ppolicy, memberof
 // and refint overlays, a free port on 127.0.0.1, in the foreground (`-d 0`, so the child is the
 // server), stopped with SIGTERM. Plain JavaScript so that bench/ scripts can use it too.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,9 +22,19 @@ export function freePort() {
   });
 }
 
-function config(dir, suffix, rootPassword, sizeLimit) {
+/** A throw-away CA and a server certificate for 127.0.0.1, made with the openssl command. */
+function makeCertificates(dir) {
+  const run = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=aac test CA');
+  run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
+  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'san.ext');
+  return readFileSync(join(dir, 'ca.pem'), 'utf8');
+}
+
+function config(dir, suffix, rootPassword, sizeLimit, tls) {
   // The size limit applies to cn=limited (the root DN is exempt from limits).
-  return `include /etc/ldap/schema/core.schema
+  return `${tls ? `TLSCACertificateFile ${dir}/ca.pem\nTLSCertificateFile ${dir}/server.pem\nTLSCertificateKeyFile ${dir}/server.key\n` : ''}include /etc/ldap/schema/core.schema
 include /etc/ldap/schema/cosine.schema
 include /etc/ldap/schema/inetorgperson.schema
 include /etc/ldap/schema/nis.schema
@@ -61,15 +71,20 @@ access to * by * read
  * Starts slapd and creates the suffix, `ou=people`, `ou=groups` and the default password policy
  * (pwdMustChange, pwdLockout), and `cn=limited,<suffix>` (password: the admin's) whose searches
  * are capped at `sizeLimit` entries when that is given (to test reads that come back short).
+ * With `tls`, a throw-away CA signs a certificate for 127.0.0.1 (`caPem`), and slapd also
+ * listens on `ldapsUrl` and accepts StartTLS on `url`.
  */
-export async function startSlapd({ suffix = 'dc=example,dc=org', sizeLimit } = {}) {
+export async function startSlapd({ suffix = 'dc=example,dc=org', sizeLimit, tls = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'aac-slapd-'));
   mkdirSync(join(dir, 'db'));
   const adminPassword = `admin-${Math.random().toString(36).slice(2)}`;
-  writeFileSync(join(dir, 'slapd.conf'), config(dir, suffix, adminPassword, sizeLimit));
+  const caPem = tls ? makeCertificates(dir) : undefined;
+  writeFileSync(join(dir, 'slapd.conf'), config(dir, suffix, adminPassword, sizeLimit, tls));
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}`;
-  const child = spawn(SLAPD, ['-d', '0', '-h', `${url}/`, '-f', join(dir, 'slapd.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const ldapsUrl = tls ? `ldaps://127.0.0.1:${await freePort()}` : undefined;
+  const listen = [`${url}/`, ...(ldapsUrl ? [`${ldapsUrl}/`] : [])].join(' ');
+  const child = spawn(SLAPD, ['-d', '0', '-h', listen, '-f', join(dir, 'slapd.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -104,7 +119,7 @@ export async function startSlapd({ suffix = 'dc=example,dc=org', sizeLimit } = {
   await admin.unbind();
 
   return {
-    url, port, suffix, adminDn, adminPassword, dir,
+    url, port, suffix, adminDn, adminPassword, dir, ldapsUrl, caPem,
     limitedDn: `cn=limited,${suffix}`,
     peopleDn: `ou=people,${suffix}`,
     groupsDn: `ou=groups,${suffix}`,

@@ -47,12 +47,15 @@ export async function openLdapDirectory(options: LdapDirectoryOptions): Promise<
   }
   const tlsOptions: ConnectionOptions = options.ca ? { ca: options.ca } : {};
   const client = new Client({
-    url: options.url, timeout: options.timeoutMs ?? 60_000, connectTimeout: 10_000, tlsOptions,
+    url: options.url, timeout: options.timeoutMs ?? 60_000, connectTimeout: 10_000,
+    // Only for ldaps://: given for an ldap:// URL, ldapts' StartTLS upgrade fails.
+    ...(options.url.toLowerCase().startsWith('ldaps:') ? { tlsOptions } : {}),
     createConnection: ((...args: Parameters<typeof netConnect>) => coalesceWrites(netConnect(...args))) as typeof netConnect,
     createSecureConnection: ((...args: Parameters<typeof tlsConnect>) => coalesceWrites(tlsConnect(...args))) as typeof tlsConnect,
   });
   try {
-    if (options.startTls) await client.startTLS(tlsOptions);
+    // Node checks the certificate against `host`, which defaults to localhost when upgrading a socket.
+    if (options.startTls) await client.startTLS({ ...tlsOptions, host: new URL(options.url).hostname });
   } catch (error) {
     throw new DirectoryError('connect-failed', `cannot start TLS with ${options.url}: ${describeError(error)}`, { cause: error });
   }
