@@ -163,8 +163,9 @@ describe('aac plan and aac apply against slapd (each step: plan -> apply -> plan
     for (const f of readdirSync(join(work, 'access/people'))) remove(join(work, 'access/people', f));
     const run = await apply();
     expect(run.code).toBe(1);
+    expect(run.stderr).toContain('nothing was applied');
     expect(await dump()).toBe(before);
-    expect(lastEvents().map((r) => r.type)).toEqual(['apply.failed']);
+    expect(lastEvents().map((r) => [r.type, String(r.details['error']).split(':')[0]])).toEqual([['apply.failed', 'invalid-files']]);
     cpSync(saved, join(work, 'access/people'), { recursive: true });
   });
 

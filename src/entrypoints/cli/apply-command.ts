@@ -92,6 +92,7 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
     if (!prepared.ok) {
       io.stdout(renderDiagnostics(prepared.loaded.result.diagnostics, 'text', prepared.loaded.files));
       state.failure = { code: 'invalid-files', message: 'the access files have errors; nothing was applied' };
+      io.stderr(`aac apply: ${state.failure.message}\n`);
       return EXIT.failed;
     }
     const { plan } = prepared;
