@@ -54,7 +54,13 @@ describe('attacks on the approval gate: identity and case', () => {
     expect(result.approved).toBe(false);
   });
 
-
+  it('a login of a person disabled in base does not approve, even while still in an approving team', () => {
+    const formerStaff = { 'access/people/ekim.yaml': SAMPLE['access/people/ekim.yaml']!.replace('status: disabled', 'github: ekim-old\nstatus: disabled') };
+    const teams = { ...SAMPLE_TEAMS, 'example/it-security': ['ekim-old'] };
+    const result = evaluateScenario({ base: { ...base, ...formerStaff }, head: withGrant(grant('production', 'deployer')), teams, reviews: [review('mjohnson-ex'), review('dwilliams-ex'), review('ekim-old')] });
+    expect(result.changes[0]!.levels.find((l) => l.level === 'it-security')).toMatchObject({ satisfiedBy: null, candidates: [] });
+    expect(result.approved).toBe(false);
+  });
 });
 
 describe('attacks on the approval gate: files and YAML', () => {

@@ -17,7 +17,7 @@ import { computeRequirement } from './compute-requirement.js';
 import type { BlockReason, ChangeTier } from './compute-requirement.js';
 import { matchLevels } from './match-levels.js';
 import { parseCodeowners } from './parse-codeowners.js';
-import { referencedTeams, resolveCandidates } from './resolve-candidates.js';
+import { computeInactiveLogins, referencedTeams, resolveCandidates } from './resolve-candidates.js';
 import type { Candidates, ResolveContext, Subject, TeamMembers } from './resolve-candidates.js';
 
 /** The files of one side of a pull request, as read from git or the GitHub API. */
@@ -97,7 +97,7 @@ export function evaluatePullRequest(options: EvaluateOptions): Evaluation {
   const baseTree = buildBaseTree(options.root, options.base.files, headResult, options.checkSchema);
   const changes = computeChangeSet({ tree: baseTree, governed: options.base.governed }, { tree: headResult.tree, governed: options.head.governed });
   const codeownersFile = options.base.governed.find((f) => f.kind === 'codeowners');
-  const context: ResolveContext = { base: baseTree, codeowners: codeownersFile ? parseCodeowners(codeownersFile.text).rules : [], teams: options.teams };
+  const context: ResolveContext = { base: baseTree, codeowners: codeownersFile ? parseCodeowners(codeownersFile.text).rules : [], teams: options.teams, inactive: computeInactiveLogins(baseTree) };
   const approvals = computeApprovals(options.reviews, options.headSha);
   const author = options.author?.toLowerCase();
   const authorPerson = author === undefined ? undefined : findByLogin(baseTree, author);

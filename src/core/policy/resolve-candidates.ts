@@ -18,6 +18,11 @@ export interface ResolveContext {
   base: AccessTree;
   codeowners: readonly CodeownersRule[];
   teams: TeamMembers;
+  /**
+   * Lower-case logins of people who are disabled or deleted in base (see `computeInactiveLogins`).
+   * Teams, `users` and CODEOWNERS are GitHub's lists and outlive a departure; the files say who left.
+   */
+  inactive: ReadonlySet<string>;
 }
 
 /** Who a level is relative to: the person as in base (preferred) and as in head. */
@@ -39,7 +44,8 @@ export interface Candidates {
  * The GitHub logins that satisfy `sources` for a change of `file` concerning `subject`.
  * Manager, department head and sponsor are taken from the base version of the subject (a pull
  * request cannot choose its own approver by editing `manager:`), and only active people in base
- * count. `excluded` (the author and the subject's logins) never count.
+ * count. `excluded` (the author and the subject's logins) never count, nor does the login of a
+ * person who is not active in base, whatever team or list still names it.
  * @example resolveCandidates(['manager'], ctx, { base: jsmith }, 'access/people/jsmith.yaml', new Set()) // { logins: ['mjohnson-ex'], teams: [] }
  */
 export function resolveCandidates(sources: readonly ApproverSource[], ctx: ResolveContext, subject: Subject | undefined, file: string, excluded: ReadonlySet<string>): Candidates {
@@ -72,8 +78,19 @@ export function resolveCandidates(sources: readonly ApproverSource[], ctx: Resol
     else if ('users' in source) for (const user of source.users) logins.add(user.toLowerCase());
     else for (const uid of source.people) addPerson(uid);
   }
-  const allowed = (l: string): boolean => !excluded.has(l);
+  const allowed = (l: string): boolean => !excluded.has(l) && !ctx.inactive.has(l);
   return { logins: [...new Set([...logins, ...fromTeams])].filter(allowed).sort(), teams: [...new Set(teams)].sort(), people: [...logins].filter(allowed).sort() };
+}
+
+/**
+ * The logins of people who are disabled or deleted in base: someone who has left must not approve
+ * because their GitHub account is still in a team or a list. Computed once per evaluation.
+ * @example computeInactiveLogins(base) // Set { 'ekim-old' }
+ */
+export function computeInactiveLogins(base: AccessTree): Set<string> {
+  const logins = new Set<string>();
+  for (const { value } of base.people.values()) if (value.github && value.status !== 'active') logins.add(value.github.toLowerCase());
+  return logins;
 }
 
 /** GitHub team slugs are case-insensitive; the teams input may spell them either way. */
