@@ -34,6 +34,7 @@ export type DiagnosticCode =
   | 'ID_FILE_MISMATCH'
   | 'DUPLICATE_ID'
   | 'DUPLICATE_EMAIL'
+  | 'DUPLICATE_GITHUB'
   | 'UID_REUSED'
   | 'EMAIL_REUSED'
   | 'DUPLICATE_ORG'

@@ -54,6 +54,13 @@ describe('attacks on the approval gate: identity and case', () => {
     expect(result.approved).toBe(false);
   });
 
+  it('a new person file cannot claim a login that another person already has (impersonation)', () => {
+    const impostor = `kind: Person\nuid: nfriend\nname: New Friend\nemail: new.friend@example.org\ntype: employee\ndepartment: sales\nmanager: mjohnson\ngithub: ALEE-sec\nstatus: active\nattestations: { mfa: true, deviceCompliance: true }\ngrants:\n${grant('project-tools', 'member')}`;
+    const result = evaluateScenario({ head: { 'access/people/nfriend.yaml': impostor }, author: 'sroberts-iam', reviews: everyone });
+    expect(result.diagnostics.filter((d) => d.code === 'DUPLICATE_GITHUB').map((d) => d.file)).toEqual(['access/people/nfriend.yaml']);
+    expect(result.status).toBe('blocked');
+  });
+
   it('a login of a person disabled in base does not approve, even while still in an approving team', () => {
     const formerStaff = { 'access/people/ekim.yaml': SAMPLE['access/people/ekim.yaml']!.replace('status: disabled', 'github: ekim-old\nstatus: disabled') };
     const teams = { ...SAMPLE_TEAMS, 'example/it-security': ['ekim-old'] };

@@ -39,6 +39,11 @@ describe('identity', () => {
     expect(where(r.diagnostics, 'DUPLICATE_EMAIL')).toEqual([atValue(r, 'access/people/mjohnson.yaml', 'email')]);
   });
 
+  it('GitHub logins are unique ignoring case', () => {
+    const r = validateWith(edit('access/people/mjohnson.yaml', 'github: mjohnson-ex', 'github: JSmith-EX'));
+    expect(where(r.diagnostics, 'DUPLICATE_GITHUB')).toEqual([atValue(r, 'access/people/mjohnson.yaml', 'github')]);
+  });
+
   it('a kind lives in its folder', () => {
     const r = validateWith({ 'access/systems/jsmith.yaml': sample[JANE]!, [JANE]: null });
     expect(where(r.diagnostics, 'MISPLACED_FILE')).toEqual([at(r, 'access/systems/jsmith.yaml', 'Person')]);

@@ -6,7 +6,7 @@ import { locate, parseSource } from '../source.js';
 import type { SourceFile } from '../source.js';
 import type { SchemaChecker } from './schema-diagnostics.js';
 import type { RetiredIdentity, Rule, RuleContext } from './rules/context.js';
-import { checkUniqueEmails, checkIdentifierReuse } from './rules/identity-rules.js';
+import { checkUniqueEmails, checkUniqueGithubLogins, checkIdentifierReuse } from './rules/identity-rules.js';
 import { checkManagerCycles, checkPersonReferences, checkPolicyReferences, checkUniqueGroups } from './rules/reference-rules.js';
 import { checkExternalPeople } from './rules/external-rules.js';
 import { checkAttestations, checkEmergencyGrants, checkGrantDates, checkSeparationOfDuties } from './rules/grant-rules.js';
@@ -41,6 +41,7 @@ export interface ValidationResult {
 /** The cross-file rules, in the order their diagnostics are computed (output is sorted anyway). */
 export const RULES: readonly Rule[] = [
   checkUniqueEmails,
+  checkUniqueGithubLogins,
   checkIdentifierReuse,
   checkPersonReferences,
   checkManagerCycles,

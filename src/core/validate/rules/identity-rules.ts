@@ -19,6 +19,25 @@ export function checkUniqueEmails({ tree }: RuleContext): Diagnostic[] {
 }
 
 /**
+ * GitHub logins are unique ignoring case (GitHub's own rule); the later file (by path) gets the
+ * diagnostic. A login names the human behind a review: two files claiming it would let a new file
+ * pose as an approver, or make "the author's manager" and "the subject" ambiguous.
+ */
+export function checkUniqueGithubLogins({ tree }: RuleContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Map<string, Entity<Person>>();
+  for (const person of sortedPeople(tree.people)) {
+    const login = person.value.github;
+    if (login === undefined) continue;
+    const first = seen.get(login.toLowerCase());
+    if (first) {
+      out.push(diagnosticAt(person, ['github'], 'DUPLICATE_GITHUB', `GitHub login "${login}" is already used by ${first.value.uid} (${first.source.path})`));
+    } else seen.set(login.toLowerCase(), person);
+  }
+  return out;
+}
+
+/**
  * A uid or email that belonged to someone else is never given out again (NIST SP 800-171 3.5.5).
  * The same person coming back (same employeeId, or same uid and email) may have theirs again.
  */
