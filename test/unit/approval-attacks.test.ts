@@ -61,6 +61,26 @@ describe('attacks on the approval gate: identity and case', () => {
     expect(result.status).toBe('blocked');
   });
 
+  it('a person deleted and added again under a new uid (same employeeId) is judged by their base manager, not the one the pull request names', () => {
+    const again = HIGH_ATTESTATIONS.replace('uid: jsmith', 'uid: jsmith2').replace('email: jane.smith@example.org', 'email: jane.smith2@example.org').replace('manager: mjohnson', 'manager: tnguyen');
+    const result = evaluateScenario({ base, head: { [JSMITH]: null, 'access/people/jsmith2.yaml': `${again}${grant('project-tools', 'member')}` }, author: 'sroberts-iam', reviews: [review('tnguyen-ops'), review('alee-sec')] });
+    const added = result.changes.filter((c) => c.subject === 'jsmith2');
+    expect(added.map((c) => c.kind)).toEqual(['person-added', 'grant-added', 'grant-added', 'grant-added']);
+    for (const change of added) expect(change.levels.find((l) => l.level === 'manager')!.candidates).toEqual(['mjohnson-ex']);
+    expect(result.approved).toBe(false);
+  });
+
+  it('an external person deleted and added again as an employee with the same login is still external', () => {
+    const file = 'access/people/jdoe.acme.yaml';
+    const inBase = { [file]: SAMPLE[file]!.replace('status: active', 'github: jdoe-acme\nstatus: active') };
+    const employee = `kind: Person\nuid: jdoe\nname: John Doe\nemail: john.doe@example.org\ntype: employee\ndepartment: sales\nmanager: mjohnson\ngithub: JDoe-Acme\nstatus: active\nattestations: { mfa: true, deviceCompliance: true }\ngrants:\n${grant('crm', 'sales-rep')}`;
+    const result = evaluateScenario({ base: inBase, head: { [file]: null, 'access/people/jdoe.yaml': employee }, author: 'mjohnson-ex', reviews: everyone });
+    const change = result.changes.find((c) => c.kind === 'grant-added')!;
+    expect(change).toMatchObject({ subject: 'jdoe', predecessor: 'jdoe.acme' });
+    expect(change.blocked).toContain('PRIVILEGE_ESCALATION');
+    expect(result.status).toBe('blocked');
+  });
+
   it('a login of a person disabled in base does not approve, even while still in an approving team', () => {
     const formerStaff = { 'access/people/ekim.yaml': SAMPLE['access/people/ekim.yaml']!.replace('status: disabled', 'github: ekim-old\nstatus: disabled') };
     const teams = { ...SAMPLE_TEAMS, 'example/it-security': ['ekim-old'] };

@@ -1,4 +1,5 @@
-import type { Grant, Uid } from '../model/types.js';
+import type { AccessTree } from '../model/access-tree.js';
+import type { Grant, Person, Uid } from '../model/types.js';
 
 /** What a pull request changes, one entry per thing an approver has to judge. */
 export type ChangeKind =
@@ -47,6 +48,12 @@ export interface Change {
   line: number;
   /** The person whose access changes (person and grant changes). */
   person?: Uid;
+  /**
+   * For a person file added under a uid base does not know: the base uid of the same human (same
+   * `employeeId` or GitHub login). Approvers and external status are then judged from that base
+   * person, so deleting a file and adding it again under a new name cannot pick a new manager.
+   */
+  predecessor?: Uid;
   /** The grant as in head (the base grant for `grant-removed`). */
   grant?: Grant;
   /** Top-level fields that differ (`*-changed` kinds). */
@@ -61,4 +68,10 @@ export interface GovernedFile {
   path: string;
   text: string;
   kind: 'codeowners' | 'schema';
+}
+
+/** The person a change concerns as base knows them: by uid, else by `predecessor`. */
+export function basePersonOf(change: Change, base: AccessTree): Person | undefined {
+  if (change.person === undefined) return undefined;
+  return base.people.get(change.person)?.value ?? (change.predecessor === undefined ? undefined : base.people.get(change.predecessor)?.value);
 }

@@ -58,7 +58,29 @@ export function computeChangeSet(base: TreeSide, head: TreeSide): Change[] {
     changes.push(at(hp, [], 'policy-changed', hp.source.path));
   }
   changes.push(...governedChanges(base.governed, head.governed));
+  linkPredecessors(changes, base.tree, head.tree);
   return changes;
+}
+
+/**
+ * Marks the changes of a person added under a new uid with the base uid of the same human: the
+ * same `employeeId`, or the same GitHub login (ignoring case). The indexes are built only when a
+ * person is added, so an ordinary pull request pays nothing.
+ */
+function linkPredecessors(changes: Change[], base: AccessTree, head: AccessTree): void {
+  const added = changes.filter((c) => c.person !== undefined && !base.people.has(c.person));
+  if (added.length === 0) return;
+  const byEmployeeId = new Map<string, string>();
+  const byLogin = new Map<string, string>();
+  for (const { value } of base.people.values()) {
+    if (value.employeeId !== undefined && !byEmployeeId.has(value.employeeId)) byEmployeeId.set(value.employeeId, value.uid);
+    if (value.github !== undefined && !byLogin.has(value.github.toLowerCase())) byLogin.set(value.github.toLowerCase(), value.uid);
+  }
+  for (const change of added) {
+    const person = head.people.get(change.person!)?.value;
+    const predecessor = (person?.employeeId === undefined ? undefined : byEmployeeId.get(person.employeeId)) ?? (person?.github === undefined ? undefined : byLogin.get(person.github.toLowerCase()));
+    if (predecessor !== undefined) change.predecessor = predecessor;
+  }
 }
 
 type Differ<T> = (base: Entity<T> | undefined, head: Entity<T> | undefined, out: Change[]) => void;

@@ -2,7 +2,7 @@ import type { AccessTree } from '../model/access-tree.js';
 import { roleTier, TIER_RANK } from '../model/risk.js';
 import { parseDuration, parseExpiry } from '../model/time.js';
 import type { ApproverSource, Grant, LevelId, Person, Policy, TierId } from '../model/types.js';
-import { GOVERNANCE_KINDS } from './change.js';
+import { basePersonOf, GOVERNANCE_KINDS } from './change.js';
 import type { Change } from './change.js';
 
 /** The tier a change is judged at: a policy tier, or one of the two special paths. */
@@ -53,7 +53,7 @@ export function computeRequirement(change: Change, base: AccessTree, head: Acces
   if (!policy) return { tier: 'privileged', levels: [], blocked: ['MISSING_POLICY'] };
   const tierLevels = (tier: TierId): RequiredLevel[] => (policy.tiers[tier]?.levels ?? []).map((id) => policyLevel(policy, id));
   const highest = highestTier(policy);
-  const basePerson = change.person === undefined ? undefined : base.people.get(change.person)?.value;
+  const basePerson = basePersonOf(change, base);
   const headPerson = change.person === undefined ? undefined : head.people.get(change.person)?.value;
   const external = basePerson?.type === 'external' || headPerson?.type === 'external';
   const withExternal = (levels: RequiredLevel[]): RequiredLevel[] =>

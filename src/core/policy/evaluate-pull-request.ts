@@ -9,6 +9,7 @@ import type { SchemaChecker } from '../validate/schema-diagnostics.js';
 import { validateAccessTree } from '../validate/validate-access-tree.js';
 import type { InputFile } from '../validate/validate-access-tree.js';
 import { buildBaseTree } from './build-base-tree.js';
+import { basePersonOf } from './change.js';
 import type { Change, GovernedFile } from './change.js';
 import { computeApprovals } from './compute-approvals.js';
 import type { Approval, Review } from './compute-approvals.js';
@@ -134,7 +135,7 @@ function levelStatus(level: string, description: string | undefined, login: stri
 /** Person changes are relative to that person; other changes to the author (their manager, their department head). */
 function subjectOf(change: Change, base: AccessTree, head: AccessTree, author: Person | undefined): Subject | undefined {
   if (change.person === undefined) return author ? { base: author } : undefined;
-  const b = base.people.get(change.person)?.value;
+  const b = basePersonOf(change, base);
   const h = head.people.get(change.person)?.value;
   return { ...(b ? { base: b } : {}), ...(h ? { head: h } : {}) };
 }
@@ -142,7 +143,7 @@ function subjectOf(change: Change, base: AccessTree, head: AccessTree, author: P
 /** The subject's logins before and after: changing `github:` in the same pull request must not let them approve. */
 function subjectLogins(change: Change, base: AccessTree, head: AccessTree): string[] {
   if (change.person === undefined) return [];
-  return [base.people.get(change.person)?.value.github, head.people.get(change.person)?.value.github].filter((l): l is string => l !== undefined).map((l) => l.toLowerCase());
+  return [basePersonOf(change, base)?.github, head.people.get(change.person)?.value.github].filter((l): l is string => l !== undefined).map((l) => l.toLowerCase());
 }
 
 function findByLogin(tree: AccessTree, login: string): Person | undefined {
