@@ -97,6 +97,32 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     expect(record).toMatchObject({ type: 'escalation.blocked', actor: 'Codertocat', subject: 'jdoe.acme', pr: 2, commit: HEAD_SHA, details: { reasons: ['PRIVILEGE_ESCALATION'], file: 'access/people/jdoe.acme.yaml', grant: { system: 'crm', role: 'admin' } } });
   });
 
+  it('a pull request into a branch that is not judged writes nothing: its verdict would also be the verdict of the same commit into main', async () => {
+    // The attack: the same head commit, opened against a branch that already holds its changes,
+    // would be "No access changes" (success) on the commit that the pull request into main needs.
+    const payload = structuredClone(OPENED);
+    payload.pull_request.base.ref = 'already-granted';
+    const api = fakeGitHub(repoWith(withGrant(grant('crm', 'admin'))));
+    const { probot } = await createTestProbot();
+    await probot.receive({ id: 'other-base', name: 'pull_request', payload });
+    expect(api.calls).toEqual([]);
+    // A repository that protects more branches names them.
+    const { probot: release } = await createTestProbot({ baseBranches: ['already-granted'] });
+    await release.receive({ id: 'release-base', name: 'pull_request', payload });
+    expect(api.checkRuns).toHaveLength(1);
+  });
+
+  it('a pull request retargeted to the judged branch is judged again; other edits are ignored', async () => {
+    const retargeted = { ...structuredClone(OPENED), action: 'edited', changes: { base: { ref: { from: 'already-granted' }, sha: { from: BASE_SHA } } } };
+    const api = fakeGitHub(repoWith(withGrant(grant('project-tools', 'member'))));
+    const { probot } = await createTestProbot();
+    await probot.receive({ id: 'retarget', name: 'pull_request', payload: retargeted });
+    expect(api.checkRuns.map((r) => r['conclusion'])).toEqual(['action_required']);
+    const titled = { ...structuredClone(OPENED), action: 'edited', changes: { title: { from: 'Old title' } } };
+    await probot.receive({ id: 'title', name: 'pull_request', payload: titled });
+    expect(api.checkRuns).toHaveLength(1);
+  });
+
   it('more than 50 diagnostics go out 50 per request: a create, then updates', async () => {
     const broken: Record<string, string> = {};
     for (let i = 0; i < 60; i++) broken[`access/people/broken${i}.yaml`] = `kind: Person\nuid: broken${i}\n`;

@@ -24,6 +24,14 @@ export interface ApprovalAppOptions {
   teams?: TeamMembers;
   /** The directory plan for the comment, when a planner is wired in. */
   plan?: PlanProvider;
+  /**
+   * The branches whose pull requests are judged: those whose branch protection requires
+   * `access-approvals`. Default: the repository's default branch. A check run belongs to a
+   * commit, not to a pull request, so judging a pull request into any other branch would let the
+   * same head commit be judged against a base that already holds its changes, and that verdict
+   * would satisfy the pull request into the protected branch.
+   */
+  baseBranches?: readonly string[];
 }
 
 const EVALUATE_ON = ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'] as const;
@@ -44,6 +52,13 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
 
   return (app: Probot) => {
     const run = async (context: Context<'pull_request' | 'pull_request_review'>, facts: PullRequestFacts): Promise<void> => {
+      const payload: PullRequestPayload = context.payload;
+      const judged = options.baseBranches ?? [payload.repository.default_branch];
+      if (!judged.includes(payload.pull_request.base.ref)) {
+        // Writing anything here would set the verdict of a commit that may also be the head of a pull request into a judged branch.
+        context.log.info({ pull: facts.pull, base: payload.pull_request.base.ref }, 'pull request into a branch that is not judged; no check run written');
+        return;
+      }
       const octokit = context.octokit as unknown as GitHubClient;
       try {
         await evaluateAndReport(octokit, facts, {
@@ -65,6 +80,11 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
     app.on([...EVALUATE_ON], async (context) => {
       await run(context, factsOf(context.payload, context.payload.sender.login, { type: HEAD_CHANGED.has(context.payload.action) ? 'head-changed' : 'other' }, true));
     });
+    // Changing the base branch changes what the pull request would merge: judge it again.
+    app.on('pull_request.edited', async (context) => {
+      if (!context.payload.changes.base) return;
+      await run(context, factsOf(context.payload, context.payload.sender?.login ?? '', { type: 'other' }, true));
+    });
     app.on([...REVIEW_ON], async (context) => {
       const review = context.payload.review;
       const trigger: EvaluationTrigger = context.payload.action === 'submitted' && review.user ? { type: 'review', reviewer: review.user.login, state: review.state } : { type: 'other' };
@@ -82,12 +102,12 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
 }
 
 interface PullRequestPayload {
-  repository: { name: string; owner: { login: string } };
+  repository: { name: string; owner: { login: string }; default_branch: string };
   pull_request: {
     number: number;
     draft?: boolean;
     user: { login: string } | null;
-    base: { sha: string };
+    base: { sha: string; ref: string };
     head: { sha: string };
     requested_reviewers?: ReadonlyArray<object | null> | null;
     requested_teams?: ReadonlyArray<object | null> | null;
