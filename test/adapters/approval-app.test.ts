@@ -123,6 +123,16 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     expect(api.checkRuns).toHaveLength(1);
   });
 
+  it('a file deeper than the tree query reads fails the check instead of going unseen', async () => {
+    const hidden = { 'access/people/archive/2026/jsmith.yaml': `${sampleFiles()[JSMITH]}${grant('crm', 'admin')}` };
+    const api = fakeGitHub(repoWith(hidden));
+    const { probot } = await createTestProbot();
+    await probot.receive({ id: 'deep', name: 'pull_request', payload: OPENED });
+    expect(api.checkRuns[0]).toMatchObject({ conclusion: 'failure' });
+    const annotations = api.checkRuns[0]!['output'].annotations as Array<Record<string, unknown>>;
+    expect(annotations.map((a) => [a['title'], a['path']])).toEqual([['MISPLACED_FILE', 'access/people/archive/2026']]);
+  });
+
   it('more than 50 diagnostics go out 50 per request: a create, then updates', async () => {
     const broken: Record<string, string> = {};
     for (let i = 0; i < 60; i++) broken[`access/people/broken${i}.yaml`] = `kind: Person\nuid: broken${i}\n`;

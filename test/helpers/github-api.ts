@@ -114,8 +114,8 @@ function answerGraphql(fake: FakeRepo, body: { query: string; variables: Record<
   };
 }
 
-/** GitHub's nested tree entries for the files under `dir`. */
-function entriesOf(files: Record<string, string>, dir: string): object[] {
+/** GitHub's nested tree entries for the files under `dir`, as deep as the query asks (three levels). */
+function entriesOf(files: Record<string, string>, dir: string, depth = 1): object[] {
   const children = new Map<string, string | null>();
   for (const path of Object.keys(files)) {
     if (!path.startsWith(`${dir}/`)) continue;
@@ -123,7 +123,9 @@ function entriesOf(files: Record<string, string>, dir: string): object[] {
     children.set(first, rest.length === 0 ? path : null);
   }
   return [...children].map(([name, file]) =>
-    file === null ? { path: `${dir}/${name}`, mode: 16384, type: 'tree', object: { entries: entriesOf(files, `${dir}/${name}`) } } : { path: file, mode: 33188, type: 'blob', object: blob(files[file]!) },
+    file === null
+      ? { path: `${dir}/${name}`, mode: 16384, type: 'tree', object: depth < 3 ? { entries: entriesOf(files, `${dir}/${name}`, depth + 1) } : {} }
+      : { path: file, mode: 33188, type: 'blob', object: blob(files[file]!) },
   );
 }
 

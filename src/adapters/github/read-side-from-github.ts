@@ -75,8 +75,11 @@ export async function readSideFromGitHub(octokit: GitHubClient, options: ReadSid
     for (const entry of entries) {
       const name = entry.path.slice(entry.path.lastIndexOf('/') + 1);
       if (name.startsWith('.')) continue;
-      if (entry.type === 'tree') walk(entry.object?.entries ?? []);
-      else if (entry.type === 'blob' && /\.ya?ml$/.test(name)) files.push(toInput(entry));
+      const children = entry.object?.entries;
+      if (entry.type === 'tree') {
+        if (Array.isArray(children)) walk(children);
+        else files.push(tooDeep(entry.path));
+      } else if (entry.type === 'blob' && /\.ya?ml$/.test(name)) files.push(toInput(entry));
     }
   };
   walk(response.repository.access?.entries ?? []);
@@ -96,6 +99,15 @@ function toInput(entry: GqlEntry): InputFile {
   if ((blob.byteSize ?? 0) > MAX_FILE_BYTES || blob.isTruncated) return problem('FILE_TOO_LARGE', `file is ${blob.byteSize ?? 'too many'} bytes; access files may be at most ${MAX_FILE_BYTES} bytes`);
   if (blob.isBinary || typeof blob.text !== 'string') return problem('BINARY_FILE', 'file is not UTF-8 text');
   return { path: entry.path, content: blob.text };
+}
+
+/**
+ * A folder deeper than the query reads. Its files are misplaced wherever they are, and the
+ * reconciler reads the working tree to any depth: skipping them silently would pass a tree here
+ * that fails there, so the folder itself is reported (fail closed, no extra request).
+ */
+function tooDeep(path: string): InputFile {
+  return { path, problem: { code: 'MISPLACED_FILE', severity: 'error', message: 'a folder this deep is not an access folder; access files live in <access>/<folder>/<file>', file: path, line: 1, column: 1 } };
 }
 
 /** The HTTP status of an Octokit error, when it has one. */
