@@ -133,6 +133,22 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     expect(annotations.map((a) => [a['title'], a['path']])).toEqual([['MISPLACED_FILE', 'access/people/archive/2026']]);
   });
 
+  it('overlapping events for one pull request are evaluated one after the other, so the last verdict is the latest', async () => {
+    // The approval is read by the first evaluation and dismissed before the second reads; the
+    // first is slow to write. Run side by side, the stale "success" would be written last.
+    const approved = [{ user: { login: 'mjohnson-ex' }, state: 'APPROVED', commit_id: HEAD_SHA, submitted_at: '2026-11-22T10:00:00Z' }];
+    const dismissed = [{ ...approved[0]!, state: 'DISMISSED' }];
+    let reads = 0;
+    const repo = { ...repoWith(withGrant(grant('project-tools', 'member'))), reviews: () => (reads++ === 0 ? approved : dismissed), checkRunDelay: (n: number) => (n === 0 ? 150 : 0) };
+    const api = fakeGitHub(repo);
+    const { probot } = await createTestProbot();
+    const review = { ...examplePayload('pull_request_review', 'dismissed') };
+    review.pull_request.head.sha = HEAD_SHA;
+    review.pull_request.base.sha = BASE_SHA;
+    await Promise.all([probot.receive({ id: 'first', name: 'pull_request', payload: OPENED }), probot.receive({ id: 'second', name: 'pull_request_review', payload: review })]);
+    expect(api.checkRuns.map((r) => r['conclusion'])).toEqual(['success', 'action_required']);
+  });
+
   it('more than 50 diagnostics go out 50 per request: a create, then updates', async () => {
     const broken: Record<string, string> = {};
     for (let i = 0; i < 60; i++) broken[`access/people/broken${i}.yaml`] = `kind: Person\nuid: broken${i}\n`;

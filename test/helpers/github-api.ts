@@ -34,8 +34,11 @@ export interface FakeRepo {
   pull: number;
   /** Files by path (e.g. `access/people/jsmith.yaml`), per commit SHA. */
   trees: Record<string, { files: Record<string, string>; governed: GovernedFile[] }>;
-  reviews: Review[];
+  /** The reviews, or a function answering each read (to change them between reads). */
+  reviews: Review[] | (() => Review[]);
   teams: Record<string, string[]>;
+  /** Milliseconds to hold the answer to the n-th (0-based) check-run creation; none by default. */
+  checkRunDelay?: (n: number) => number;
   /** Comments already on the pull request. */
   comments?: Array<{ id: number; body: string; user: { login: string; type: string } }>;
 }
@@ -61,6 +64,7 @@ export function fakeGitHub(fake: FakeRepo): ApiRecord {
   const repoPath = `/repos/${fake.owner}/${fake.repo}`;
   const seen = (method: string, path: string): void => void record.calls.push(`${method} ${path.split('?')[0]}`);
   const scope = nock(API);
+  let created = 0;
   scope.on('request', (request: { headers: Record<string, string | string[] | undefined> }) => void record.authorizations.push(String(request.headers['authorization'] ?? '')));
   scope
     .persist()
@@ -70,9 +74,15 @@ export function fakeGitHub(fake: FakeRepo): ApiRecord {
     .reply(200, (uri, body) => (seen('POST', uri), answerGraphql(fake, body as { query: string; variables: Record<string, string> })))
     .get(`${repoPath}/pulls/${fake.pull}/reviews`)
     .query(true)
-    .reply(200, (uri) => (seen('GET', uri), fake.reviews))
+    .reply(200, (uri) => (seen('GET', uri), typeof fake.reviews === 'function' ? fake.reviews() : fake.reviews))
     .post(`${repoPath}/check-runs`)
-    .reply(201, (uri, body) => (seen('POST', uri), record.checkRuns.push(body as Record<string, any>), { id: 77 }))
+    .reply(201, async (uri, body) => {
+      const delay = fake.checkRunDelay?.(created++) ?? 0;
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      seen('POST', uri);
+      record.checkRuns.push(body as Record<string, any>);
+      return { id: 77 };
+    })
     .patch(`${repoPath}/check-runs/77`)
     .reply(200, (uri, body) => (seen('PATCH', uri), record.checkRunUpdates.push(body as Record<string, any>), { id: 77 }))
     .get(`${repoPath}/issues/${fake.pull}/comments`)

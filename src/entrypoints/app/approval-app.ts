@@ -51,7 +51,13 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
   const accessDir = options.accessDir ?? 'access';
 
   return (app: Probot) => {
-    const run = async (context: Context<'pull_request' | 'pull_request_review'>, facts: PullRequestFacts): Promise<void> => {
+    const serial = createSerialQueue();
+    const run = (context: Context<'pull_request' | 'pull_request_review'>, facts: PullRequestFacts): Promise<void> =>
+      // One evaluation per pull request at a time: each reads the reviews when it starts, so two
+      // overlapping ones could write their verdicts in the wrong order (an approval read before a
+      // dismissal, written after it, would leave the check green).
+      serial(`${facts.owner}/${facts.repo}#${facts.pull}`, () => evaluate(context, facts));
+    const evaluate = async (context: Context<'pull_request' | 'pull_request_review'>, facts: PullRequestFacts): Promise<void> => {
       const payload: PullRequestPayload = context.payload;
       const judged = options.baseBranches ?? [payload.repository.default_branch];
       if (!judged.includes(payload.pull_request.base.ref)) {
@@ -136,4 +142,21 @@ function factsOf(payload: PullRequestPayload, sender: string, trigger: Evaluatio
 function stringField(value: object | null, key: string): string[] {
   const field = (value as Record<string, unknown> | null)?.[key];
   return typeof field === 'string' ? [field] : [];
+}
+
+/** Runs the work for one key after the previous work for that key has settled; keys run in parallel. */
+function createSerialQueue(): (key: string, work: () => Promise<void>) => Promise<void> {
+  const tails = new Map<string, Promise<void>>();
+  return (key, work) => {
+    const next = (tails.get(key) ?? Promise.resolve()).catch(() => undefined).then(work);
+    tails.set(key, next);
+    next.then(
+      () => forget(key, next),
+      () => forget(key, next),
+    );
+    return next;
+  };
+  function forget(key: string, settled: Promise<void>): void {
+    if (tails.get(key) === settled) tails.delete(key);
+  }
 }
