@@ -243,3 +243,26 @@ describe('attacks on the approval gate: emergency and revocation', () => {
     expect(result.approved).toBe(false);
   });
 });
+
+describe('judgement calls, kept and documented (README, "aac evaluate")', () => {
+  it('an emergency grant of a privileged role needs only the emergency level, within the maximum', () => {
+    const head = appended(JSMITH, grant('crm', 'admin', { emergency: true, expires: '2026-11-24', justification: 'Incident INC-9: CRM outage.' }));
+    const result = evaluateScenario({ head, reviews: [review('alee-sec')] });
+    expect(summary(result.changes[0]!)).toMatchObject({ tier: 'emergency', blocked: [], levels: { 'it-security': 'alee-sec' } });
+  });
+
+  it('an emergency grant to an external person is still blocked unless the base role is external and not privileged', () => {
+    const file = 'access/people/jdoe.acme.yaml';
+    const internal = evaluateScenario({ head: appended(file, grant('crm', 'sales-rep', { emergency: true, expires: '2026-11-24' })), author: 'mjohnson-ex', reviews: everyone });
+    expect(internal.changes[0]!.blocked).toContain('PRIVILEGE_ESCALATION');
+    const guest = evaluateScenario({ head: appended(file, grant('project-tools', 'guest', { emergency: true, expires: '2026-11-24' })), author: 'mjohnson-ex', reviews: [review('alee-sec')] });
+    expect(summary(guest.changes[0]!)).toMatchObject({ tier: 'emergency', blocked: [], levels: { 'it-security': 'alee-sec' } });
+  });
+
+  it('a department head asking for their own elevated access cannot be approved at the department-head level', () => {
+    const file = 'access/people/dwilliams.yaml';
+    const result = evaluateScenario({ head: appended(file, grant('production', 'deployer')), author: 'sroberts-iam', reviews: everyone });
+    expect(result.changes[0]!.levels.map((l) => [l.level, l.candidates])).toContainEqual(['department-head', []]);
+    expect(result.approved).toBe(false);
+  });
+});
