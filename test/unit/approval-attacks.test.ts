@@ -81,6 +81,17 @@ describe('attacks on the approval gate: identity and case', () => {
     expect(result.status).toBe('blocked');
   });
 
+  it('another human taking over an account (a new employeeId) is judged as granting everything it holds', () => {
+    const inBase = { [JSMITH]: `${HIGH_ATTESTATIONS}${grant('crm', 'admin')}` };
+    const takeover = inBase[JSMITH]!.replace('name: Jane Smith', 'name: Eve Mallory').replace('employeeId: EMP-45678', 'employeeId: EMP-66666');
+    const result = evaluateScenario({ base: inBase, head: { [JSMITH]: takeover }, author: 'sroberts-iam', reviews: [review('mjohnson-ex')] });
+    expect(summary(result.changes[0]!)).toMatchObject({ kind: 'person-identity-changed', tier: 'privileged', levels: { manager: 'mjohnson-ex', 'department-head': null, 'it-security': null, ciso: null } });
+    expect(result.approved).toBe(false);
+    // Correcting a name alone stays at the standard tier.
+    const renamed = evaluateScenario({ base: inBase, head: { [JSMITH]: inBase[JSMITH]!.replace('name: Jane Smith', 'name: Jane Smith-Jones') }, author: 'sroberts-iam', reviews: [review('mjohnson-ex')] });
+    expect(summary(renamed.changes[0]!)).toMatchObject({ tier: 'standard', levels: { manager: 'mjohnson-ex' } });
+  });
+
   it('a login of a person disabled in base does not approve, even while still in an approving team', () => {
     const formerStaff = { 'access/people/ekim.yaml': SAMPLE['access/people/ekim.yaml']!.replace('status: disabled', 'github: ekim-old\nstatus: disabled') };
     const teams = { ...SAMPLE_TEAMS, 'example/it-security': ['ekim-old'] };

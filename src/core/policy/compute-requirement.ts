@@ -72,12 +72,15 @@ export function computeRequirement(change: Change, base: AccessTree, head: Acces
       return revocation(policy);
     case 'person-status-changed':
       if (change.to !== 'active') return revocation(policy);
-      return reEnabled(policy, base, head, headPerson, basePerson, withExternal, tierLevels);
+      return holdingAll(policy, base, head, headPerson, basePerson, withExternal, tierLevels, 'standard');
     case 'person-added':
       return { tier: 'standard', levels: withExternal(tierLevels('standard')), blocked: headPerson ? sponsorProblems(headPerson, base, head, external) : [] };
     case 'person-identity-changed': {
       const fields = change.fields ?? [];
       const tier: TierId = fields.some((f) => SENSITIVE_FIELDS.has(f)) ? 'elevated' : 'standard';
+      // A different employeeId is a different human taking over the account and all it holds:
+      // judged as granting every grant again, not as a correction of a name.
+      if (fields.includes('employeeId') && basePerson?.employeeId !== undefined) return holdingAll(policy, base, head, headPerson, basePerson, withExternal, tierLevels, tier);
       return { tier, levels: fields.includes('type') || fields.includes('sponsor') ? withExternal(tierLevels(tier)) : tierLevels(tier), blocked: [] };
     }
     case 'org-added':
@@ -106,7 +109,8 @@ function revocation(policy: Policy): Requirement {
   return { tier: 'revocation', levels: [{ level: REVOCATION_LEVEL, description, approvers }], blocked: [] };
 }
 
-function reEnabled(
+/** Every grant the person holds in head, judged as if given now (re-enabling, a new holder): the highest of their tiers, at least `floor`. */
+function holdingAll(
   policy: Policy,
   base: AccessTree,
   head: AccessTree,
@@ -114,13 +118,14 @@ function reEnabled(
   basePerson: Person | undefined,
   withExternal: (levels: RequiredLevel[]) => RequiredLevel[],
   tierLevels: (tier: TierId) => RequiredLevel[],
+  floor: TierId,
 ): Requirement {
   const grants = person?.grants ?? [];
   const external = basePerson?.type === 'external' || person?.type === 'external';
   const tier = grants.reduce<TierId>((max, g) => {
     const t = grantTier(policy, base, g);
     return TIER_RANK[t] > TIER_RANK[max] ? t : max;
-  }, 'standard');
+  }, floor);
   const blocked = new Set(grants.flatMap((g) => grantProblems(g, person, base, head, external)));
   return { tier, levels: withExternal(tierLevels(tier)), blocked: [...blocked] };
 }
