@@ -92,6 +92,11 @@ export function parseSource(path: string, content: Uint8Array | string): ParseRe
   if (yamlProblems.length > 0) {
     return { diagnostics: yamlProblems.map((e) => yamlDiagnostic(path, e, at(e.pos[0]))) };
   }
+  // `%YAML 1.1` would switch on 1.1's rules (yes/no booleans, `<<` merge keys, dates, octal): the
+  // values aac reads would differ from what a reviewer and a YAML 1.2 editor see in the same text.
+  if (doc.directives?.yaml.explicit && doc.directives.yaml.version !== '1.2') {
+    return problem('YAML_SYNTAX', `%YAML ${doc.directives.yaml.version} is not accepted; access files are YAML 1.2 (remove the directive)`);
+  }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     return problem('EMPTY_FILE', 'file is empty; expected a mapping with `kind:`');
   }

@@ -122,6 +122,13 @@ describe('attacks on the approval gate: files and YAML', () => {
     expect(result.diagnostics.some((d) => d.severity === 'error')).toBe(true);
   });
 
+  it('a %YAML 1.1 directive cannot switch on merge keys and yes/no booleans', () => {
+    const text = `%YAML 1.1\n---\n${SAMPLE[JSMITH]!}  - &g { system: project-tools, role: member, justification: Sprint boards. }\n  - <<: *g\n    role: admin\n    emergency: yes\n    expires: "2026-11-24"\n`;
+    const result = evaluateScenario({ head: { [JSMITH]: text }, reviews: everyone });
+    expect(result.diagnostics.map((d) => d.code)).toContain('YAML_SYNTAX');
+    expect(result.status).toBe('blocked');
+  });
+
   it('an alias that copies a privileged grant into another person is seen as that grant', () => {
     const aliased = SAMPLE[JSMITH]!.replace('  - system: crm\n    role: sales-rep\n', '  - &g\n    system: crm\n    role: sales-rep\n') + '  - *g\n';
     const result = evaluateScenario({ head: { [JSMITH]: aliased } });

@@ -17,6 +17,7 @@ describe('parseSource: hostile input gives a diagnostic, never a throw', () => {
     ['unknown kind', 'kind: Robot\n', 'UNKNOWN_KIND'],
     ['non-string kind', 'kind: [Person]\n', 'UNKNOWN_KIND'],
     ['unknown tag', 'kind: Person\nuid: !secret x\n', 'YAML_SYNTAX'],
+    ['a YAML 1.1 directive (yes/no booleans, merge keys)', '%YAML 1.1\n---\nkind: Person\nuid: a\ngrants:\n  - &g { system: x, role: member }\n  - <<: *g\n    emergency: yes\n', 'YAML_SYNTAX'],
   ])('%s', (_name, text, code) => {
     const result = parseSource('access/people/x.yaml', text);
     expect(result.source).toBeUndefined();
