@@ -133,6 +133,13 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     expect(annotations.map((a) => [a['title'], a['path']])).toEqual([['MISPLACED_FILE', 'access/people/archive/2026']]);
   });
 
+  it('a file in a hidden folder is skipped here as by aac validate and the reconciler: it changes nothing', async () => {
+    const api = fakeGitHub(repoWith({ 'access/.staging/jsmith.yaml': `${sampleFiles()[JSMITH]}${grant('crm', 'admin')}`, 'access/people/.jsmith.yaml': 'kind: Person\n' }));
+    const { probot } = await createTestProbot();
+    await probot.receive({ id: 'hidden', name: 'pull_request', payload: OPENED });
+    expect(api.checkRuns[0]).toMatchObject({ conclusion: 'success', output: { title: 'No access changes' } });
+  });
+
   it('overlapping events for one pull request are evaluated one after the other, so the last verdict is the latest', async () => {
     // The approval is read by the first evaluation and dismissed before the second reads; the
     // first is slow to write. Run side by side, the stale "success" would be written last.
