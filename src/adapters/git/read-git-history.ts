@@ -33,8 +33,12 @@ export async function readGitHistory(options: ReadGitHistoryOptions): Promise<Hi
     options.range,
     '--',
   ];
-  const output = await runGitLarge(args, { cwd: options.repoDir, ...(options.gnupgHome ? { env: { GNUPGHOME: options.gnupgHome } } : {}) });
-  return parseGitLog(output.toString('utf8'));
+  const commits: HistoryCommit[] = [];
+  const onText = (text: string): void => {
+    for (const c of parseGitLog(text)) commits.push(c);
+  };
+  await runGitLarge(args, { cwd: options.repoDir, recordStart: 0x1e, onText, ...(options.gnupgHome ? { env: { GNUPGHOME: options.gnupgHome } } : {}) });
+  return commits;
 }
 
 /** `-c` options that make git judge signatures by the given trust. */
