@@ -220,8 +220,7 @@ export async function readGitAuditFiles(repoDir: string, rev: string, options: {
   }
   const all = sortAuditFiles(listing.split('\0').filter((p) => p !== '').map((path) => ({ path }))).map((f) => f.path);
   const paths = options.newestOnly ? all.slice(-1) : all;
-  // A long log is megabytes, read while a report parses history: through a file, not a pipe.
-  const texts = await readBlobs(repoDir, paths.map((p) => `${rev}:${p}`), { toFile: true });
+  const texts = await readBlobs(repoDir, paths.map((p) => `${rev}:${p}`));
   return paths.map((path, i) => ({ path, text: texts[i] ?? '' }));
 }
 

@@ -33,12 +33,8 @@ export async function readGitHistory(options: ReadGitHistoryOptions): Promise<Hi
     options.range,
     '--',
   ];
-  const commits: HistoryCommit[] = [];
-  const onText = (text: string): void => {
-    for (const c of parseGitLog(text)) commits.push(c);
-  };
-  await runGitLarge(args, { cwd: options.repoDir, recordStart: 0x1e, onText, ...(options.gnupgHome ? { env: { GNUPGHOME: options.gnupgHome } } : {}) });
-  return commits;
+  const output = await runGitLarge(args, { cwd: options.repoDir, ...(options.gnupgHome ? { env: { GNUPGHOME: options.gnupgHome } } : {}) });
+  return parseGitLog(output.toString('utf8'));
 }
 
 /** `-c` options that make git judge signatures by the given trust. */

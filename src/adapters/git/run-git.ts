@@ -1,7 +1,4 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { InputError } from '../../errors.js';
 
 export interface GitOptions {
@@ -10,13 +7,6 @@ export interface GitOptions {
   input?: string;
   /** Added to the minimal environment, e.g. `GNUPGHOME` for the keyring that signatures are judged by. */
   env?: NodeJS.ProcessEnv;
-  /**
-   * Have git write its output to a private temporary file instead of a pipe, for megabytes of
-   * output read while this process is busy: git then never stalls on a full 64 KiB pipe.
-   * Measured: the 5.5 MB audit log of bench/audit took ~44 ms alone but arrived 90-150 ms
-   * after `git log` ended when read through a pipe during a report; through a file, before it.
-   */
-  toFile?: boolean;
 }
 
 /**
@@ -24,36 +14,20 @@ export interface GitOptions {
  * beyond identity and signing) and returns stdout as a Buffer. Throws InputError on failure.
  */
 export function runGit(args: readonly string[], options: GitOptions): Promise<Buffer> {
-  const file = options.toFile ? privateOutputFile() : undefined;
-  return new Promise<Buffer>((resolve, reject) => {
-    const child = spawn('git', args, { cwd: options.cwd, env: { ...gitEnv(), ...options.env }, stdio: ['pipe', file ? file.fd : 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd: options.cwd, env: { ...gitEnv(), ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error) => reject(new InputError(`cannot run git: ${error.message}`, { cause: error })));
     child.on('close', (code) => {
-      if (code === 0) resolve(file ? readFileSync(file.path) : Buffer.concat(out));
+      if (code === 0) resolve(Buffer.concat(out));
       else reject(new InputError(`git ${args[0]} failed: ${Buffer.concat(err).toString('utf8').trim().split('\n')[0] ?? ''}`));
     });
-    child.stdin?.on('error', () => undefined);
-    child.stdin?.end(options.input ?? '');
-  }).finally(() => file?.remove());
-}
-
-/** A new file only this user can read, in a new temporary folder; `remove` closes and deletes both. */
-export function privateOutputFile(): { fd: number; path: string; remove: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'aac-git-'));
-  const path = join(dir, 'out');
-  const fd = openSync(path, 'w', 0o600);
-  return {
-    fd,
-    path,
-    remove: () => {
-      closeSync(fd);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input ?? '');
+  });
 }
 
 /** The top of the work tree containing `dir`, or undefined when `dir` is not in a git repository. */
@@ -76,9 +50,9 @@ export function gitEnv(): NodeJS.ProcessEnv {
  * Reads many blobs with one `git cat-file --batch` process. `specs` are `<rev>:<path>`;
  * a missing object gives undefined.
  */
-export async function readBlobs(repo: string, specs: readonly string[], options: Pick<GitOptions, 'toFile'> = {}): Promise<Array<string | undefined>> {
+export async function readBlobs(repo: string, specs: readonly string[]): Promise<Array<string | undefined>> {
   if (specs.length === 0) return [];
-  const output = await runGit(['cat-file', '--batch'], { cwd: repo, input: specs.map((s) => `${s}\n`).join(''), ...options });
+  const output = await runGit(['cat-file', '--batch'], { cwd: repo, input: specs.map((s) => `${s}\n`).join('') });
   const result: Array<string | undefined> = [];
   let pos = 0;
   for (let i = 0; i < specs.length; i++) {

@@ -88,7 +88,7 @@ export function approvalStepsOf(records: readonly AuditRecord[]): ApprovalStep[]
     if (r.type === 'level.approved') steps.push({ level: String(d['level'] ?? ''), approver: String(d['reviewer'] ?? r.actor), decision: 'approved', date: String(d['reviewedAt'] ?? r.time) });
     if (r.type === 'request.rejected') steps.push({ level: String(d['level'] ?? 'review'), approver: String(d['reviewer'] ?? r.actor), decision: 'rejected', date: r.time, reason: String(d['reason'] ?? '') });
   }
-  return steps.length < 2 ? steps : steps.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  return steps.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 }
 
 const hoursBetween = (from: string, to: string): number => Math.round(((Date.parse(to) - Date.parse(from)) / 3_600_000) * 100) / 100;
@@ -161,34 +161,23 @@ function applyView(r: AuditRecord): ApplyView {
 }
 
 function timelineOf(change: LandedChange, recs: readonly AuditRecord[], applies: ApplyView[], root: string): RequestTimeline {
-  // Plain loops instead of filter/sort/find chains: this runs once per request (5,000 in
-  // bench/audit), where the short-lived arrays showed up as garbage-collection time.
   const steps = approvalStepsOf(recs);
-  const tierRecord = lastEvaluation(recs);
-  const tier = tierRecord ? String((tierRecord.details as { tier?: unknown }).tier ?? '') || null : null;
-  const branchTime = change.branch[0]?.author.time;
-  const recordTime = recs[0]?.time;
-  const firstSeen = branchTime === undefined ? (recordTime ?? change.landing.author.time) : recordTime === undefined || branchTime <= recordTime ? branchTime : recordTime;
-  let provisionedAt: string | null = null;
-  for (const a of applies) {
-    if (a.result === 'completed' && a.failed.length === 0) {
-      provisionedAt = a.time;
-      break;
-    }
-  }
-  const files: FileChange[] = [];
-  for (const f of change.landing.files) if (f.path.startsWith(root)) files.push(f);
+  const evaluated = recs.filter((r) => r.type === 'request.evaluated' || r.type === 'request.approved');
+  const tier = evaluated.length > 0 ? String((evaluated[evaluated.length - 1]!.details as { tier?: unknown }).tier ?? '') || null : null;
+  const firstSeen = [change.branch[0]?.author.time, recs[0]?.time].filter((t): t is string => t !== undefined).sort()[0] ?? change.landing.author.time;
+  const done = applies.find((a) => a.result === 'completed' && a.failed.length === 0);
+  const provisionedAt = done?.time ?? null;
   return {
     requestId: change.id ?? null,
     requester: change.requester,
     requestedAt: firstSeen,
     tier,
     approvalChain: steps,
-    securityReview: securityReviewOf(steps),
+    securityReview: steps.find((s) => /security/i.test(s.level)) ?? null,
     blocked: blockedOf(recs),
     merge: commitView(change.landing),
     commits: change.branch.map(commitView),
-    files,
+    files: change.landing.files.filter((f) => f.path.startsWith(root)),
     applies,
     provisionedAt,
     hoursToProvision: provisionedAt ? hoursBetween(firstSeen, provisionedAt) : null,
@@ -197,28 +186,15 @@ function timelineOf(change: LandedChange, recs: readonly AuditRecord[], applies:
   };
 }
 
-/** The newest `request.evaluated` or `request.approved` record: it carries the request's tier. */
-function lastEvaluation(recs: readonly AuditRecord[]): AuditRecord | undefined {
-  for (let i = recs.length - 1; i >= 0; i--) if (recs[i]!.type === 'request.evaluated' || recs[i]!.type === 'request.approved') return recs[i];
-  return undefined;
-}
-
-function securityReviewOf(steps: readonly ApprovalStep[]): ApprovalStep | null {
-  for (const s of steps) if (/security/i.test(s.level)) return s;
-  return null;
-}
-
 function blockedOf(recs: readonly AuditRecord[]): RequestTimeline['blocked'] {
-  const blocked: RequestTimeline['blocked'] = [];
-  for (const r of recs) if (r.type === 'escalation.blocked') blocked.push({ time: r.time, reasons: ((r.details as { reasons?: unknown }).reasons as string[] | undefined) ?? [] });
-  return blocked;
+  return recs.filter((r) => r.type === 'escalation.blocked').map((r) => ({ time: r.time, reasons: ((r.details as { reasons?: unknown }).reasons as string[] | undefined) ?? [] }));
 }
 
 function unmergedTimeline(pr: number, recs: readonly AuditRecord[]): RequestTimeline {
   const steps = approvalStepsOf(recs);
   const blocked = blockedOf(recs);
   const rejected = steps.some((s) => s.decision === 'rejected');
-  const tierRecord = lastEvaluation(recs);
+  const tierRecord = recs.filter((r) => r.type === 'request.evaluated' || r.type === 'request.approved').at(-1);
   const author = recs.find((r) => r.type === 'request.evaluated' && typeof (r.details as { author?: unknown }).author === 'string');
   return {
     requestId: pr,
@@ -226,7 +202,7 @@ function unmergedTimeline(pr: number, recs: readonly AuditRecord[]): RequestTime
     requestedAt: recs[0]!.time,
     tier: tierRecord ? String((tierRecord.details as { tier?: unknown }).tier ?? '') || null : null,
     approvalChain: steps,
-    securityReview: securityReviewOf(steps),
+    securityReview: steps.find((s) => /security/i.test(s.level)) ?? null,
     blocked,
     merge: null,
     commits: [],

@@ -21,8 +21,7 @@ export interface LandedChange {
  * brought it in. Linear in the number of commits.
  */
 export function groupRequests(commits: readonly HistoryCommit[]): LandedChange[] {
-  const bySha = new Map<string, HistoryCommit>();
-  for (const c of commits) bySha.set(c.sha, c);
+  const bySha = new Map(commits.map((c) => [c.sha, c]));
   const line: HistoryCommit[] = [];
   const onLine = new Set<string>();
   for (let c = commits[0]; c && !onLine.has(c.sha); c = bySha.get(c.parents[0] ?? '')) {

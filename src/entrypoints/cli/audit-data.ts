@@ -34,11 +34,10 @@ export interface AuditData {
  * history's length. `tree: 'tiers'` reads only the policy's tiers instead of validating the
  * whole tree (the period report needs no more, and skips compiling the schemas).
  */
-export async function readAuditData(ctx: AuditContext, options: { accessRoot: string; now: number; retired?: readonly RetiredIdentity[]; hashes: boolean; tree: 'validated' | 'tiers'; history?: Promise<HistoryCommit[]> }): Promise<AuditData> {
-  // git log is the long pole: start it first (unless the caller already has) and validate the tree while it runs (two cores).
-  const history = options.history ?? readGitHistory({ ...ctx, range: ctx.branch });
-  // Parsed as soon as they arrive, while git log still runs, rather than after the policy.
-  const auditFiles = readGitAuditFiles(ctx.repoDir, ctx.auditBranch).then(parseAuditFiles);
+export async function readAuditData(ctx: AuditContext, options: { accessRoot: string; now: number; retired?: readonly RetiredIdentity[]; hashes: boolean; tree: 'validated' | 'tiers' }): Promise<AuditData> {
+  // git log is the long pole: start it first and validate the tree while it runs (two cores).
+  const history = readGitHistory({ ...ctx, range: ctx.branch });
+  const auditFiles = readGitAuditFiles(ctx.repoDir, ctx.auditBranch);
   history.catch(() => undefined); // awaited below; keeps an early failure from going unhandled meanwhile
   auditFiles.catch(() => undefined);
   let validation: ValidationResult | undefined;
@@ -57,7 +56,7 @@ export async function readAuditData(ctx: AuditContext, options: { accessRoot: st
     const [policy, { parseTierTargets }] = await Promise.all([readBlobs(ctx.repoDir, [`${ctx.branch}:${options.accessRoot}/policy.yaml`]), import('../../core/audit/parse-loose-yaml.js')]);
     tiers = parseTierTargets(policy[0]);
   }
-  const { records, places, unreadable } = await auditFiles;
+  const { records, places, unreadable } = parseAuditFiles(await auditFiles);
   const chainIntact = unreadable.length === 0 && verifyChain(records, options.hashes ? { hash: sha256Node } : { links: 'only' }).length === 0;
   return { commits: await history, records, places, unreadable, chainIntact, validation, tiers };
 }

@@ -21,33 +21,23 @@ export const AUDIT_OPTIONS_HELP = `  --repo DIR               the access reposit
   --gnupg-home DIR         GPG home with the trusted keyring, including GitHub's web-flow key (default: GNUPGHOME)
 `;
 
-type AuditValues = { repo?: string; branch?: string; 'audit-branch'?: string; 'allowed-signers'?: string; 'gnupg-home'?: string };
-
 export interface AuditContext extends SignatureTrust {
   repoDir: string;
   branch: string;
   auditBranch: string;
 }
 
-/**
- * The common options resolved without touching the disk: `repoDir` is the folder given (or the
- * current one), which may be below the repository's root; git finds the repository from there.
- */
-export function auditTarget(values: AuditValues, io: CliIO): AuditContext {
+/** Resolves the common options into the repository and trust to read with. */
+export async function auditContext(values: { repo?: string; branch?: string; 'audit-branch'?: string; 'allowed-signers'?: string; 'gnupg-home'?: string }, io: CliIO): Promise<AuditContext> {
+  const start = resolve(io.cwd, values.repo ?? '.');
+  const repoDir = await findRepositoryRoot(start);
+  if (repoDir === undefined) throw new InputError(`${start} is not in a git repository`);
   const gnupgHome = values['gnupg-home'] ?? io.env['GNUPGHOME'];
   return {
-    repoDir: resolve(io.cwd, values.repo ?? '.'),
+    repoDir,
     branch: values.branch ?? 'main',
     auditBranch: values['audit-branch'] ?? 'access-audit',
     ...(values['allowed-signers'] ? { allowedSignersFile: resolve(io.cwd, values['allowed-signers']) } : {}),
     ...(gnupgHome ? { gnupgHome: resolve(io.cwd, gnupgHome) } : {}),
   };
-}
-
-/** Resolves the common options into the repository (its root) and trust to read with. */
-export async function auditContext(values: AuditValues, io: CliIO): Promise<AuditContext> {
-  const target = auditTarget(values, io);
-  const repoDir = await findRepositoryRoot(target.repoDir);
-  if (repoDir === undefined) throw new InputError(`${target.repoDir} is not in a git repository`);
-  return { ...target, repoDir };
 }

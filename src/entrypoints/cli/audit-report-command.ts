@@ -1,11 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readGitHistory } from '../../adapters/git/read-git-history.js';
-import type { TierTargets } from '../../core/audit/compute-period-report.js';
+import { computePeriodReport } from '../../core/audit/compute-period-report.js';
+import { computePersonReport } from '../../core/audit/compute-person-report.js';
+import { computeReportView } from '../../core/audit/compute-report-view.js';
 import type { AnyReport } from '../../core/audit/compute-report-view.js';
+import { computeRequestTimelines } from '../../core/audit/compute-request-timelines.js';
+import { computeSystemReport } from '../../core/audit/compute-system-report.js';
+import { formatReportCsv, formatReportMarkdown } from '../../core/audit/format-report-view.js';
+import { groupRequests } from '../../core/audit/group-requests.js';
 import { UsageError } from '../../errors.js';
-import { AUDIT_OPTIONS, AUDIT_OPTIONS_HELP, auditContext, auditTarget } from './audit-options.js';
+import { AUDIT_OPTIONS, AUDIT_OPTIONS_HELP, auditContext } from './audit-options.js';
+import { readAuditData, readPersonChanges } from './audit-data.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 import { parseNow } from './parse-now.js';
@@ -56,40 +62,26 @@ export async function runAuditReport(kind: ReportKind, args: string[], io: CliIO
   for (const d of [values.since, values.until]) if (d !== undefined && Number.isNaN(Date.parse(d))) throw new UsageError(`dates must be ISO 8601 such as 2026-11-01, not "${d}"`);
 
   const now = parseNow(values.now, io.env);
-  // git log is the long pole. Measured on bench/audit, it used to start ~160 ms into the run,
-  // after loading the report modules (~30 ms) and finding the repository's root (~15 ms): now it
-  // starts first (git finds the repository from any folder in it), and the rest overlaps with it.
-  const target = auditTarget(values, io);
-  const history = readGitHistory({ ...target, range: target.branch });
-  history.catch(() => undefined); // awaited in readAuditData; an early failure must not go unhandled meanwhile
-  const [{ readAuditData, readPersonChanges }, { computeRequestTimelines }, { groupRequests }] = await Promise.all([
-    import('./audit-data.js'),
-    import('../../core/audit/compute-request-timelines.js'),
-    import('../../core/audit/group-requests.js'),
-  ]);
   const ctx = await auditContext(values, io);
   const accessRoot = values.access.replace(/\/+$/, '');
   // Only the HTML page states that the log's chain is intact, so only it pays for recomputing every hash.
-  const data = await readAuditData(ctx, { accessRoot, now, hashes: format === 'html', tree: kind === 'report' ? 'tiers' : 'validated', history });
+  const data = await readAuditData(ctx, { accessRoot, now, hashes: format === 'html', tree: kind === 'report' ? 'tiers' : 'validated' });
   const timelines = computeRequestTimelines(data.commits, data.records, { accessRoot });
   const landing = () => groupRequests(data.commits).map((c) => c.landing);
 
   let report: AnyReport;
   if (kind === 'person') {
-    const { computePersonReport } = await import('../../core/audit/compute-person-report.js');
     const tree = data.validation!.tree;
     const changes = await readPersonChanges(ctx.repoDir, landing(), { accessRoot, uid: id! });
     const mine = new Map([...changes].map(([sha, byUid]) => [sha, byUid.get(id!) ?? []]));
     report = computePersonReport(id!, { tree, timelines, changes: mine, records: data.records });
     if (report.accessRecords.length === 0 && !tree.people.has(id!)) throw new UsageError(`no person "${id}" in ${accessRoot}/people on ${ctx.branch} or in its history`);
   } else if (kind === 'system') {
-    const { computeSystemReport } = await import('../../core/audit/compute-system-report.js');
     const tree = data.validation!.tree;
     const changes = await readPersonChanges(ctx.repoDir, landing(), { accessRoot, mentioning: id! });
     report = computeSystemReport(id!, { tree, timelines, changes, accessRoot });
     if (report.name === null && report.accessChanges.length === 0) throw new UsageError(`no system "${id}" in ${accessRoot}/systems on ${ctx.branch} or in its history`);
   } else {
-    const { computePeriodReport } = await import('../../core/audit/compute-period-report.js');
     report = computePeriodReport({ timelines, records: data.records, tiers: data.tiers, ...(values.since ? { since: values.since } : {}), ...(values.until ? { until: values.until } : {}) });
   }
 
@@ -100,8 +92,7 @@ export async function runAuditReport(kind: ReportKind, args: string[], io: CliIO
   return EXIT.ok;
 }
 
-async function renderView(format: Exclude<Format, 'json'>, report: AnyReport, policy: TierTargets | undefined, meta: { now: number; branch: string; auditBranch: string; records: number; verified: boolean }): Promise<string> {
-  const [{ computeReportView }, { formatReportCsv, formatReportMarkdown }] = await Promise.all([import('../../core/audit/compute-report-view.js'), import('../../core/audit/format-report-view.js')]);
+async function renderView(format: Exclude<Format, 'json'>, report: AnyReport, policy: Parameters<typeof computeReportView>[1], meta: { now: number; branch: string; auditBranch: string; records: number; verified: boolean }): Promise<string> {
   const view = computeReportView(report, policy);
   if (format === 'markdown') return formatReportMarkdown(view);
   if (format === 'csv') return formatReportCsv(view);
