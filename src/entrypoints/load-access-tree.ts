@@ -1,4 +1,5 @@
 import { readAccessFiles } from '../adapters/fs/read-access-files.js';
+import { parseSourcesInParallel } from '../adapters/parse/parse-sources-in-parallel.js';
 import { loadSchemas } from '../adapters/fs/load-schemas.js';
 import { readRetiredIdentities } from '../adapters/git/read-retired-identities.js';
 import { createSchemaChecker } from '../core/validate/schema-diagnostics.js';
@@ -17,8 +18,11 @@ export async function loadAndValidate(
   options: { now: number; history: boolean; cwd: string; onProgress?: (done: number, total: number) => void },
 ): Promise<LoadedTree> {
   const { root, files } = readAccessFiles(dir, options.cwd);
-  const retired = options.history ? await readRetiredIdentities(dir) : [];
-  const result = validateAccessTree({ root, files, checkSchema: createSchemaChecker(loadSchemas()), now: options.now, retired, onProgress: options.onProgress });
+  // Parsing is most of the work on a large tree: on two threads when there are enough files
+  // (bench/validate, 10,022 files: parse-only 3.5-3.7 s; validate 4.0-4.5 s before, 2.9-3.6 s after).
+  const [retired, parsed] = await Promise.all([options.history ? readRetiredIdentities(dir) : [], parseSourcesInParallel(files, { onProgress: options.onProgress })]);
+  options.onProgress?.(files.length, files.length);
+  const result = validateAccessTree({ root, files, parsed, checkSchema: createSchemaChecker(loadSchemas()), now: options.now, retired });
   return { dir, result, files };
 }
 

@@ -88,12 +88,48 @@ describe('progress', () => {
 });
 
 describe('the aac bin', () => {
-  it('runs as a real process (npx aac validate access)', () => {
+  beforeAll(() => {
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, stdio: 'ignore' });
+  });
+
+  it('runs as a real process (npx aac validate access)', () => {
     const ok = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/aac.js'), 'validate', 'access'], { cwd: REPO_ROOT, encoding: 'utf8' });
     expect(ok.status).toBe(0);
     const bad = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/aac.js'), 'validate', 'access'], { cwd: work, encoding: 'utf8' });
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain('UNKNOWN_MANAGER');
+  });
+
+  it('parses a large tree on two threads with the same results as on one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aac-parallel-'));
+    try {
+      cpSync(SAMPLE_DIR, join(dir, 'access'), { recursive: true });
+      const person = (uid: string) => `kind: Person\nuid: ${uid}\nname: User ${uid}\nemail: ${uid}@example.org\ntype: employee\n`;
+      for (let i = 0; i < 1200; i++) writeFileSync(join(dir, 'access/people', `user${i}.yaml`), person(`user${i}`));
+      // Problems spread over both threads' chunks: syntax, schema, duplicate key, a BOM, not UTF-8.
+      writeFileSync(join(dir, 'access/people/user3.yaml'), 'kind: Person\nuid: [\n');
+      writeFileSync(join(dir, 'access/people/user600.yaml'), `${person('user600')}colour: blue\n`);
+      writeFileSync(join(dir, 'access/people/user900.yaml'), `\uFEFF${person('user900')}`);
+      writeFileSync(join(dir, 'access/people/user1000.yaml'), `${person('user1000')}uid: again\n`);
+      writeFileSync(join(dir, 'access/people/user1150.yaml'), Buffer.from([0x6b, 0x69, 0xff, 0xfe, 0x0a]));
+
+      // The built module, whose worker thread can start (under vitest the sources have no .js worker).
+      const { readAccessFiles } = await import(join(REPO_ROOT, 'dist/adapters/fs/read-access-files.js'));
+      const { parseSourcesInParallel } = await import(join(REPO_ROOT, 'dist/adapters/parse/parse-sources-in-parallel.js'));
+      const { parseSource } = await import(join(REPO_ROOT, 'dist/core/source.js'));
+      const { files } = readAccessFiles(join(dir, 'access'), dir);
+      const plain = (r: { diagnostics: unknown[]; source?: { path: string; text: string; value: unknown; kind: string } } | undefined) =>
+        r && { diagnostics: r.diagnostics, source: r.source && { path: r.source.path, text: r.source.text, value: r.source.value, kind: r.source.kind } };
+      const parallel = await parseSourcesInParallel(files, { minFiles: 0 });
+      expect(parallel.map(plain)).toEqual(files.map((f: { path: string; content: Uint8Array }) => plain(parseSource(f.path, f.content))));
+
+      const built = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/aac.js'), 'validate', 'access', ...NOW, '--no-history'], { cwd: dir, encoding: 'utf8' });
+      const inProcess = await runCli(['validate', 'access', ...NOW, '--no-history'], { cwd: dir });
+      expect(built.status).toBe(1);
+      expect(built.stdout).toBe(inProcess.stdout);
+      for (const code of ['YAML_SYNTAX', 'SCHEMA_UNKNOWN_PROPERTY', 'DUPLICATE_KEY', 'BINARY_FILE']) expect(built.stdout).toContain(code);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,7 +3,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { buildAccessTree, markBroken } from '../model/access-tree.js';
 import type { AccessTree } from '../model/access-tree.js';
 import { locate, parseSource } from '../source.js';
-import type { SourceFile } from '../source.js';
+import type { ParseResult, SourceFile } from '../source.js';
 import type { SchemaChecker } from './schema-diagnostics.js';
 import type { RetiredIdentity, Rule, RuleContext } from './rules/context.js';
 import { checkUniqueEmails, checkUniqueGithubLogins, checkIdentifierReuse } from './rules/identity-rules.js';
@@ -27,6 +27,8 @@ export interface ValidateOptions {
   now: number;
   /** Identifiers retired in git history; the policy's tombstones are added to these. */
   retired?: readonly RetiredIdentity[];
+  /** `files[i]` already parsed with `parseSource` (e.g. on several threads); parsed here when absent. */
+  parsed?: ReadonlyArray<ParseResult | undefined>;
   /** Called every few hundred files while parsing, for a progress line on large trees. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -72,7 +74,7 @@ export function validateAccessTree(options: ValidateOptions): ValidationResult {
       diagnostics.push(file.problem);
       continue;
     }
-    const parsed = parseSource(file.path, file.content);
+    const parsed = options.parsed?.[index] ?? parseSource(file.path, file.content);
     diagnostics.push(...parsed.diagnostics);
     if (!parsed.source) continue;
     sources.push(parsed.source);
