@@ -13,6 +13,7 @@ import { AUDIT_OPTIONS, AUDIT_OPTIONS_HELP, auditContext } from './audit-options
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 import { parseNow } from './parse-now.js';
+import { parseFormat } from './parse-format.js';
 
 export const AUDIT_ACCESS_HELP = `Usage: aac audit access [--format json|markdown|csv|html] [--out FILE] [options]
 
@@ -32,8 +33,7 @@ export async function runAuditAccess(args: string[], io: CliIO): Promise<number>
     return EXIT.ok;
   }
   if (positionals.length > 0) throw new UsageError('audit access takes no arguments');
-  const format = values.format;
-  if (!['json', 'markdown', 'csv', 'html'].includes(format)) throw new UsageError(`--format must be json, markdown, csv or html, not "${format}"`);
+  const format = parseFormat(values.format, ['json', 'markdown', 'csv', 'html'] as const);
   const now = parseNow(values.now, io.env);
   const ctx = await auditContext(values, io);
   const root = values.access.replace(/\/+$/, '');

@@ -15,6 +15,7 @@ import { readAuditData, readPersonChanges } from './audit-data.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 import { parseNow } from './parse-now.js';
+import { parseFormat } from './parse-format.js';
 
 export type ReportKind = 'person' | 'system' | 'report';
 const FORMATS = ['json', 'markdown', 'csv', 'html'] as const;
@@ -53,8 +54,7 @@ export async function runAuditReport(kind: ReportKind, args: string[], io: CliIO
     io.stdout(AUDIT_REPORT_HELP);
     return EXIT.ok;
   }
-  const format = values.format as Format;
-  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
+  const format: Format = parseFormat(values.format, FORMATS);
   const id = positionals[0];
   if (kind !== 'report' && (id === undefined || positionals.length !== 1)) throw new UsageError(`audit ${kind} takes one ${kind === 'person' ? 'uid' : 'system id'}`);
   if (kind === 'report' && positionals.length > 0) throw new UsageError('audit report takes no arguments; use --since and --until');

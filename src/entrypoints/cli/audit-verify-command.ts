@@ -8,6 +8,7 @@ import { UsageError } from '../../errors.js';
 import { AUDIT_OPTIONS, AUDIT_OPTIONS_HELP, auditContext } from './audit-options.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
+import { parseFormat } from './parse-format.js';
 
 export const AUDIT_VERIFY_HELP = `Usage: aac audit verify [--since REF] [--format text|json] [options]
 
@@ -28,13 +29,13 @@ export async function runAuditVerify(args: string[], io: CliIO): Promise<number>
     return EXIT.ok;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not "${values.format}"`);
+  const format = parseFormat(values.format, ['text', 'json'] as const);
   const ctx = await auditContext(values, io);
   const range = values.since ? `${values.since}..${ctx.branch}` : ctx.branch;
   const [commits, files, sshTrust] = await Promise.all([readGitHistory({ ...ctx, range }), readGitAuditFiles(ctx.repoDir, ctx.auditBranch), hasAllowedSigners(ctx.repoDir, ctx)]);
   const verdict = verifyAuditTrail({ commits, ...parseAuditFiles(files), hash: sha256Node });
   if (!sshTrust) io.stderr('aac audit verify: no SSH allowed-signers file (--allowed-signers or gpg.ssh.allowedSignersFile): SSH-signed commits read as unsigned\n');
   if (files.length === 0) io.stderr(`aac audit verify: no audit log on ${ctx.auditBranch}\n`);
-  io.stdout(values.format === 'json' ? `${JSON.stringify(verdict, null, 2)}\n` : formatAuditTrailVerdict(verdict));
+  io.stdout(format === 'json' ? `${JSON.stringify(verdict, null, 2)}\n` : formatAuditTrailVerdict(verdict));
   return verdict.ok ? EXIT.ok : EXIT.failed;
 }

@@ -16,6 +16,7 @@ import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 import { parseNow } from './parse-now.js';
 import { createProgress } from './progress.js';
+import { parseFormat } from './parse-format.js';
 
 export const EVALUATE_HELP = `Usage: aac evaluate --base REF --head REF [--author LOGIN] [--reviews FILE] [--teams FILE]
                     [--format text|json|markdown] [--dir DIR] [--now TIME]
@@ -58,8 +59,7 @@ export async function runEvaluate(args: string[], io: CliIO): Promise<number> {
   }
   if (positionals.length > 0) throw new UsageError('evaluate takes no positional arguments');
   if (!values.base || !values.head) throw new UsageError('--base and --head are required');
-  const format = values.format;
-  if (format !== 'text' && format !== 'json' && format !== 'markdown') throw new UsageError(`--format must be text, json or markdown, not "${format}"`);
+  const format = parseFormat(values.format, ['text', 'json', 'markdown'] as const);
   const now = parseNow(values.now, io.env);
   const reviews = values.reviews === undefined ? [] : readReviews(resolve(io.cwd, values.reviews));
   const teams = values.teams === undefined ? {} : readTeams(resolve(io.cwd, values.teams));

@@ -9,6 +9,7 @@ import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 import { parseNow } from './parse-now.js';
 import { renderDiagnostics } from './validate-command.js';
+import { parseFormat } from './parse-format.js';
 
 export const PLAN_HELP = `Usage: aac plan [DIR] [--format text|json|markdown] [--exit-code] [--directory file:PATH] [--now TIME]
 
@@ -46,8 +47,7 @@ export async function runPlan(args: string[], io: CliIO, deps: Pick<PrepareOptio
     io.stdout(PLAN_HELP);
     return EXIT.ok;
   }
-  const format = values.format;
-  if (format !== 'text' && format !== 'json' && format !== 'markdown') throw new UsageError(`--format must be text, json or markdown, not "${format}"`);
+  const format = parseFormat(values.format, ['text', 'json', 'markdown'] as const);
   if (positionals.length > 1) throw new UsageError('plan takes one directory');
 
   const prepared = await preparePlan({

@@ -11,6 +11,7 @@ import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 import { parseNow } from './parse-now.js';
 import { createProgress } from './progress.js';
+import { parseFormat } from './parse-format.js';
 
 export const VALIDATE_HELP = `Usage: aac validate [DIR] [--format text|json|github] [--no-history] [--now TIME]
 
@@ -40,8 +41,7 @@ export async function runValidate(args: string[], io: CliIO): Promise<number> {
     io.stdout(VALIDATE_HELP);
     return EXIT.ok;
   }
-  const format = values.format;
-  if (format !== 'text' && format !== 'json' && format !== 'github') throw new UsageError(`--format must be text, json or github, not "${format}"`);
+  const format = parseFormat(values.format, ['text', 'json', 'github'] as const);
   if (positionals.length > 1) throw new UsageError('validate takes one directory');
   const dir = resolve(io.cwd, positionals[0] ?? 'access');
   const now = parseNow(values.now, io.env);
