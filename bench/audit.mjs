@@ -83,7 +83,8 @@ function history() {
     out.push(`commit refs/heads/pr\nmark :${branch}\nauthor ${who('Requester', 'req@example.org', t)}\ncommitter ${who('Requester', 'req@example.org', t)}\n`, data(`Change ${uid}`), `from :${main}\n`, `M 100644 inline access/${file}\n`, data(text[file]));
     t += 1800;
     const merge = ++mark;
-    out.push(`commit refs/heads/main\nmark :${merge}\nauthor ${who('Requester', 'req@example.org', t)}\ncommitter ${who('GitHub', 'noreply@github.com', t)}\n`, data(`Merge pull request #${pr} from requester/pr-${pr}`), `from :${main}\nmerge :${branch}\n`);
+    // The merge's tree is the branch's: without the file line, fast-import would keep main's old tree.
+    out.push(`commit refs/heads/main\nmark :${merge}\nauthor ${who('Requester', 'req@example.org', t)}\ncommitter ${who('GitHub', 'noreply@github.com', t)}\n`, data(`Merge pull request #${pr} from requester/pr-${pr}`), `from :${main}\nmerge :${branch}\n`, `M 100644 inline access/${file}\n`, data(text[file]));
     main = merge;
     const iso = (s) => new Date(s * 1000).toISOString();
     events.push(

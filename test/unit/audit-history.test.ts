@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createHistoryReader } from '../../src/adapters/git/read-git-history.js';
 import { computeGrantChanges } from '../../src/core/audit/compute-grant-changes.js';
 import { groupRequests } from '../../src/core/audit/group-requests.js';
 import { parseGitLog, pullRequestOf, pullRequestSourceOf } from '../../src/core/audit/parse-git-log.js';
@@ -31,6 +33,32 @@ describe('parseGitLog', () => {
       { status: 'R', from: 'access/people/old.yaml', path: 'access/people/new.yaml' },
     ]);
     expect(commits[2]!.files).toEqual([]);
+  });
+
+  it('gives the same commits whatever the pieces the output arrives in, even inside a UTF-8 character', () => {
+    const out = Buffer.from(
+      [
+        entry('c3', 'c2', 'G', 'Zoë Ñandú ✓ 🎉 (#3)', '\nM\0access/people/zoë.yaml\0'),
+        entry('c2', 'c1 b1', 'N', 'Merge pull request #2 from zoë/crm', '\nA\0access/people/a.yaml\0D\0access/people/b.yaml\0'),
+        entry('c1', '', 'U', '日本語の件名', ''),
+      ].join(''),
+      'utf8',
+    );
+    const whole = parseGitLog(out.toString('utf8'));
+    expect(whole.map((c) => c.subject)).toEqual(['Zoë Ñandú ✓ 🎉 (#3)', 'Merge pull request #2 from zoë/crm', '日本語の件名']);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: out.length - 1 }), { maxLength: 12 }), (cuts) => {
+        const reader = createHistoryReader();
+        let from = 0;
+        for (const at of [...cuts].sort((a, b) => a - b)) {
+          reader.write(out.subarray(from, at));
+          from = at;
+        }
+        reader.write(out.subarray(from));
+        expect(reader.end()).toEqual(whole);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it.each([

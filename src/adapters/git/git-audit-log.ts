@@ -220,7 +220,7 @@ export async function readGitAuditFiles(repoDir: string, rev: string, options: {
   }
   const all = sortAuditFiles(listing.split('\0').filter((p) => p !== '').map((path) => ({ path }))).map((f) => f.path);
   const paths = options.newestOnly ? all.slice(-1) : all;
-  const texts = await readBlobs(repoDir, paths.map((p) => `${rev}:${p}`));
+  const texts = await readBlobs(repoDir, paths.map((p) => `${rev}:${p}`), { large: !options.newestOnly });
   return paths.map((path, i) => ({ path, text: texts[i] ?? '' }));
 }
 

@@ -1,7 +1,8 @@
-import { GIT_LOG_ARGS, parseGitLog } from '../../core/audit/parse-git-log.js';
+import { StringDecoder } from 'node:string_decoder';
+import { GIT_LOG_ARGS, createGitLogParser } from '../../core/audit/parse-git-log.js';
 import type { HistoryCommit } from '../../core/audit/parse-git-log.js';
 import { runGit } from './run-git.js';
-import { runGitLarge } from './run-git-large.js';
+import { streamGitLarge } from './run-git-large.js';
 
 /** Which keys git trusts when it checks signatures (`%G?`). */
 export interface SignatureTrust {
@@ -33,8 +34,23 @@ export async function readGitHistory(options: ReadGitHistoryOptions): Promise<Hi
     options.range,
     '--',
   ];
-  const output = await runGitLarge(args, { cwd: options.repoDir, ...(options.gnupgHome ? { env: { GNUPGHOME: options.gnupgHome } } : {}) });
-  return parseGitLog(output.toString('utf8'));
+  // Parsed as git writes it: the parse overlaps git's walk instead of following it.
+  const reader = createHistoryReader();
+  await streamGitLarge(args, { cwd: options.repoDir, ...(options.gnupgHome ? { env: { GNUPGHOME: options.gnupgHome } } : {}) }, (chunk) => reader.write(chunk));
+  return reader.end();
+}
+
+/** Parses `git log` output (GIT_LOG_ARGS) from bytes in any split, even inside a UTF-8 character. */
+export function createHistoryReader(): { write(chunk: Buffer): void; end(): HistoryCommit[] } {
+  const parser = createGitLogParser();
+  const decoder = new StringDecoder('utf8');
+  return {
+    write: (chunk) => parser.push(decoder.write(chunk)),
+    end: () => {
+      parser.push(decoder.end());
+      return parser.end();
+    },
+  };
 }
 
 /** `-c` options that make git judge signatures by the given trust. */

@@ -48,11 +48,14 @@ export function gitEnv(): NodeJS.ProcessEnv {
 
 /**
  * Reads many blobs with one `git cat-file --batch` process. `specs` are `<rev>:<path>`;
- * a missing object gives undefined.
+ * a missing object gives undefined. `large`: megabytes expected, so git writes to a file
+ * (see runGitLarge) and never stalls while Node is busy elsewhere.
  */
-export async function readBlobs(repo: string, specs: readonly string[]): Promise<Array<string | undefined>> {
+export async function readBlobs(repo: string, specs: readonly string[], options: { large?: boolean } = {}): Promise<Array<string | undefined>> {
   if (specs.length === 0) return [];
-  const output = await runGit(['cat-file', '--batch'], { cwd: repo, input: specs.map((s) => `${s}\n`).join('') });
+  const args = ['cat-file', '--batch'];
+  const input = specs.map((s) => `${s}\n`).join('');
+  const output = options.large ? await (await import('./run-git-large.js')).runGitLarge(args, { cwd: repo, input }) : await runGit(args, { cwd: repo, input });
   const result: Array<string | undefined> = [];
   let pos = 0;
   for (let i = 0; i < specs.length; i++) {

@@ -102,69 +102,99 @@ export function computeRequestTimelines(commits: readonly HistoryCommit[], recor
   const root = `${(options.accessRoot ?? 'access').replace(/\/+$/, '')}/`;
   const landed = groupRequests(commits);
   const byPr = new Map<number, AuditRecord[]>();
+  const applyRecords: AuditRecord[] = [];
   for (const r of records) {
+    if (r.type === 'apply.completed' || r.type === 'apply.failed') applyRecords.push(r);
     if (typeof r.pr !== 'number') continue;
     const list = byPr.get(r.pr);
     if (list) list.push(r);
     else byPr.set(r.pr, [r]);
   }
-  const applies = assignApplies(landed, records.filter((r) => r.type === 'apply.completed' || r.type === 'apply.failed'));
+  const applies = assignApplies(landed, applyRecords);
 
-  const timelines = landed.filter((c) => c.landing.files.some((f) => f.path.startsWith(root)) || (c.id !== undefined && byPr.has(c.id))).map((c) => timelineOf(c, byPr.get(c.id ?? -1) ?? [], applies.get(c.landing.sha) ?? [], root));
-  const merged = new Set(landed.map((c) => c.id).filter((id) => id !== undefined));
+  const timelines: RequestTimeline[] = [];
+  const merged = new Set<number>();
+  for (let k = 0; k < landed.length; k++) {
+    const c = landed[k]!;
+    if (c.id !== undefined) merged.add(c.id);
+    const recs = c.id === undefined ? undefined : byPr.get(c.id);
+    if (recs === undefined && !c.landing.files.some((f) => f.path.startsWith(root))) continue;
+    timelines.push(timelineOf(c, recs ?? [], applies[k]!, root));
+  }
   for (const [pr, recs] of byPr) if (!merged.has(pr)) timelines.push(unmergedTimeline(pr, recs));
   return timelines;
 }
 
 /**
- * For each landed change, the applies at or after it: up to and including the first that
- * completed with no failed action (one with failures may have missed this change's entries). One sweep over both lists, oldest first (an apply's place on the line is its
- * commit's, or for a commit not read, that of the newest change landed before it).
+ * For each landed change (by index), the applies at or after it: up to and including the first
+ * that completed with no failed action (one with failures may have missed this change's entries).
+ * One sweep over both lists, oldest first (an apply's place on the line is its commit's, or for a
+ * commit not read, that of the newest change landed before it).
  */
-function assignApplies(landed: readonly LandedChange[], applies: readonly AuditRecord[]): Map<string, ApplyView[]> {
-  const oldestFirst = [...landed].reverse();
-  const position = new Map(landed.map((c) => [c.landing.sha, c.position]));
+function assignApplies(landed: readonly LandedChange[], applies: readonly AuditRecord[]): ApplyView[][] {
+  const n = landed.length;
+  let position: Map<string, number> | undefined;
   const placeOf = (r: AuditRecord): number => {
-    const known = r.commit !== undefined ? position.get(r.commit) : undefined;
-    if (known !== undefined) return known;
+    if (r.commit !== undefined) {
+      position ??= new Map(landed.map((c) => [c.landing.sha, c.position]));
+      const known = position.get(r.commit);
+      if (known !== undefined) return known;
+    }
+    // landed[i].position === i, newest first: find the newest change landed at or before r.time.
     let lo = 0;
-    let hi = oldestFirst.length - 1;
-    let found = oldestFirst.length; // before every change: beyond the oldest position
+    let hi = n - 1;
+    let found = n; // before every change: beyond the oldest position
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (oldestFirst[mid]!.landing.committer.time <= r.time) {
-        found = oldestFirst[mid]!.position;
-        lo = mid + 1;
-      } else hi = mid - 1;
+      if (landed[mid]!.landing.committer.time <= r.time) {
+        found = mid;
+        hi = mid - 1;
+      } else lo = mid + 1;
     }
     return found;
   };
-  const placed = applies.map((r, i) => ({ r, place: placeOf(r), i })).sort((a, b) => b.place - a.place || a.i - b.i);
-  const views = placed.map(({ r }) => applyView(r));
-  const out = new Map<string, ApplyView[]>();
+  const placed = applies.map((r, i) => ({ view: applyView(r), place: placeOf(r), i })).sort((a, b) => b.place - a.place || a.i - b.i);
+  const out: ApplyView[][] = new Array(n);
   let start = 0;
-  for (const change of oldestFirst) {
-    while (start < placed.length && placed[start]!.place > change.position) start++;
+  for (let k = n - 1; k >= 0; k--) {
+    while (start < placed.length && placed[start]!.place > k) start++;
     const mine: ApplyView[] = [];
-    for (let k = start; k < placed.length; k++) {
-      mine.push(views[k]!);
-      if (views[k]!.result === 'completed' && views[k]!.failed.length === 0) break;
+    for (let j = start; j < placed.length; j++) {
+      const view = placed[j]!.view;
+      mine.push(view);
+      if (view.result === 'completed' && view.failed.length === 0) break;
     }
-    out.set(change.landing.sha, mine);
+    out[k] = mine;
   }
   return out;
 }
 
 function applyView(r: AuditRecord): ApplyView {
-  const actions = ((r.details as { actions?: Array<{ type: string; subject: string; result: string }> }).actions ?? []).filter((a) => a.result === 'failed');
-  return { time: r.time, commit: r.commit ?? null, actor: r.actor, result: r.type === 'apply.completed' ? 'completed' : 'failed', failed: actions.map((a) => `${a.type} ${a.subject}`) };
+  const actions = (r.details as { actions?: Array<{ type: string; subject: string; result: string }> }).actions ?? [];
+  const failed: string[] = [];
+  for (const a of actions) if (a.result === 'failed') failed.push(`${a.type} ${a.subject}`);
+  return { time: r.time, commit: r.commit ?? null, actor: r.actor, result: r.type === 'apply.completed' ? 'completed' : 'failed', failed };
+}
+
+/** What a request's own records say: approval steps, the tier last evaluated, escalations blocked, the author seen. */
+function requestFacts(recs: readonly AuditRecord[]): { steps: ApprovalStep[]; tier: string | null; blocked: RequestTimeline['blocked']; author: string | undefined } {
+  let tier: string | null = null;
+  let author: string | undefined;
+  const blocked: RequestTimeline['blocked'] = [];
+  for (const r of recs) {
+    const d = r.details as Record<string, unknown>;
+    if (r.type === 'request.evaluated' || r.type === 'request.approved') tier = String(d['tier'] ?? '') || null;
+    if (r.type === 'request.evaluated' && author === undefined && typeof d['author'] === 'string') author = d['author'];
+    if (r.type === 'escalation.blocked') blocked.push({ time: r.time, reasons: (d['reasons'] as string[] | undefined) ?? [] });
+  }
+  return { steps: approvalStepsOf(recs), tier, blocked, author };
 }
 
 function timelineOf(change: LandedChange, recs: readonly AuditRecord[], applies: ApplyView[], root: string): RequestTimeline {
-  const steps = approvalStepsOf(recs);
-  const evaluated = recs.filter((r) => r.type === 'request.evaluated' || r.type === 'request.approved');
-  const tier = evaluated.length > 0 ? String((evaluated[evaluated.length - 1]!.details as { tier?: unknown }).tier ?? '') || null : null;
-  const firstSeen = [change.branch[0]?.author.time, recs[0]?.time].filter((t): t is string => t !== undefined).sort()[0] ?? change.landing.author.time;
+  const { steps, tier, blocked } = requestFacts(recs);
+  const branchTime = change.branch[0]?.author.time;
+  const recordTime = recs[0]?.time;
+  const firstSeen = branchTime !== undefined && (recordTime === undefined || branchTime <= recordTime) ? branchTime : (recordTime ?? change.landing.author.time);
   const done = applies.find((a) => a.result === 'completed' && a.failed.length === 0);
   const provisionedAt = done?.time ?? null;
   return {
@@ -173,8 +203,8 @@ function timelineOf(change: LandedChange, recs: readonly AuditRecord[], applies:
     requestedAt: firstSeen,
     tier,
     approvalChain: steps,
-    securityReview: steps.find((s) => /security/i.test(s.level)) ?? null,
-    blocked: blockedOf(recs),
+    securityReview: securityReviewOf(steps),
+    blocked,
     merge: commitView(change.landing),
     commits: change.branch.map(commitView),
     files: change.landing.files.filter((f) => f.path.startsWith(root)),
@@ -186,23 +216,20 @@ function timelineOf(change: LandedChange, recs: readonly AuditRecord[], applies:
   };
 }
 
-function blockedOf(recs: readonly AuditRecord[]): RequestTimeline['blocked'] {
-  return recs.filter((r) => r.type === 'escalation.blocked').map((r) => ({ time: r.time, reasons: ((r.details as { reasons?: unknown }).reasons as string[] | undefined) ?? [] }));
+function securityReviewOf(steps: readonly ApprovalStep[]): ApprovalStep | null {
+  return steps.find((s) => /security/i.test(s.level)) ?? null;
 }
 
 function unmergedTimeline(pr: number, recs: readonly AuditRecord[]): RequestTimeline {
-  const steps = approvalStepsOf(recs);
-  const blocked = blockedOf(recs);
+  const { steps, tier, blocked, author } = requestFacts(recs);
   const rejected = steps.some((s) => s.decision === 'rejected');
-  const tierRecord = recs.filter((r) => r.type === 'request.evaluated' || r.type === 'request.approved').at(-1);
-  const author = recs.find((r) => r.type === 'request.evaluated' && typeof (r.details as { author?: unknown }).author === 'string');
   return {
     requestId: pr,
-    requester: author ? String((author.details as { author: string }).author) : '',
+    requester: author ?? '',
     requestedAt: recs[0]!.time,
-    tier: tierRecord ? String((tierRecord.details as { tier?: unknown }).tier ?? '') || null : null,
+    tier,
     approvalChain: steps,
-    securityReview: steps.find((s) => /security/i.test(s.level)) ?? null,
+    securityReview: securityReviewOf(steps),
     blocked,
     merge: null,
     commits: [],

@@ -15,42 +15,49 @@ export interface LandedChange {
   position: number;
 }
 
+const ON_LINE = 1;
+const CLAIMED = 2;
+
 /**
  * Groups history into landed changes along main's first-parent line. `commits` are as
  * `git log` printed them (tip first). Each side commit belongs to the earliest merge that
- * brought it in. Linear in the number of commits.
+ * brought it in. Linear in the number of commits; commits are tracked by index, so each
+ * SHA is hashed once (this runs over every commit of main on each report).
  */
 export function groupRequests(commits: readonly HistoryCommit[]): LandedChange[] {
-  const bySha = new Map(commits.map((c) => [c.sha, c]));
-  const line: HistoryCommit[] = [];
-  const onLine = new Set<string>();
-  for (let c = commits[0]; c && !onLine.has(c.sha); c = bySha.get(c.parents[0] ?? '')) {
-    line.push(c);
-    onLine.add(c.sha);
+  const index = new Map<string, number>();
+  for (let i = 0; i < commits.length; i++) index.set(commits[i]!.sha, i);
+  const state = new Uint8Array(commits.length);
+  const line: number[] = [];
+  for (let i: number | undefined = commits.length > 0 ? 0 : undefined; i !== undefined && state[i] === 0; ) {
+    line.push(i);
+    state[i] = ON_LINE;
+    const parent = commits[i]!.parents[0];
+    i = parent === undefined ? undefined : index.get(parent);
   }
-  const claimed = new Set<string>();
-  const changes: LandedChange[] = [];
-  for (let i = line.length - 1; i >= 0; i--) {
-    const landing = line[i]!;
+  const changes: LandedChange[] = new Array(line.length);
+  const queue: string[] = [];
+  for (let k = line.length - 1; k >= 0; k--) {
+    const landing = commits[line[k]!]!;
     const branch: HistoryCommit[] = [];
-    const queue = landing.parents.slice(1);
+    for (let p = 1; p < landing.parents.length; p++) queue.push(landing.parents[p]!);
     while (queue.length > 0) {
-      const sha = queue.pop()!;
-      const c = bySha.get(sha);
-      if (!c || onLine.has(sha) || claimed.has(sha)) continue;
-      claimed.add(sha);
+      const i = index.get(queue.pop()!);
+      if (i === undefined || state[i] !== 0) continue;
+      state[i] = CLAIMED;
+      const c = commits[i]!;
       branch.push(c);
-      queue.push(...c.parents);
+      for (const parent of c.parents) queue.push(parent);
     }
-    branch.sort((a, b) => (a.author.time < b.author.time ? -1 : a.author.time > b.author.time ? 1 : 0));
+    if (branch.length > 1) branch.sort((a, b) => (a.author.time < b.author.time ? -1 : a.author.time > b.author.time ? 1 : 0));
     const first = branch[0] ?? landing;
-    changes.push({
+    changes[k] = {
       id: pullRequestOf(landing.subject),
       landing,
       branch,
       requester: pullRequestSourceOf(landing.subject) ?? `${first.author.name} <${first.author.email}>`,
-      position: i,
-    });
+      position: k,
+    };
   }
-  return changes.reverse();
+  return changes;
 }

@@ -43,28 +43,61 @@ export const GIT_LOG_ARGS: readonly string[] = ['log', `--format=%x1e${FIELDS.jo
 
 /** Parses the output of `git log` run with GIT_LOG_ARGS, newest first as git printed it. */
 export function parseGitLog(output: string): HistoryCommit[] {
+  const parser = createGitLogParser();
+  parser.push(output);
+  return parser.end();
+}
+
+/**
+ * Parses `git log` output in pieces as they arrive, so parsing can overlap git writing it.
+ * `push` takes text in any split (a commit may span pieces); `end` returns every commit.
+ */
+export function createGitLogParser(): { push(text: string): void; end(): HistoryCommit[] } {
   const commits: HistoryCommit[] = [];
-  for (const chunk of output.split('\x1e')) {
+  let carry = '';
+  return {
+    push(text) {
+      // Each commit starts with RS; everything before the last RS is complete.
+      const last = text.lastIndexOf('\x1e');
+      if (last < 0) {
+        carry += text;
+        return;
+      }
+      parseChunks(carry + text.slice(0, last), commits);
+      carry = text.slice(last);
+    },
+    end() {
+      parseChunks(carry, commits);
+      carry = '';
+      return commits;
+    },
+  };
+}
+
+function parseChunks(text: string, commits: HistoryCommit[]): void {
+  for (const chunk of text.split('\x1e')) {
     if (chunk === '') continue;
-    const fields = chunk.split('\x1f');
-    if (fields.length < FIELDS.length) continue;
-    const [sha = '', parents = '', status = 'N', key = '', signer = '', an = '', ae = '', at = '', cn = '', ce = '', ct = ''] = fields;
-    // With -z the subject ends with NUL; then, after a newline, come the NUL-separated name-status fields.
-    const rest = fields.slice(11).join('\x1f');
-    const end = rest.indexOf('\0');
-    const subject = end < 0 ? rest : rest.slice(0, end);
-    const files = end < 0 ? [] : parseNameStatus(rest.slice(end + 1));
-    commits.push({
-      sha,
-      parents: parents === '' ? [] : parents.split(' '),
-      author: { name: an, email: ae, time: utc(at) },
-      committer: { name: cn, email: ce, time: utc(ct) },
-      signature: { status: (isStatus(status) ? status : 'N'), key, signer },
-      subject,
-      files,
-    });
+    const commit = parseCommit(chunk);
+    if (commit) commits.push(commit);
   }
-  return commits;
+}
+
+function parseCommit(chunk: string): HistoryCommit | undefined {
+  const fields = chunk.split('\x1f');
+  if (fields.length < FIELDS.length) return undefined;
+  const [sha = '', parents = '', status = 'N', key = '', signer = '', an = '', ae = '', at = '', cn = '', ce = '', ct = ''] = fields;
+  // With -z the subject ends with NUL; then, after a newline, come the NUL-separated name-status fields.
+  const rest = fields.length === FIELDS.length ? fields[11]! : fields.slice(11).join('\x1f');
+  const end = rest.indexOf('\0');
+  return {
+    sha,
+    parents: parents === '' ? [] : parents.split(' '),
+    author: { name: an, email: ae, time: utc(at) },
+    committer: { name: cn, email: ce, time: utc(ct) },
+    signature: { status: isStatus(status) ? status : 'N', key, signer },
+    subject: end < 0 ? rest : rest.slice(0, end),
+    files: end < 0 ? [] : parseNameStatus(rest.slice(end + 1)),
+  };
 }
 
 function parseNameStatus(text: string): FileChange[] {
@@ -92,8 +125,10 @@ function utc(time: string): string {
   return Number.isNaN(ms) ? time : new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
+const STATUSES: ReadonlySet<string> = new Set(['G', 'U', 'B', 'X', 'Y', 'R', 'E', 'N']);
+
 function isStatus(s: string): s is SignatureStatus {
-  return ['G', 'U', 'B', 'X', 'Y', 'R', 'E', 'N'].includes(s);
+  return STATUSES.has(s);
 }
 
 /**

@@ -34,9 +34,9 @@ export interface AuditData {
  * history's length. `tree: 'tiers'` reads only the policy's tiers instead of validating the
  * whole tree (the period report needs no more, and skips compiling the schemas).
  */
-export async function readAuditData(ctx: AuditContext, options: { accessRoot: string; now: number; retired?: readonly RetiredIdentity[]; hashes: boolean; tree: 'validated' | 'tiers' }): Promise<AuditData> {
-  // git log is the long pole: start it first and validate the tree while it runs (two cores).
-  const history = readGitHistory({ ...ctx, range: ctx.branch });
+export async function readAuditData(ctx: AuditContext, options: { accessRoot: string; now: number; retired?: readonly RetiredIdentity[]; hashes: boolean; tree: 'validated' | 'tiers'; history?: Promise<HistoryCommit[]> }): Promise<AuditData> {
+  // git log is the long pole: start it first (unless the caller already has) and do the rest while it runs (two cores).
+  const history = options.history ?? readGitHistory({ ...ctx, range: ctx.branch });
   const auditFiles = readGitAuditFiles(ctx.repoDir, ctx.auditBranch);
   history.catch(() => undefined); // awaited below; keeps an early failure from going unhandled meanwhile
   auditFiles.catch(() => undefined);

@@ -27,17 +27,24 @@ export interface AuditContext extends SignatureTrust {
   auditBranch: string;
 }
 
-/** Resolves the common options into the repository and trust to read with. */
-export async function auditContext(values: { repo?: string; branch?: string; 'audit-branch'?: string; 'allowed-signers'?: string; 'gnupg-home'?: string }, io: CliIO): Promise<AuditContext> {
-  const start = resolve(io.cwd, values.repo ?? '.');
-  const repoDir = await findRepositoryRoot(start);
-  if (repoDir === undefined) throw new InputError(`${start} is not in a git repository`);
+type AuditValues = { repo?: string; branch?: string; 'audit-branch'?: string; 'allowed-signers'?: string; 'gnupg-home'?: string };
+
+/** The common options resolved without touching git: `start` is where to look for the repository. */
+export function auditSettings(values: AuditValues, io: CliIO): Omit<AuditContext, 'repoDir'> & { start: string } {
   const gnupgHome = values['gnupg-home'] ?? io.env['GNUPGHOME'];
   return {
-    repoDir,
+    start: resolve(io.cwd, values.repo ?? '.'),
     branch: values.branch ?? 'main',
     auditBranch: values['audit-branch'] ?? 'access-audit',
     ...(values['allowed-signers'] ? { allowedSignersFile: resolve(io.cwd, values['allowed-signers']) } : {}),
     ...(gnupgHome ? { gnupgHome: resolve(io.cwd, gnupgHome) } : {}),
   };
+}
+
+/** Resolves the common options into the repository and trust to read with. */
+export async function auditContext(values: AuditValues, io: CliIO): Promise<AuditContext> {
+  const { start, ...settings } = auditSettings(values, io);
+  const repoDir = await findRepositoryRoot(start);
+  if (repoDir === undefined) throw new InputError(`${start} is not in a git repository`);
+  return { repoDir, ...settings };
 }

@@ -1,22 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { computePeriodReport } from '../../core/audit/compute-period-report.js';
-import { computePersonReport } from '../../core/audit/compute-person-report.js';
-import { computeReportView } from '../../core/audit/compute-report-view.js';
+import { readGitHistory } from '../../adapters/git/read-git-history.js';
 import type { AnyReport } from '../../core/audit/compute-report-view.js';
-import { computeRequestTimelines } from '../../core/audit/compute-request-timelines.js';
-import { computeSystemReport } from '../../core/audit/compute-system-report.js';
-import { formatReportCsv, formatReportMarkdown } from '../../core/audit/format-report-view.js';
-import { groupRequests } from '../../core/audit/group-requests.js';
+import type { TierTargets } from '../../core/audit/compute-period-report.js';
 import { UsageError } from '../../errors.js';
-import { AUDIT_OPTIONS, AUDIT_OPTIONS_HELP, auditContext } from './audit-options.js';
-import { readAuditData, readPersonChanges } from './audit-data.js';
+import { AUDIT_OPTIONS, AUDIT_OPTIONS_HELP, auditContext, auditSettings } from './audit-options.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 import { parseNow } from './parse-now.js';
 import { parseFormat } from './parse-format.js';
 
+// Only what starting git needs is imported up front: the report modules load while git log runs.
 export type ReportKind = 'person' | 'system' | 'report';
 const FORMATS = ['json', 'markdown', 'csv', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -62,27 +57,34 @@ export async function runAuditReport(kind: ReportKind, args: string[], io: CliIO
   for (const d of [values.since, values.until]) if (d !== undefined && Number.isNaN(Date.parse(d))) throw new UsageError(`dates must be ISO 8601 such as 2026-11-01, not "${d}"`);
 
   const now = parseNow(values.now, io.env);
+  const settings = auditSettings(values, io);
+  // git log is the long pole: it starts before anything else, even finding the repository's root.
+  const history = readGitHistory({ ...settings, repoDir: settings.start, range: settings.branch });
+  history.catch(() => undefined); // awaited in readAuditData; a failure there is reported once
+  const modules = loadReportModules();
   const ctx = await auditContext(values, io);
   const accessRoot = values.access.replace(/\/+$/, '');
+  const { readAuditData, readPersonChanges } = await import('./audit-data.js');
   // Only the HTML page states that the log's chain is intact, so only it pays for recomputing every hash.
-  const data = await readAuditData(ctx, { accessRoot, now, hashes: format === 'html', tree: kind === 'report' ? 'tiers' : 'validated' });
-  const timelines = computeRequestTimelines(data.commits, data.records, { accessRoot });
-  const landing = () => groupRequests(data.commits).map((c) => c.landing);
+  const data = await readAuditData(ctx, { accessRoot, now, hashes: format === 'html', tree: kind === 'report' ? 'tiers' : 'validated', history });
+  const m = await modules;
+  const timelines = m.computeRequestTimelines(data.commits, data.records, { accessRoot });
+  const landing = () => m.groupRequests(data.commits).map((c) => c.landing);
 
   let report: AnyReport;
   if (kind === 'person') {
     const tree = data.validation!.tree;
     const changes = await readPersonChanges(ctx.repoDir, landing(), { accessRoot, uid: id! });
     const mine = new Map([...changes].map(([sha, byUid]) => [sha, byUid.get(id!) ?? []]));
-    report = computePersonReport(id!, { tree, timelines, changes: mine, records: data.records });
+    report = m.computePersonReport(id!, { tree, timelines, changes: mine, records: data.records });
     if (report.accessRecords.length === 0 && !tree.people.has(id!)) throw new UsageError(`no person "${id}" in ${accessRoot}/people on ${ctx.branch} or in its history`);
   } else if (kind === 'system') {
     const tree = data.validation!.tree;
     const changes = await readPersonChanges(ctx.repoDir, landing(), { accessRoot, mentioning: id! });
-    report = computeSystemReport(id!, { tree, timelines, changes, accessRoot });
+    report = m.computeSystemReport(id!, { tree, timelines, changes, accessRoot });
     if (report.name === null && report.accessChanges.length === 0) throw new UsageError(`no system "${id}" in ${accessRoot}/systems on ${ctx.branch} or in its history`);
   } else {
-    report = computePeriodReport({ timelines, records: data.records, tiers: data.tiers, ...(values.since ? { since: values.since } : {}), ...(values.until ? { until: values.until } : {}) });
+    report = m.computePeriodReport({ timelines, records: data.records, tiers: data.tiers, ...(values.since ? { since: values.since } : {}), ...(values.until ? { until: values.until } : {}) });
   }
 
   const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : await renderView(format, report, data.tiers, { now, branch: ctx.branch, auditBranch: ctx.auditBranch, records: data.records.length, verified: data.chainIntact });
@@ -92,7 +94,19 @@ export async function runAuditReport(kind: ReportKind, args: string[], io: CliIO
   return EXIT.ok;
 }
 
-async function renderView(format: Exclude<Format, 'json'>, report: AnyReport, policy: Parameters<typeof computeReportView>[1], meta: { now: number; branch: string; auditBranch: string; records: number; verified: boolean }): Promise<string> {
+async function loadReportModules() {
+  const [timelines, groups, period, person, system] = await Promise.all([
+    import('../../core/audit/compute-request-timelines.js'),
+    import('../../core/audit/group-requests.js'),
+    import('../../core/audit/compute-period-report.js'),
+    import('../../core/audit/compute-person-report.js'),
+    import('../../core/audit/compute-system-report.js'),
+  ]);
+  return { ...timelines, ...groups, ...period, ...person, ...system };
+}
+
+async function renderView(format: Exclude<Format, 'json'>, report: AnyReport, policy: TierTargets | undefined, meta: { now: number; branch: string; auditBranch: string; records: number; verified: boolean }): Promise<string> {
+  const [{ computeReportView }, { formatReportCsv, formatReportMarkdown }] = await Promise.all([import('../../core/audit/compute-report-view.js'), import('../../core/audit/format-report-view.js')]);
   const view = computeReportView(report, policy);
   if (format === 'markdown') return formatReportMarkdown(view);
   if (format === 'csv') return formatReportCsv(view);
