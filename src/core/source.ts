@@ -1,5 +1,5 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Document, Node, YAMLError } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from '../vendor/yaml.js';
+import type { Document, Node, YAMLError } from '../vendor/yaml.js';
 import type { Diagnostic, DiagnosticCode } from './diagnostics.js';
 
 /** Largest file aac parses, in bytes. Access files are small; anything bigger is a mistake or an attack. */

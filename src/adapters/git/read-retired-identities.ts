@@ -1,5 +1,5 @@
 import { relative, sep } from 'node:path';
-import { parse } from 'yaml';
+import { parse } from '../../vendor/yaml.js';
 import type { RetiredIdentity } from '../../core/validate/validate-access-tree.js';
 import { findRepositoryRoot, readBlobs, runGit } from './run-git.js';
 
@@ -74,7 +74,7 @@ function identityOf(text: string | undefined): (Omit<RetiredIdentity, 'evidence'
   if (text === undefined) return undefined;
   let value: unknown;
   try {
-    value = parse(text, { maxAliasCount: 100 });
+    value = parse(text, { maxAliasCount: 100, logLevel: 'error' }); // warnings about old versions are noise; errors still throw
   } catch {
     return undefined; // an old broken file tells us nothing reliable
   }

@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parse } from '../../vendor/yaml.js';
 import type { TierTargets } from './compute-period-report.js';
 
 /**
@@ -9,7 +9,7 @@ export function parseLooseYaml(text: string | undefined): Record<string, unknown
   if (text === undefined) return undefined;
   let value: unknown;
   try {
-    value = parse(text, { maxAliasCount: 100 });
+    value = parse(text, { maxAliasCount: 100, logLevel: 'error' }); // warnings about old versions are noise; errors still throw
   } catch {
     return undefined;
   }
