@@ -14,7 +14,7 @@ import { GIT_LOG_ARGS } from '../dist/core/audit/parse-git-log.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const commits = Number(process.argv[2] ?? 10_000);
 const requests = Math.floor(commits / 2);
-const runs = 5;
+const runs = 7;
 const env = { PATH: process.env.PATH, HOME: tmpdir(), GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C' };
 
 const dir = mkdtempSync(join(tmpdir(), 'aac-bench-audit-'));
@@ -34,24 +34,30 @@ try {
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const gitLog = [];
   const gitLogFile = [];
+  const floor = [];
   const report = [];
   const html = [];
+  // What any Node program pays before doing work: starting, and having git write the same log to a file.
+  const floorScript = `const { spawn } = require('node:child_process'); const fd = require('node:fs').openSync(${JSON.stringify(join(dir, '.git', 'bench-floor.out'))}, 'w'); spawn('git', process.argv.slice(1), { stdio: ['ignore', fd, 'inherit'] });`;
   let requestsSeen = 0;
   for (let i = 0; i < runs; i++) {
     gitLog.push(time('git', [...GIT_LOG_ARGS, 'main', '--']).ms);
     // The same git log written straight to a file, as the report itself has git do: the floor.
     gitLogFile.push(time('sh', ['-c', `git "$@" > ${join(dir, '.git', 'bench-log.out')}`, 'sh', ...GIT_LOG_ARGS, 'main', '--']).ms);
+    floor.push(time(process.execPath, ['-e', floorScript, ...GIT_LOG_ARGS, 'main', '--']).ms);
     const r = time(process.execPath, [join(root, 'bin', 'aac.js'), 'audit', 'report', '--format', 'json']);
     requestsSeen = JSON.parse(r.out).requests.length;
     report.push(r.ms);
     html.push(time(process.execPath, [join(root, 'bin', 'aac.js'), 'audit', 'report', '--format', 'html']).ms);
   }
   console.log(`git log (same args, range main):  ${median(gitLog).toFixed(0)} ms   (read through a pipe; ${median(gitLogFile).toFixed(0)} ms into a file)`);
+  console.log(`node start + git log into a file: ${median(floor).toFixed(0)} ms   (no parsing, no report: the floor for any Node program)`);
   console.log(`aac audit report --format json:   ${median(report).toFixed(0)} ms   (${requestsSeen} requests)`);
   console.log(`aac audit report --format html:   ${median(html).toFixed(0)} ms`);
   console.log(`ratio report/git log:             ${(median(report) / median(gitLog)).toFixed(2)}   (aim: <= 2; median of ${runs})`);
   console.log(`ratio html report/git log:        ${(median(html) / median(gitLog)).toFixed(2)}`);
   console.log(`ratio report/git log into a file: ${(median(report) / median(gitLogFile)).toFixed(2)}`);
+  console.log(`ratio floor/git log:              ${(median(floor) / median(gitLog)).toFixed(2)}   (report minus floor: ${(median(report) - median(floor)).toFixed(0)} ms of parsing, joining and output)`);
 } finally {
   if (process.env.KEEP) console.log(dir); else rmSync(dir, { recursive: true, force: true });
 }

@@ -120,6 +120,14 @@ describe('aac audit report', () => {
     expect(report.requests.map((r) => r.requestId)).toEqual([15]);
   });
 
+  it('indents JSON on a terminal and writes it on one line when piped', async () => {
+    const piped = (await audit('report')).stdout;
+    const terminal = (await runCli(['audit', 'report'], { cwd: s.repo.dir, env: s.env, isTTY: true })).stdout;
+    expect(piped.trimEnd()).not.toContain('\n');
+    expect(terminal).toContain('\n  "requests": [\n');
+    expect(JSON.parse(terminal)).toEqual(JSON.parse(piped));
+  });
+
   it('refuses a date that is not ISO 8601', async () => {
     expect((await audit('report', '--since', 'last tuesday')).code).toBe(2);
   });

@@ -99,17 +99,33 @@ const hoursBetween = (from: string, to: string): number => Math.round(((Date.par
  * later one on main (by first-parent position; by time when its commit is not in the history read).
  */
 export function computeRequestTimelines(commits: readonly HistoryCommit[], records: readonly AuditRecord[], options: { accessRoot?: string } = {}): RequestTimeline[] {
-  const root = `${(options.accessRoot ?? 'access').replace(/\/+$/, '')}/`;
-  const landed = groupRequests(commits);
+  return joinRequestTimelines(commits, indexRequestRecords(records), options);
+}
+
+/** The audit records a join needs, indexed: each request's own records, and the applies in log order. */
+export interface RequestRecords {
+  byPr: Map<number, AuditRecord[]>;
+  applies: Array<{ record: AuditRecord; view: ApplyView }>;
+}
+
+/** Indexes the audit log for joinRequestTimelines; needs no history, so it can run while git log does. */
+export function indexRequestRecords(records: readonly AuditRecord[]): RequestRecords {
   const byPr = new Map<number, AuditRecord[]>();
-  const applyRecords: AuditRecord[] = [];
+  const applies: RequestRecords['applies'] = [];
   for (const r of records) {
-    if (r.type === 'apply.completed' || r.type === 'apply.failed') applyRecords.push(r);
+    if (r.type === 'apply.completed' || r.type === 'apply.failed') applies.push({ record: r, view: applyView(r) });
     if (typeof r.pr !== 'number') continue;
     const list = byPr.get(r.pr);
     if (list) list.push(r);
     else byPr.set(r.pr, [r]);
   }
+  return { byPr, applies };
+}
+
+/** computeRequestTimelines with the records already indexed. */
+export function joinRequestTimelines(commits: readonly HistoryCommit[], { byPr, applies: applyRecords }: RequestRecords, options: { accessRoot?: string } = {}): RequestTimeline[] {
+  const root = `${(options.accessRoot ?? 'access').replace(/\/+$/, '')}/`;
+  const landed = groupRequests(commits);
   const applies = assignApplies(landed, applyRecords);
 
   const timelines: RequestTimeline[] = [];
@@ -131,7 +147,7 @@ export function computeRequestTimelines(commits: readonly HistoryCommit[], recor
  * One sweep over both lists, oldest first (an apply's place on the line is its commit's, or for a
  * commit not read, that of the newest change landed before it).
  */
-function assignApplies(landed: readonly LandedChange[], applies: readonly AuditRecord[]): ApplyView[][] {
+function assignApplies(landed: readonly LandedChange[], applies: RequestRecords['applies']): ApplyView[][] {
   const n = landed.length;
   let position: Map<string, number> | undefined;
   const placeOf = (r: AuditRecord): number => {
@@ -153,7 +169,7 @@ function assignApplies(landed: readonly LandedChange[], applies: readonly AuditR
     }
     return found;
   };
-  const placed = applies.map((r, i) => ({ view: applyView(r), place: placeOf(r), i })).sort((a, b) => b.place - a.place || a.i - b.i);
+  const placed = applies.map(({ record, view }, i) => ({ view, place: placeOf(record), i })).sort((a, b) => b.place - a.place || a.i - b.i);
   const out: ApplyView[][] = new Array(n);
   let start = 0;
   for (let k = n - 1; k >= 0; k--) {

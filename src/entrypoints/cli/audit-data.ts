@@ -5,7 +5,6 @@ import type { AuditRecord } from '../../core/audit/audit-event.js';
 import { parseAuditFiles } from '../../core/audit/audit-files.js';
 import type { RecordPlace, UnreadableLine } from '../../core/audit/audit-files.js';
 import type { PersonChange } from '../../core/audit/compute-grant-changes.js';
-import { sha256Node } from '../../adapters/crypto/sha256-node.js';
 import { verifyChain } from '../../core/audit/hash-chain.js';
 import type { HistoryCommit } from '../../core/audit/parse-git-log.js';
 import type { TierTargets } from '../../core/audit/compute-period-report.js';
@@ -13,8 +12,12 @@ import type { RetiredIdentity, ValidationResult } from '../../core/validate/vali
 import { readBlobs } from '../../adapters/git/run-git.js';
 import type { AuditContext } from './audit-options.js';
 
-export interface AuditData {
+export interface AuditData extends AuditLogData {
   commits: HistoryCommit[];
+}
+
+/** The audit log, and the access tree or policy it is read against: everything but the history. */
+export interface AuditLogData {
   records: AuditRecord[];
   places: RecordPlace[];
   unreadable: UnreadableLine[];
@@ -29,17 +32,25 @@ export interface AuditData {
 // Modules that load YAML or schemas are imported inside the functions, after git has been
 // started, so loading them overlaps with git reading the history.
 
+type ReadOptions = { accessRoot: string; now: number; retired?: readonly RetiredIdentity[]; hashes: boolean; tree: 'validated' | 'tiers' };
+
 /**
  * The facts every report needs, read with a constant number of git processes whatever the
  * history's length. `tree: 'tiers'` reads only the policy's tiers instead of validating the
  * whole tree (the period report needs no more, and skips compiling the schemas).
  */
-export async function readAuditData(ctx: AuditContext, options: { accessRoot: string; now: number; retired?: readonly RetiredIdentity[]; hashes: boolean; tree: 'validated' | 'tiers'; history?: Promise<HistoryCommit[]> }): Promise<AuditData> {
-  // git log is the long pole: start it first (unless the caller already has) and do the rest while it runs (two cores).
-  const history = options.history ?? readGitHistory({ ...ctx, range: ctx.branch });
-  const auditFiles = readGitAuditFiles(ctx.repoDir, ctx.auditBranch);
+export async function readAuditData(ctx: AuditContext, options: ReadOptions): Promise<AuditData> {
+  // git log is the long pole: start it first and do the rest while it runs (two cores).
+  const history = readGitHistory({ ...ctx, range: ctx.branch });
   history.catch(() => undefined); // awaited below; keeps an early failure from going unhandled meanwhile
-  auditFiles.catch(() => undefined);
+  const log = await readAuditLog(ctx, options);
+  return { ...log, commits: await history };
+}
+
+/** readAuditData without the history, for a caller that reads it itself (and started it first). */
+export async function readAuditLog(ctx: AuditContext, options: ReadOptions): Promise<AuditLogData> {
+  const auditFiles = readGitAuditFiles(ctx.repoDir, ctx.auditBranch);
+  auditFiles.catch(() => undefined); // awaited below
   let validation: ValidationResult | undefined;
   let tiers: TierTargets | undefined;
   if (options.tree === 'validated') {
@@ -57,8 +68,10 @@ export async function readAuditData(ctx: AuditContext, options: { accessRoot: st
     tiers = parseTierTargets(policy[0]);
   }
   const { records, places, unreadable } = parseAuditFiles(await auditFiles);
-  const chainIntact = unreadable.length === 0 && verifyChain(records, options.hashes ? { hash: sha256Node } : { links: 'only' }).length === 0;
-  return { commits: await history, records, places, unreadable, chainIntact, validation, tiers };
+  // node:crypto (18 internal modules) is loaded only when every hash is recomputed.
+  const check = options.hashes ? { hash: (await import('../../adapters/crypto/sha256-node.js')).sha256Node } : ({ links: 'only' } as const);
+  const chainIntact = unreadable.length === 0 && verifyChain(records, check).length === 0;
+  return { records, places, unreadable, chainIntact, validation, tiers };
 }
 
 /**

@@ -31,7 +31,9 @@ audit log (approvals, applies, expiries, locks) into timelines.
                      against the policy's targets (tiers.*.target)
   --since DATE       (report) only requests merged on or after DATE (ISO 8601)
   --until DATE       (report) only requests merged on or before DATE
-  --format FORMAT    json (default), markdown, csv (the main table) or html (one self-contained page)
+  --format FORMAT    json (default; indented on a terminal, one line when piped or written with
+                     --out, as a year of requests is megabytes: \`jq .\` indents it), markdown,
+                     csv (the main table) or html (one self-contained page)
   --out FILE         write there instead of standard output
   --access DIR       the access folder in the repository (default: access)
   --now TIME         the time shown as "generated" (ISO 8601; AAC_NOW does the same)
@@ -60,15 +62,17 @@ export async function runAuditReport(kind: ReportKind, args: string[], io: CliIO
   const settings = auditSettings(values, io);
   // git log is the long pole: it starts before anything else, even finding the repository's root.
   const history = readGitHistory({ ...settings, repoDir: settings.start, range: settings.branch });
-  history.catch(() => undefined); // awaited in readAuditData; a failure there is reported once
+  history.catch(() => undefined); // awaited below, after the audit log; a failure is reported once, there
   const modules = loadReportModules();
   const ctx = await auditContext(values, io);
   const accessRoot = values.access.replace(/\/+$/, '');
-  const { readAuditData, readPersonChanges } = await import('./audit-data.js');
+  const { readAuditLog, readPersonChanges } = await import('./audit-data.js');
   // Only the HTML page states that the log's chain is intact, so only it pays for recomputing every hash.
-  const data = await readAuditData(ctx, { accessRoot, now, hashes: format === 'html', tree: kind === 'report' ? 'tiers' : 'validated', history });
+  const log = await readAuditLog(ctx, { accessRoot, now, hashes: format === 'html', tree: kind === 'report' ? 'tiers' : 'validated' });
   const m = await modules;
-  const timelines = m.computeRequestTimelines(data.commits, data.records, { accessRoot });
+  const requestRecords = m.indexRequestRecords(log.records); // while git log may still run
+  const data = { ...log, commits: await history };
+  const timelines = m.joinRequestTimelines(data.commits, requestRecords, { accessRoot });
   const landing = () => m.groupRequests(data.commits).map((c) => c.landing);
 
   let report: AnyReport;
@@ -87,7 +91,7 @@ export async function runAuditReport(kind: ReportKind, args: string[], io: CliIO
     report = m.computePeriodReport({ timelines, records: data.records, tiers: data.tiers, ...(values.since ? { since: values.since } : {}), ...(values.until ? { until: values.until } : {}) });
   }
 
-  const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : await renderView(format, report, data.tiers, { now, branch: ctx.branch, auditBranch: ctx.auditBranch, records: data.records.length, verified: data.chainIntact });
+  const text = format === 'json' ? `${JSON.stringify(report, null, io.isTTY && !values.out ? 2 : undefined)}\n` : await renderView(format, report, data.tiers, { now, branch: ctx.branch, auditBranch: ctx.auditBranch, records: data.records.length, verified: data.chainIntact });
   if (!data.chainIntact) io.stderr(`aac audit ${kind}: the audit log on ${ctx.auditBranch} is not intact; run \`aac audit verify\`\n`);
   if (values.out) writeFileSync(resolve(io.cwd, values.out), text);
   else io.stdout(text);
