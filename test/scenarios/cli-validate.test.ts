@@ -1,5 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,6 +98,24 @@ describe('the aac bin', () => {
     const bad = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/aac.js'), 'validate', 'access'], { cwd: work, encoding: 'utf8' });
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain('UNKNOWN_MANAGER');
+  });
+
+  it('stops quietly when the reader of its output goes away (aac validate | head)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aac-epipe-'));
+    try {
+      mkdirSync(join(dir, 'access/people'), { recursive: true });
+      // Far more diagnostics than a pipe holds, so writing them meets the closed pipe.
+      for (let i = 0; i < 400; i++) writeFileSync(join(dir, 'access/people', `p${i}.yaml`), `kind: Person\nuid: p${i}\ncolour: blue\nshape: round\n`);
+      const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/aac.js'), 'validate', 'access', ...NOW, '--no-history'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdout.once('data', () => child.stdout.destroy()); // read the first chunk, like head
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(stderr).toBe('');
+      expect(code).toBe(1); // the validation's own status: files have errors
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('parses a large tree on two threads with the same results as on one', async () => {

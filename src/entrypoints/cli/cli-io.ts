@@ -9,6 +9,12 @@ export interface CliIO {
 }
 
 export function processIO(): CliIO {
+  // A reader that goes away (`aac audit report --format csv | head`) is not an error: stop
+  // quietly with the command's exit status, as git does, instead of an EPIPE stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
