@@ -1,4 +1,5 @@
-import { Client, InvalidCredentialsError } from 'ldapts';
+import type { Client} from 'ldapts';
+import { InvalidCredentialsError } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLdapDirectory } from '../../src/adapters/ldap/ldap-directory.js';
 import type { LdapDirectory } from '../../src/adapters/ldap/ldap-directory.js';

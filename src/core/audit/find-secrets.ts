@@ -1,3 +1,4 @@
+// eslint-disable-next-line no-restricted-imports -- issue 11: chainEvents will return the findings instead of throwing
 import { AuditSecretError } from '../../errors.js';
 import type { AuditEvent } from './audit-event.js';
 
