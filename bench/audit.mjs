@@ -22,13 +22,21 @@ try {
   const started = Date.now();
   execFileSync('git', ['init', '-q', '-b', 'main', dir], { env });
   execFileSync('git', ['fast-import', '--quiet'], { cwd: dir, env, input: history(), maxBuffer: 1 << 30 });
-  console.log(`repository: ${execFileSync('git', ['rev-list', '--count', 'main'], { cwd: dir, env, encoding: 'utf8' }).trim()} commits on main, ${requests} pull requests, ${requests * 3} audit records (built in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `repository: ${execFileSync('git', ['rev-list', '--count', 'main'], { cwd: dir, env, encoding: 'utf8' }).trim()} commits on main, ${requests} pull requests, ${requests * 3} audit records (built in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
 
   const time = (cmd, args) => {
     const t0 = process.hrtime.bigint();
-    const child = spawnSync(cmd, args, { cwd: dir, env: { ...env, AAC_NOW: '2027-01-01T00:00:00Z' }, encoding: 'utf8', maxBuffer: 1 << 30 });
+    const child = spawnSync(cmd, args, {
+      cwd: dir,
+      env: { ...env, AAC_NOW: '2027-01-01T00:00:00Z' },
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (child.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${child.status}): ${child.stderr.slice(0, 2000)}`);
+    if (child.status !== 0)
+      throw new Error(`${cmd} ${args.join(' ')} failed (${child.status}): ${child.stderr.slice(0, 2000)}`);
     return { ms, out: child.stdout };
   };
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -43,23 +51,34 @@ try {
   for (let i = 0; i < runs; i++) {
     gitLog.push(time('git', [...GIT_LOG_ARGS, 'main', '--']).ms);
     // The same git log written straight to a file, as the report itself has git do: the floor.
-    gitLogFile.push(time('sh', ['-c', `git "$@" > ${join(dir, '.git', 'bench-log.out')}`, 'sh', ...GIT_LOG_ARGS, 'main', '--']).ms);
+    gitLogFile.push(
+      time('sh', ['-c', `git "$@" > ${join(dir, '.git', 'bench-log.out')}`, 'sh', ...GIT_LOG_ARGS, 'main', '--']).ms,
+    );
     floor.push(time(process.execPath, ['-e', floorScript, ...GIT_LOG_ARGS, 'main', '--']).ms);
     const r = time(process.execPath, [join(root, 'bin', 'aac.js'), 'audit', 'report', '--format', 'json']);
     requestsSeen = JSON.parse(r.out).requests.length;
     report.push(r.ms);
     html.push(time(process.execPath, [join(root, 'bin', 'aac.js'), 'audit', 'report', '--format', 'html']).ms);
   }
-  console.log(`git log (same args, range main):  ${median(gitLog).toFixed(0)} ms   (read through a pipe; ${median(gitLogFile).toFixed(0)} ms into a file)`);
-  console.log(`node start + git log into a file: ${median(floor).toFixed(0)} ms   (no parsing, no report: the floor for any Node program)`);
+  console.log(
+    `git log (same args, range main):  ${median(gitLog).toFixed(0)} ms   (read through a pipe; ${median(gitLogFile).toFixed(0)} ms into a file)`,
+  );
+  console.log(
+    `node start + git log into a file: ${median(floor).toFixed(0)} ms   (no parsing, no report: the floor for any Node program)`,
+  );
   console.log(`aac audit report --format json:   ${median(report).toFixed(0)} ms   (${requestsSeen} requests)`);
   console.log(`aac audit report --format html:   ${median(html).toFixed(0)} ms`);
-  console.log(`ratio report/git log:             ${(median(report) / median(gitLog)).toFixed(2)}   (aim: <= 2; median of ${runs})`);
+  console.log(
+    `ratio report/git log:             ${(median(report) / median(gitLog)).toFixed(2)}   (aim: <= 2; median of ${runs})`,
+  );
   console.log(`ratio html report/git log:        ${(median(html) / median(gitLog)).toFixed(2)}`);
   console.log(`ratio report/git log into a file: ${(median(report) / median(gitLogFile)).toFixed(2)}`);
-  console.log(`ratio floor/git log:              ${(median(floor) / median(gitLog)).toFixed(2)}   (report minus floor: ${(median(report) - median(floor)).toFixed(0)} ms of parsing, joining and output)`);
+  console.log(
+    `ratio floor/git log:              ${(median(floor) / median(gitLog)).toFixed(2)}   (report minus floor: ${(median(report) - median(floor)).toFixed(0)} ms of parsing, joining and output)`,
+  );
 } finally {
-  if (process.env.KEEP) console.log(dir); else rmSync(dir, { recursive: true, force: true });
+  if (process.env.KEEP) console.log(dir);
+  else rmSync(dir, { recursive: true, force: true });
 }
 
 /** A fast-import stream: the sample organisation, then pull requests that each edit one person file, and the audit branch. */
@@ -75,7 +94,11 @@ function history() {
   const data = (s) => `data ${Buffer.byteLength(s)}\n${s}\n`;
   const who = (name, email, t) => `${name} <${email}> ${t} +0000`;
   let t = Date.parse('2026-01-01T00:00:00Z') / 1000;
-  out.push('commit refs/heads/main\nmark :1\n', `author ${who('Seed', 'seed@example.org', t)}\ncommitter ${who('Seed', 'seed@example.org', t)}\n`, data('Seed the access repository'));
+  out.push(
+    'commit refs/heads/main\nmark :1\n',
+    `author ${who('Seed', 'seed@example.org', t)}\ncommitter ${who('Seed', 'seed@example.org', t)}\n`,
+    data('Seed the access repository'),
+  );
   for (const f of files) out.push(`M 100644 inline access/${f}\n`, data(text[f]));
   let main = 1;
   let mark = 1;
@@ -86,18 +109,54 @@ function history() {
     text[file] += `# review note ${pr}\n`;
     t += 1800;
     const branch = ++mark;
-    out.push(`commit refs/heads/pr\nmark :${branch}\nauthor ${who('Requester', 'req@example.org', t)}\ncommitter ${who('Requester', 'req@example.org', t)}\n`, data(`Change ${uid}`), `from :${main}\n`, `M 100644 inline access/${file}\n`, data(text[file]));
+    out.push(
+      `commit refs/heads/pr\nmark :${branch}\nauthor ${who('Requester', 'req@example.org', t)}\ncommitter ${who('Requester', 'req@example.org', t)}\n`,
+      data(`Change ${uid}`),
+      `from :${main}\n`,
+      `M 100644 inline access/${file}\n`,
+      data(text[file]),
+    );
     t += 1800;
     const merge = ++mark;
     // The merge's tree is the branch's: without the file line, fast-import would keep main's old tree.
-    out.push(`commit refs/heads/main\nmark :${merge}\nauthor ${who('Requester', 'req@example.org', t)}\ncommitter ${who('GitHub', 'noreply@github.com', t)}\n`, data(`Merge pull request #${pr} from requester/pr-${pr}`), `from :${main}\nmerge :${branch}\n`, `M 100644 inline access/${file}\n`, data(text[file]));
+    out.push(
+      `commit refs/heads/main\nmark :${merge}\nauthor ${who('Requester', 'req@example.org', t)}\ncommitter ${who('GitHub', 'noreply@github.com', t)}\n`,
+      data(`Merge pull request #${pr} from requester/pr-${pr}`),
+      `from :${main}\nmerge :${branch}\n`,
+      `M 100644 inline access/${file}\n`,
+      data(text[file]),
+    );
     main = merge;
     const iso = (s) => new Date(s * 1000).toISOString();
     events.push(
-      { time: iso(t - 1700), type: 'request.evaluated', actor: 'aac-app', subject: uid, pr, details: { approved: false, tier: 'standard', changes: [{ kind: 'person-changed', subject: uid, tier: 'standard' }], missing: ['manager'] } },
-      { time: iso(t - 600), type: 'level.approved', actor: 'manager-gh', subject: uid, pr, details: { level: 'manager', reviewer: 'manager-gh', reviewedAt: iso(t - 600), tier: 'standard' } },
+      {
+        time: iso(t - 1700),
+        type: 'request.evaluated',
+        actor: 'aac-app',
+        subject: uid,
+        pr,
+        details: {
+          approved: false,
+          tier: 'standard',
+          changes: [{ kind: 'person-changed', subject: uid, tier: 'standard' }],
+          missing: ['manager'],
+        },
+      },
+      {
+        time: iso(t - 600),
+        type: 'level.approved',
+        actor: 'manager-gh',
+        subject: uid,
+        pr,
+        details: { level: 'manager', reviewer: 'manager-gh', reviewedAt: iso(t - 600), tier: 'standard' },
+      },
       // The apply names no commit here (fast-import marks are not SHAs): reports place it by time.
-      { time: iso(t + 300), type: 'apply.completed', actor: 'aac-reconciler', details: { actions: [], counts: { done: 0, actions: 0 } } },
+      {
+        time: iso(t + 300),
+        type: 'apply.completed',
+        actor: 'aac-reconciler',
+        details: { actions: [], counts: { done: 0, actions: 0 } },
+      },
     );
   }
   // The audit branch: records chained exactly as the writers chain them, one file per month.
@@ -108,7 +167,10 @@ function history() {
     if (!months.has(path)) months.set(path, []);
     months.get(path).push(r);
   }
-  out.push(`commit refs/heads/access-audit\nauthor ${who('aac', 'aac@localhost', t)}\ncommitter ${who('aac', 'aac@localhost', t)}\n`, data('audit log'));
+  out.push(
+    `commit refs/heads/access-audit\nauthor ${who('aac', 'aac@localhost', t)}\ncommitter ${who('aac', 'aac@localhost', t)}\n`,
+    data('audit log'),
+  );
   for (const [path, recs] of months) out.push(`M 100644 inline ${path}\n`, data(formatAuditLines(recs)));
   return out.join('');
 }

@@ -3,7 +3,12 @@
 // "LDAP writes for a one-grant change".
 import { connect, createServer } from 'node:net';
 
-const WRITE_OPS = new Map([[0x66, 'modify'], [0x68, 'add'], [0x4a, 'delete'], [0x6c, 'modifyDN']]);
+const WRITE_OPS = new Map([
+  [0x66, 'modify'],
+  [0x68, 'add'],
+  [0x4a, 'delete'],
+  [0x6c, 'modifyDN'],
+]);
 
 /** Parses a BER length at `i`; returns [length, bytes used] or undefined when incomplete. */
 function berLength(buf, i) {
@@ -38,7 +43,10 @@ export async function startWriteCounter(targetPort) {
       }
     });
     upstream.on('data', (chunk) => client.write(chunk));
-    const end = () => { client.destroy(); upstream.destroy(); };
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
     client.on('close', end).on('error', end);
     upstream.on('close', end).on('error', end);
   });

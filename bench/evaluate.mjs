@@ -20,7 +20,13 @@ const aac = join(here, '..', 'bin', 'aac.js');
 const dir = mkdtempSync(join(tmpdir(), 'aac-bench-evaluate-'));
 try {
   const org = generateOrg(dir, { people, systems });
-  const env = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.org', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.org' };
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'bench',
+    GIT_AUTHOR_EMAIL: 'bench@example.org',
+    GIT_COMMITTER_NAME: 'bench',
+    GIT_COMMITTER_EMAIL: 'bench@example.org',
+  };
   const git = (...args) => execFileSync('git', args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
@@ -32,24 +38,35 @@ try {
     writeFileSync(path, readFileSync(path, 'utf8').replace('expires: "2027-06-30"', 'expires: "2027-09-30"'));
   }
   git('commit', '-q', '-a', '-m', 'extend');
-  console.log(`organisation: ${org.people} people, ${org.grants} grants, ${org.systems} systems; pull request changes ${changed} people`);
+  console.log(
+    `organisation: ${org.people} people, ${org.grants} grants, ${org.systems} systems; pull request changes ${changed} people`,
+  );
 
   const time = (args) => {
     const started = process.hrtime.bigint();
     const child = spawnSync(process.execPath, [aac, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 256 << 20 });
-    return { ms: Number(process.hrtime.bigint() - started) / 1e6, status: child.status, stdout: child.stdout, stderr: child.stderr };
+    return {
+      ms: Number(process.hrtime.bigint() - started) / 1e6,
+      status: child.status,
+      stdout: child.stdout,
+      stderr: child.stderr,
+    };
   };
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const validate = [];
   const evaluate = [];
   for (let i = 0; i < runs; i++) {
     const v = time(['validate', 'access', '--no-history', '--now', NOW]);
-    if (v.status !== 0) throw new Error(`aac validate failed (${v.status}): ${v.stdout.slice(0, 2000)}${v.stderr.slice(0, 2000)}`);
+    if (v.status !== 0)
+      throw new Error(`aac validate failed (${v.status}): ${v.stdout.slice(0, 2000)}${v.stderr.slice(0, 2000)}`);
     validate.push(v.ms);
     const e = time(['evaluate', '--base', 'main', '--head', 'feature', '--format', 'json', '--now', NOW]);
     if (e.status !== 1) throw new Error(`aac evaluate exited ${e.status}: ${e.stderr.slice(0, 2000)}`);
     const result = JSON.parse(e.stdout);
-    if (result.changes.length !== changed || result.diagnostics.length !== 0) throw new Error(`expected ${changed} changes and no diagnostics, got ${result.changes.length} and ${result.diagnostics.length}`);
+    if (result.changes.length !== changed || result.diagnostics.length !== 0)
+      throw new Error(
+        `expected ${changed} changes and no diagnostics, got ${result.changes.length} and ${result.diagnostics.length}`,
+      );
     evaluate.push(e.ms);
   }
   console.log(`aac validate (head):    ${median(validate).toFixed(0)} ms`);

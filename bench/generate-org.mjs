@@ -3,7 +3,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const RISKS = ['low', 'medium', 'high', 'critical'];
-const ALL_ATTESTATIONS = '  mfa: true\n  deviceCompliance: true\n  deviceEncryption: true\n  vpn: true\n  hardwareKey: true\n  managerAttestation: "2026-01-01"\n  backgroundCheck: "2026-01-01"\n';
+const ALL_ATTESTATIONS =
+  '  mfa: true\n  deviceCompliance: true\n  deviceEncryption: true\n  vpn: true\n  hardwareKey: true\n  managerAttestation: "2026-01-01"\n  backgroundCheck: "2026-01-01"\n';
 
 /**
  * Writes the organisation under `dir/access` and returns counts. Deterministic for given sizes.
@@ -49,7 +50,10 @@ separationOfDuties:
     }
     writeFileSync(join(root, 'systems', `sys${s}.yaml`), text);
   }
-  writeFileSync(join(root, 'orgs', 'partner0.yaml'), 'kind: Organization\nid: partner0\nlegalName: Partner Zero Ltd.\nexternalRef: VND-0\ntype: partner\n');
+  writeFileSync(
+    join(root, 'orgs', 'partner0.yaml'),
+    'kind: Organization\nid: partner0\nlegalName: Partner Zero Ltd.\nexternalRef: VND-0\ntype: partner\n',
+  );
 
   let grants = 0;
   for (let i = 0; i < people; i++) {

@@ -12,7 +12,13 @@ const walk = (dir) => {
     if (entry.isDirectory()) walk(path);
     else if (entry.name.endsWith('.yaml')) {
       const lineCounter = new LineCounter();
-      const doc = parseDocument(readFileSync(path, 'utf8'), { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, version: '1.2' });
+      const doc = parseDocument(readFileSync(path, 'utf8'), {
+        lineCounter,
+        uniqueKeys: true,
+        prettyErrors: false,
+        strict: true,
+        version: '1.2',
+      });
       doc.toJS({ maxAliasCount: 100 });
       count++;
     }

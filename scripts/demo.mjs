@@ -11,8 +11,14 @@ rmSync(new URL('../.aac/demo-directory.json', import.meta.url), { force: true })
 const steps = [
   ['1. Validate the sample organisation', ['validate', 'access']],
   ['2. Plan against an empty embedded directory', ['plan', '--directory', directory]],
-  ['3. Apply (temporary passwords go only to the notifier; none is configured here)', ['apply', '--directory', directory, '--audit-log', 'file:.aac/demo-audit.jsonl']],
-  ['4. Plan again: nothing left to do (--exit-code: 0 means no changes)', ['plan', '--directory', directory, '--exit-code']],
+  [
+    '3. Apply (temporary passwords go only to the notifier; none is configured here)',
+    ['apply', '--directory', directory, '--audit-log', 'file:.aac/demo-audit.jsonl'],
+  ],
+  [
+    '4. Plan again: nothing left to do (--exit-code: 0 means no changes)',
+    ['plan', '--directory', directory, '--exit-code'],
+  ],
 ];
 for (const [title, args] of steps) {
   process.stdout.write(`\n== ${title}\n$ aac ${args.join(' ')}\n`);

@@ -45,15 +45,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AacConfig {
   };
   const url = get('AAC_LDAP_URL');
   if (url !== undefined) {
-    if (!/^ldaps?:\/\/[^/\s]+\/?$/i.test(url)) throw new ConfigError('AAC_LDAP_URL must look like ldap://host:port or ldaps://host:port');
+    if (!/^ldaps?:\/\/[^/\s]+\/?$/i.test(url))
+      throw new ConfigError('AAC_LDAP_URL must look like ldap://host:port or ldaps://host:port');
     const bindDn = get('AAC_LDAP_BIND_DN');
     if (bindDn === undefined) throw new ConfigError('AAC_LDAP_URL is set but AAC_LDAP_BIND_DN is not');
-    const ldap: LdapConfig = { url, bindDn, bindPassword: readBindPassword(get('AAC_LDAP_BIND_PASSWORD'), get('AAC_LDAP_BIND_PASSWORD_FILE')), startTls: isTrue(get('AAC_LDAP_STARTTLS')) };
+    const ldap: LdapConfig = {
+      url,
+      bindDn,
+      bindPassword: readBindPassword(get('AAC_LDAP_BIND_PASSWORD'), get('AAC_LDAP_BIND_PASSWORD_FILE')),
+      startTls: isTrue(get('AAC_LDAP_STARTTLS')),
+    };
     const baseDn = get('AAC_LDAP_BASE_DN');
     if (baseDn !== undefined) ldap.baseDn = baseDn;
     const caFile = get('AAC_LDAP_CA_FILE');
     if (caFile !== undefined) ldap.ca = readText(caFile, 'AAC_LDAP_CA_FILE');
-    if (ldap.startTls && url.toLowerCase().startsWith('ldaps:')) throw new ConfigError('AAC_LDAP_STARTTLS applies to ldap:// URLs; an ldaps:// URL is already encrypted');
+    if (ldap.startTls && url.toLowerCase().startsWith('ldaps:'))
+      throw new ConfigError('AAC_LDAP_STARTTLS applies to ldap:// URLs; an ldaps:// URL is already encrypted');
     config.ldap = ldap;
   }
   const smtp = get('AAC_SMTP_URL');
@@ -67,9 +74,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AacConfig {
 }
 
 function readBindPassword(value: string | undefined, file: string | undefined): string {
-  if (value !== undefined && file !== undefined) throw new ConfigError('set AAC_LDAP_BIND_PASSWORD or AAC_LDAP_BIND_PASSWORD_FILE, not both');
+  if (value !== undefined && file !== undefined)
+    throw new ConfigError('set AAC_LDAP_BIND_PASSWORD or AAC_LDAP_BIND_PASSWORD_FILE, not both');
   if (value !== undefined) return value;
-  if (file === undefined) throw new ConfigError('AAC_LDAP_URL is set but neither AAC_LDAP_BIND_PASSWORD nor AAC_LDAP_BIND_PASSWORD_FILE is');
+  if (file === undefined)
+    throw new ConfigError('AAC_LDAP_URL is set but neither AAC_LDAP_BIND_PASSWORD nor AAC_LDAP_BIND_PASSWORD_FILE is');
   const password = readText(file, 'AAC_LDAP_BIND_PASSWORD_FILE').split(/\r?\n/)[0] ?? '';
   if (password === '') throw new ConfigError('the file named by AAC_LDAP_BIND_PASSWORD_FILE is empty');
   return password;
@@ -79,7 +88,9 @@ function readText(path: string, variable: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read the file named by ${variable} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new ConfigError(
+      `cannot read the file named by ${variable} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
 }
 

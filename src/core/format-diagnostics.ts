@@ -4,7 +4,10 @@ import type { Diagnostic } from './diagnostics.js';
  * `path:line:column: severity CODE: message`, then the source line and a caret under the column.
  * `sourceLine` returns the 1-based line of a file, or undefined when it is not known.
  */
-export function formatDiagnosticText(d: Diagnostic, sourceLine?: (file: string, line: number) => string | undefined): string {
+export function formatDiagnosticText(
+  d: Diagnostic,
+  sourceLine?: (file: string, line: number) => string | undefined,
+): string {
   const head = `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`;
   const text = sourceLine?.(d.file, d.line);
   if (text === undefined) return head;
@@ -32,7 +35,9 @@ export function formatSummary(diagnostics: readonly Diagnostic[], fileCount: num
 
 // Lines shown to a terminal must not carry control characters from hostile files.
 function printable(text: string): string {
-  return text.length > 300 ? `${text.slice(0, 300).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?')}…` : text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?');
+  return text.length > 300
+    ? `${text.slice(0, 300).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?')}…`
+    : text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?');
 }
 
 function escapeData(s: string): string {

@@ -73,7 +73,8 @@ export function parseSource(path: string, content: Uint8Array | string): ParseRe
   });
 
   const size = typeof content === 'string' ? utf8Length(content) : content.byteLength;
-  if (size > MAX_FILE_BYTES) return problem('FILE_TOO_LARGE', `file is ${size} bytes; access files may be at most ${MAX_FILE_BYTES} bytes`);
+  if (size > MAX_FILE_BYTES)
+    return problem('FILE_TOO_LARGE', `file is ${size} bytes; access files may be at most ${MAX_FILE_BYTES} bytes`);
   const text = typeof content === 'string' ? content : decodeUtf8(content);
   if (text === undefined) return problem('BINARY_FILE', 'file is not UTF-8 text');
   if (text.includes('\u0000')) return problem('BINARY_FILE', 'file contains a NUL byte; it is not a text file');
@@ -95,13 +96,20 @@ export function parseSource(path: string, content: Uint8Array | string): ParseRe
   // `%YAML 1.1` would switch on 1.1's rules (yes/no booleans, `<<` merge keys, dates, octal): the
   // values aac reads would differ from what a reviewer and a YAML 1.2 editor see in the same text.
   if (doc.directives?.yaml.explicit && doc.directives.yaml.version !== '1.2') {
-    return problem('YAML_SYNTAX', `%YAML ${doc.directives.yaml.version} is not accepted; access files are YAML 1.2 (remove the directive)`);
+    return problem(
+      'YAML_SYNTAX',
+      `%YAML ${doc.directives.yaml.version} is not accepted; access files are YAML 1.2 (remove the directive)`,
+    );
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     return problem('EMPTY_FILE', 'file is empty; expected a mapping with `kind:`');
   }
   if (!isMap(doc.contents)) {
-    return problem('NOT_A_MAPPING', 'expected a mapping (key: value lines) at the top of the file', rangeStart(doc.contents, lineCounter));
+    return problem(
+      'NOT_A_MAPPING',
+      'expected a mapping (key: value lines) at the top of the file',
+      rangeStart(doc.contents, lineCounter),
+    );
   }
   const depth = measureDepth(doc.contents);
   if (depth > MAX_DEPTH) return problem('YAML_SYNTAX', `nesting is ${depth} levels deep; at most ${MAX_DEPTH} allowed`);
@@ -111,13 +119,21 @@ export function parseSource(path: string, content: Uint8Array | string): ParseRe
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     if (error instanceof ReferenceError) {
-      return problem('ALIAS_LIMIT', `aliases expand too much (more than ${MAX_ALIAS_COUNT}); write the values out instead`);
+      return problem(
+        'ALIAS_LIMIT',
+        `aliases expand too much (more than ${MAX_ALIAS_COUNT}); write the values out instead`,
+      );
     }
     return problem('YAML_SYNTAX', `cannot read: ${error instanceof Error ? error.message : String(error)}`);
   }
   const record = value as Record<string, unknown>;
   const kindNode = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'kind');
-  if (kindNode === undefined) return problem('MISSING_KIND', `missing \`kind:\`; expected one of ${KINDS.join(', ')}`, rangeStart(doc.contents, lineCounter));
+  if (kindNode === undefined)
+    return problem(
+      'MISSING_KIND',
+      `missing \`kind:\`; expected one of ${KINDS.join(', ')}`,
+      rangeStart(doc.contents, lineCounter),
+    );
   const kind = record['kind'];
   if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) {
     const where = rangeStart((kindNode.value as Node | null) ?? (kindNode.key as Node), lineCounter);
@@ -177,7 +193,12 @@ function toPosition(lineCounter: LineCounter, offset: number): Position {
 }
 
 function yamlDiagnostic(path: string, error: YAMLError, at: Position): Diagnostic {
-  const code: DiagnosticCode = error.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : error.code === 'MULTIPLE_DOCS' ? 'MULTIPLE_DOCUMENTS' : 'YAML_SYNTAX';
+  const code: DiagnosticCode =
+    error.code === 'DUPLICATE_KEY'
+      ? 'DUPLICATE_KEY'
+      : error.code === 'MULTIPLE_DOCS'
+        ? 'MULTIPLE_DOCUMENTS'
+        : 'YAML_SYNTAX';
   // The parser's messages can quote long stretches of input; keep the first line.
   const message = error.message.split('\n')[0] ?? error.message;
   return { code, severity: 'error', message, file: path, line: at.line, column: at.column };

@@ -14,9 +14,17 @@ const OPENED = examplePayload('pull_request', 'opened');
 const BASE_SHA: string = OPENED.pull_request.base.sha;
 const HEAD_SHA: string = OPENED.pull_request.head.sha;
 const JSMITH = 'access/people/jsmith.yaml';
-const TEAMS = { 'example/it-security': ['alee-sec'], 'example/security-leads': ['kpatel-ciso'], 'example/access-approvers': ['sroberts-iam'] };
+const TEAMS = {
+  'example/it-security': ['alee-sec'],
+  'example/security-leads': ['kpatel-ciso'],
+  'example/access-approvers': ['sroberts-iam'],
+};
 
-function repoWith(head: Record<string, string | null>, reviews: FakeRepo['reviews'] = [], comments?: FakeRepo['comments']): FakeRepo {
+function repoWith(
+  head: Record<string, string | null>,
+  reviews: FakeRepo['reviews'] = [],
+  comments?: FakeRepo['comments'],
+): FakeRepo {
   return examplePullRequestRepo(OPENED, head, { reviews, teams: TEAMS, ...(comments ? { comments } : {}) });
 }
 const withGrant = (text: string): Record<string, string> => ({ [JSMITH]: `${sampleFiles()[JSMITH]}${text}` });
@@ -35,7 +43,12 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     await probot.receive({ id: '1', name: 'pull_request', payload: OPENED });
 
     expect(api.checkRuns).toHaveLength(1);
-    expect(api.checkRuns[0]).toMatchObject({ name: 'access-approvals', head_sha: HEAD_SHA, status: 'completed', conclusion: 'action_required' });
+    expect(api.checkRuns[0]).toMatchObject({
+      name: 'access-approvals',
+      head_sha: HEAD_SHA,
+      status: 'completed',
+      conclusion: 'action_required',
+    });
     expect(api.comments).toHaveLength(1);
     expect(api.comments[0]!.method).toBe('POST');
     expect(api.comments[0]!.body.startsWith(COMMENT_MARKER)).toBe(true);
@@ -64,7 +77,9 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     payload.review.state = 'approved';
     payload.pull_request.head.sha = HEAD_SHA;
     payload.pull_request.base.sha = BASE_SHA;
-    const reviews = [{ user: { login: 'mjohnson-ex' }, state: 'APPROVED', commit_id: HEAD_SHA, submitted_at: '2026-11-22T10:00:00Z' }];
+    const reviews = [
+      { user: { login: 'mjohnson-ex' }, state: 'APPROVED', commit_id: HEAD_SHA, submitted_at: '2026-11-22T10:00:00Z' },
+    ];
     const existing = [{ id: 42, body: `${COMMENT_MARKER}\nold`, user: { login: 'aac[bot]', type: 'Bot' } }];
     const api = fakeGitHub(repoWith(withGrant(grant('project-tools', 'member')), reviews, existing));
     const { probot, audit } = await createTestProbot();
@@ -78,8 +93,15 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
       ['level.approved', 'mjohnson-ex', 'jsmith'],
       ['request.approved', 'mjohnson-ex', null],
     ]);
-    expect(records[0]).toMatchObject({ pr: 2, commit: HEAD_SHA, details: { level: 'manager', reviewer: 'mjohnson-ex', reviewedAt: '2026-11-22T10:00:00Z', tier: 'standard' } });
-    expect(records[1]!.details).toMatchObject({ tier: 'standard', approvers: [{ level: 'manager', reviewer: 'mjohnson-ex', at: '2026-11-22T10:00:00Z' }] });
+    expect(records[0]).toMatchObject({
+      pr: 2,
+      commit: HEAD_SHA,
+      details: { level: 'manager', reviewer: 'mjohnson-ex', reviewedAt: '2026-11-22T10:00:00Z', tier: 'standard' },
+    });
+    expect(records[1]!.details).toMatchObject({
+      tier: 'standard',
+      approvers: [{ level: 'manager', reviewer: 'mjohnson-ex', at: '2026-11-22T10:00:00Z' }],
+    });
   });
 
   it('a blocked escalation fails the check with an annotation and is audited; no reviews are requested', async () => {
@@ -94,7 +116,18 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     expect(annotations.every((a) => a['path'] === 'access/people/jdoe.acme.yaml')).toBe(true);
     expect(api.reviewRequests).toEqual([]);
     const [record] = await audit.read();
-    expect(record).toMatchObject({ type: 'escalation.blocked', actor: 'Codertocat', subject: 'jdoe.acme', pr: 2, commit: HEAD_SHA, details: { reasons: ['PRIVILEGE_ESCALATION'], file: 'access/people/jdoe.acme.yaml', grant: { system: 'crm', role: 'admin' } } });
+    expect(record).toMatchObject({
+      type: 'escalation.blocked',
+      actor: 'Codertocat',
+      subject: 'jdoe.acme',
+      pr: 2,
+      commit: HEAD_SHA,
+      details: {
+        reasons: ['PRIVILEGE_ESCALATION'],
+        file: 'access/people/jdoe.acme.yaml',
+        grant: { system: 'crm', role: 'admin' },
+      },
+    });
   });
 
   it('a pull request into a branch that is not judged writes nothing: its verdict would also be the verdict of the same commit into main', async () => {
@@ -113,7 +146,11 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
   });
 
   it('a pull request retargeted to the judged branch is judged again; other edits are ignored', async () => {
-    const retargeted = { ...structuredClone(OPENED), action: 'edited', changes: { base: { ref: { from: 'already-granted' }, sha: { from: BASE_SHA } } } };
+    const retargeted = {
+      ...structuredClone(OPENED),
+      action: 'edited',
+      changes: { base: { ref: { from: 'already-granted' }, sha: { from: BASE_SHA } } },
+    };
     const api = fakeGitHub(repoWith(withGrant(grant('project-tools', 'member'))));
     const { probot } = await createTestProbot();
     await probot.receive({ id: 'retarget', name: 'pull_request', payload: retargeted });
@@ -134,7 +171,12 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
   });
 
   it('a file in a hidden folder is skipped here as by aac validate and the reconciler: it changes nothing', async () => {
-    const api = fakeGitHub(repoWith({ 'access/.staging/jsmith.yaml': `${sampleFiles()[JSMITH]}${grant('crm', 'admin')}`, 'access/people/.jsmith.yaml': 'kind: Person\n' }));
+    const api = fakeGitHub(
+      repoWith({
+        'access/.staging/jsmith.yaml': `${sampleFiles()[JSMITH]}${grant('crm', 'admin')}`,
+        'access/people/.jsmith.yaml': 'kind: Person\n',
+      }),
+    );
     const { probot } = await createTestProbot();
     await probot.receive({ id: 'hidden', name: 'pull_request', payload: OPENED });
     expect(api.checkRuns[0]).toMatchObject({ conclusion: 'success', output: { title: 'No access changes' } });
@@ -143,16 +185,25 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
   it('overlapping events for one pull request are evaluated one after the other, so the last verdict is the latest', async () => {
     // The approval is read by the first evaluation and dismissed before the second reads; the
     // first is slow to write. Run side by side, the stale "success" would be written last.
-    const approved = [{ user: { login: 'mjohnson-ex' }, state: 'APPROVED', commit_id: HEAD_SHA, submitted_at: '2026-11-22T10:00:00Z' }];
+    const approved = [
+      { user: { login: 'mjohnson-ex' }, state: 'APPROVED', commit_id: HEAD_SHA, submitted_at: '2026-11-22T10:00:00Z' },
+    ];
     const dismissed = [{ ...approved[0]!, state: 'DISMISSED' }];
     let reads = 0;
-    const repo = { ...repoWith(withGrant(grant('project-tools', 'member'))), reviews: () => (reads++ === 0 ? approved : dismissed), checkRunDelay: (n: number) => (n === 0 ? 150 : 0) };
+    const repo = {
+      ...repoWith(withGrant(grant('project-tools', 'member'))),
+      reviews: () => (reads++ === 0 ? approved : dismissed),
+      checkRunDelay: (n: number) => (n === 0 ? 150 : 0),
+    };
     const api = fakeGitHub(repo);
     const { probot } = await createTestProbot();
     const review = { ...examplePayload('pull_request_review', 'dismissed') };
     review.pull_request.head.sha = HEAD_SHA;
     review.pull_request.base.sha = BASE_SHA;
-    await Promise.all([probot.receive({ id: 'first', name: 'pull_request', payload: OPENED }), probot.receive({ id: 'second', name: 'pull_request_review', payload: review })]);
+    await Promise.all([
+      probot.receive({ id: 'first', name: 'pull_request', payload: OPENED }),
+      probot.receive({ id: 'second', name: 'pull_request_review', payload: review }),
+    ]);
     expect(api.checkRuns.map((r) => r['conclusion'])).toEqual(['success', 'action_required']);
   });
 
@@ -164,7 +215,10 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     await probot.receive({ id: '4', name: 'pull_request', payload: OPENED });
 
     expect(api.checkRuns[0]).toMatchObject({ conclusion: 'failure' });
-    const sizes = [api.checkRuns[0]!['output'].annotations.length, ...api.checkRunUpdates.map((u) => u['output'].annotations.length)];
+    const sizes = [
+      api.checkRuns[0]!['output'].annotations.length,
+      ...api.checkRunUpdates.map((u) => u['output'].annotations.length),
+    ];
     expect(sizes.every((n) => n <= 50)).toBe(true);
     expect(sizes.length).toBe(Math.ceil(sizes.reduce((a, b) => a + b, 0) / 50));
     expect(sizes.length).toBeGreaterThan(1);
@@ -178,7 +232,13 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     await probot.receive({ id: '5', name: 'pull_request', payload });
     expect(api.calls).toEqual([]);
     const records = await audit.read();
-    expect(records.map((r) => ({ type: r.type, pr: r.pr, details: r.details }))).toEqual([{ type: 'request.rejected', pr: 2, details: { reason: 'closed without merging', reviewer: payload.sender.login.toLowerCase() } }]);
+    expect(records.map((r) => ({ type: r.type, pr: r.pr, details: r.details }))).toEqual([
+      {
+        type: 'request.rejected',
+        pr: 2,
+        details: { reason: 'closed without merging', reviewer: payload.sender.login.toLowerCase() },
+      },
+    ]);
   });
 
   it('in production wiring the records go to the audit branch through the git data API', async () => {
@@ -191,8 +251,16 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     await probot.receive({ id: '7', name: 'pull_request', payload });
     const month = `${new Date(NOW).toISOString().slice(0, 7)}.jsonl`;
     const files = [...git.trees.get(git.commits.get(git.refs.get('access-audit')!)!.tree)!.keys()];
-    const text = git.fileAt('access-audit', files.find((f) => f.endsWith(month))!);
-    expect(text?.trim().split('\n').map((line) => JSON.parse(line).type)).toEqual(['request.rejected']);
+    const text = git.fileAt(
+      'access-audit',
+      files.find((f) => f.endsWith(month))!,
+    );
+    expect(
+      text
+        ?.trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).type),
+    ).toEqual(['request.rejected']);
   });
 
   it('when GitHub fails, the check run says so (failure) and the event errors', async () => {
@@ -201,7 +269,10 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     const { probot } = await createTestProbot();
     await expect(probot.receive({ id: '6', name: 'pull_request', payload: OPENED })).rejects.toThrow();
     expect(api.checkRuns).toHaveLength(1);
-    expect(api.checkRuns[0]).toMatchObject({ conclusion: 'failure', output: { title: 'The access approvals could not be evaluated' } });
+    expect(api.checkRuns[0]).toMatchObject({
+      conclusion: 'failure',
+      output: { title: 'The access approvals could not be evaluated' },
+    });
     expect(JSON.stringify(api.checkRuns[0])).not.toContain('ghs_test');
   });
 
@@ -210,7 +281,8 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
       nock.cleanAll();
       const files: Record<string, string> = {};
       for (let i = 0; i < people; i++) {
-        files[`access/people/new${i}.yaml`] = `kind: Person\nuid: new${i}\nname: New Person ${i}\nemail: new${i}@example.org\ntype: employee\ndepartment: sales\nmanager: mjohnson\nstatus: active\nattestations: { mfa: true }\ngrants:\n${grant('email', 'user')}`;
+        files[`access/people/new${i}.yaml`] =
+          `kind: Person\nuid: new${i}\nname: New Person ${i}\nemail: new${i}@example.org\ntype: employee\ndepartment: sales\nmanager: mjohnson\nstatus: active\nattestations: { mfa: true }\ngrants:\n${grant('email', 'user')}`;
       }
       const api = fakeGitHub(repoWith(files));
       const { probot } = await createTestProbot();

@@ -28,7 +28,12 @@ function repoWithMain(): GitRepo {
   return repo;
 }
 
-const lockEvent = auditEvent('account.locked', { time: '2026-12-01T03:00:00Z', actor: 'aac-reconciler', subject: 'ekim', details: { uid: 'ekim', reason: 'temporary-password-unchanged' } });
+const lockEvent = auditEvent('account.locked', {
+  time: '2026-12-01T03:00:00Z',
+  actor: 'aac-reconciler',
+  subject: 'ekim',
+  details: { uid: 'ekim', reason: 'temporary-password-unchanged' },
+});
 
 describe('createGitAuditLog', () => {
   it('appends hash-chained JSON lines to one file per month on its own branch', async () => {
@@ -43,10 +48,16 @@ describe('createGitAuditLog', () => {
     const records = await log.read();
     expect(records).toEqual([...first, ...second]);
     expect(verifyChain(records)).toEqual([]);
-    expect(repo.git('ls-tree', '-r', '--name-only', 'access-audit').split('\n')).toEqual(['audit/2026-11.jsonl', 'audit/2026-12.jsonl']);
+    expect(repo.git('ls-tree', '-r', '--name-only', 'access-audit').split('\n')).toEqual([
+      'audit/2026-11.jsonl',
+      'audit/2026-12.jsonl',
+    ]);
     expect(repo.git('show', 'access-audit:audit/2026-11.jsonl').split('\n')).toHaveLength(2);
     expect(repo.git('rev-list', '--count', 'access-audit')).toBe('2');
-    expect((await readGitAuditFiles(repo.dir, 'access-audit')).map((f) => f.path)).toEqual(['audit/2026-11.jsonl', 'audit/2026-12.jsonl']);
+    expect((await readGitAuditFiles(repo.dir, 'access-audit')).map((f) => f.path)).toEqual([
+      'audit/2026-11.jsonl',
+      'audit/2026-12.jsonl',
+    ]);
   });
 
   it('never touches the work tree, the index or the checked-out branch', async () => {
@@ -54,9 +65,17 @@ describe('createGitAuditLog', () => {
     repo.write('staged.txt', 'staged\n');
     repo.git('add', 'staged.txt');
     repo.write('unstaged.txt', 'mine\n');
-    const before = { head: repo.git('rev-parse', 'HEAD'), status: repo.git('status', '--porcelain'), branch: repo.git('branch', '--show-current') };
+    const before = {
+      head: repo.git('rev-parse', 'HEAD'),
+      status: repo.git('status', '--porcelain'),
+      branch: repo.git('branch', '--show-current'),
+    };
     await createGitAuditLog({ repoDir: repo.dir, branch: 'audit-log' }).append(approvals('mjohnson', 1));
-    expect({ head: repo.git('rev-parse', 'HEAD'), status: repo.git('status', '--porcelain'), branch: repo.git('branch', '--show-current') }).toEqual(before);
+    expect({
+      head: repo.git('rev-parse', 'HEAD'),
+      status: repo.git('status', '--porcelain'),
+      branch: repo.git('branch', '--show-current'),
+    }).toEqual(before);
     expect(repo.git('ls-tree', '-r', '--name-only', 'audit-log')).toBe('audit/2026-11.jsonl');
   });
 
@@ -82,7 +101,9 @@ describe('createGitAuditLog', () => {
 
   it('refuses a time that is not ISO 8601', async () => {
     const repo = repoWithMain();
-    await expect(createGitAuditLog({ repoDir: repo.dir }).append([{ ...lockEvent, time: 'yesterday' }])).rejects.toBeInstanceOf(AuditLogError);
+    await expect(
+      createGitAuditLog({ repoDir: repo.dir }).append([{ ...lockEvent, time: 'yesterday' }]),
+    ).rejects.toBeInstanceOf(AuditLogError);
   });
 
   it('loses no record when writers in one process race (compare-and-swap, retry)', async () => {
@@ -96,7 +117,12 @@ describe('createGitAuditLog', () => {
 
   it('loses no record when two processes append at the same time', async () => {
     const repo = repoWithMain();
-    const worker = (name: string) => run(join(REPO_ROOT, 'node_modules/.bin/vite-node'), [join(REPO_ROOT, 'test/helpers/append-audit-worker.ts'), repo.dir, name, '12'], { cwd: REPO_ROOT });
+    const worker = (name: string) =>
+      run(
+        join(REPO_ROOT, 'node_modules/.bin/vite-node'),
+        [join(REPO_ROOT, 'test/helpers/append-audit-worker.ts'), repo.dir, name, '12'],
+        { cwd: REPO_ROOT },
+      );
     await Promise.all([worker('first'), worker('second')]);
     const records = await createGitAuditLog({ repoDir: repo.dir }).read();
     expect(records).toHaveLength(24);
@@ -122,8 +148,13 @@ describe('createGitAuditLog', () => {
 
     it('pushes every append, and pushers racing from two clones lose nothing', async () => {
       const { bare, clones } = remoteAndClones(2);
-      const [a, b] = clones.map((c) => createGitAuditLog({ repoDir: c.dir, push: { remote: 'origin' }, maxAttempts: 200 }));
-      await Promise.all([Promise.all(approvals('alice', 3).map((e) => a!.append([e]))), Promise.all(approvals('bob', 3).map((e) => b!.append([e])))]);
+      const [a, b] = clones.map((c) =>
+        createGitAuditLog({ repoDir: c.dir, push: { remote: 'origin' }, maxAttempts: 200 }),
+      );
+      await Promise.all([
+        Promise.all(approvals('alice', 3).map((e) => a!.append([e]))),
+        Promise.all(approvals('bob', 3).map((e) => b!.append([e]))),
+      ]);
       const remote = createGitAuditLog({ repoDir: bare });
       const records = await remote.read();
       expect(records).toHaveLength(6);

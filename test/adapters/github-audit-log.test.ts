@@ -26,7 +26,12 @@ describe('createGitHubAuditLog', () => {
     const log = open();
     expect(await log.read()).toEqual([]);
     const first = await log.append(approvals('mjohnson', 2));
-    const expiry = auditEvent('grant.expired', { time: '2026-12-02T00:00:00Z', actor: 'aac-reconciler', subject: 'jdoe.acme', details: { system: 'crm', role: 'partner', expires: '2026-12-01' } });
+    const expiry = auditEvent('grant.expired', {
+      time: '2026-12-02T00:00:00Z',
+      actor: 'aac-reconciler',
+      subject: 'jdoe.acme',
+      details: { system: 'crm', role: 'partner', expires: '2026-12-01' },
+    });
     const second = await log.append([expiry]);
     expect(second[0]).toMatchObject({ seq: 3, prev: first[1]!.hash });
     const records = await log.read();
@@ -41,9 +46,23 @@ describe('createGitHubAuditLog', () => {
   it('reads only the newest month to continue the chain', async () => {
     const log = open();
     await log.append(approvals('mjohnson', 1));
-    await log.append([auditEvent('account.locked', { time: '2026-12-05T00:00:00Z', actor: 'aac-reconciler', subject: 'ekim', details: { uid: 'ekim', reason: 'disabled' } })]);
+    await log.append([
+      auditEvent('account.locked', {
+        time: '2026-12-05T00:00:00Z',
+        actor: 'aac-reconciler',
+        subject: 'ekim',
+        details: { uid: 'ekim', reason: 'disabled' },
+      }),
+    ]);
     api.calls.length = 0;
-    await log.append([auditEvent('account.locked', { time: '2026-12-06T00:00:00Z', actor: 'aac-reconciler', subject: 'ekim', details: { uid: 'ekim', reason: 'disabled' } })]);
+    await log.append([
+      auditEvent('account.locked', {
+        time: '2026-12-06T00:00:00Z',
+        actor: 'aac-reconciler',
+        subject: 'ekim',
+        details: { uid: 'ekim', reason: 'disabled' },
+      }),
+    ]);
     expect(api.calls.filter((c) => c === 'get-blob')).toHaveLength(1);
   });
 
@@ -83,7 +102,11 @@ describe('createGitHubAuditLog', () => {
 
   it('refuses secrets before any request', async () => {
     api.calls.length = 0;
-    const leaky = auditEvent('apply.failed', { time: '2026-11-22T00:00:00Z', actor: 'aac-reconciler', details: { error: 'bind failed', bindToken: 'abc' } as never });
+    const leaky = auditEvent('apply.failed', {
+      time: '2026-11-22T00:00:00Z',
+      actor: 'aac-reconciler',
+      details: { error: 'bind failed', bindToken: 'abc' } as never,
+    });
     await expect(open().append([leaky])).rejects.toBeInstanceOf(AuditSecretError);
     expect(api.calls.filter((c) => c.startsWith('create'))).toEqual([]);
   });

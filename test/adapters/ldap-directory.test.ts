@@ -1,4 +1,4 @@
-import type { Client} from 'ldapts';
+import type { Client } from 'ldapts';
 import { InvalidCredentialsError } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLdapDirectory } from '../../src/adapters/ldap/ldap-directory.js';
@@ -18,7 +18,13 @@ afterAll(async () => {
   await slapd?.stop();
 });
 
-const open = (): Promise<LdapDirectory> => openLdapDirectory({ url: slapd.url, bindDn: slapd.adminDn, bindPassword: slapd.adminPassword, layout: SAMPLE_LAYOUT });
+const open = (): Promise<LdapDirectory> =>
+  openLdapDirectory({
+    url: slapd.url,
+    bindDn: slapd.adminDn,
+    bindPassword: slapd.adminPassword,
+    layout: SAMPLE_LAYOUT,
+  });
 
 async function entry(dn: string, attributes: string[]): Promise<Record<string, unknown> | undefined> {
   const client = await slapd.client();
@@ -61,7 +67,10 @@ describe('LdapDirectory against slapd', () => {
 
   it('renames with modrdn: same entryUUID, members follow (refint)', async () => {
     const before = await entry(`uid=jsmith,${slapd.peopleDn}`, ['entryUUID']);
-    const changes = { 'access/people/jsmith.yaml': null, 'access/people/jsmith2.yaml': sampleFiles()['access/people/jsmith.yaml']!.replace('uid: jsmith', 'uid: jsmith2') };
+    const changes = {
+      'access/people/jsmith.yaml': null,
+      'access/people/jsmith2.yaml': sampleFiles()['access/people/jsmith.yaml']!.replace('uid: jsmith', 'uid: jsmith2'),
+    };
     const directory = await open();
     try {
       const plan = planFor(changes, await directory.read());
@@ -97,18 +106,31 @@ describe('LdapDirectory against slapd', () => {
   });
 
   it('batches a group change into one modify that keeps the group valid when it empties', async () => {
-    const changes = { 'access/people/jsmith.yaml': sampleFiles()['access/people/jsmith.yaml']!.replace('status: active', 'status: disabled') };
+    const changes = {
+      'access/people/jsmith.yaml': sampleFiles()['access/people/jsmith.yaml']!.replace(
+        'status: active',
+        'status: disabled',
+      ),
+    };
     const directory = await open();
     try {
       const plan = planFor(changes, await directory.read());
       const results = await applyPlan(plan, { directory, generatePassword: testPassword });
-      expect(results.map((r) => [r.action.type, r.status])).toEqual([['update-members', 'done'], ['update-members', 'done'], ['lock-account', 'done']]);
+      expect(results.map((r) => [r.action.type, r.status])).toEqual([
+        ['update-members', 'done'],
+        ['update-members', 'done'],
+        ['lock-account', 'done'],
+      ]);
       expect(planFor(changes, await directory.read()).actions).toEqual([]);
     } finally {
       await directory.close();
     }
-    expect(await entry(`cn=crm-sales-reps,${slapd.groupsDn}`, ['member'])).toMatchObject({ member: `cn=crm-sales-reps,${slapd.groupsDn}` });
-    expect(await entry(`uid=jsmith,${slapd.peopleDn}`, ['pwdAccountLockedTime'])).toMatchObject({ pwdAccountLockedTime: '000001010000Z' });
+    expect(await entry(`cn=crm-sales-reps,${slapd.groupsDn}`, ['member'])).toMatchObject({
+      member: `cn=crm-sales-reps,${slapd.groupsDn}`,
+    });
+    expect(await entry(`uid=jsmith,${slapd.peopleDn}`, ['pwdAccountLockedTime'])).toMatchObject({
+      pwdAccountLockedTime: '000001010000Z',
+    });
     const restore = await open();
     try {
       await applyPlan(planFor({}, await restore.read()), { directory: restore, generatePassword: testPassword });
@@ -119,7 +141,13 @@ describe('LdapDirectory against slapd', () => {
   });
 
   it('fails closed when the server caps the read', async () => {
-    const limited = await openLdapDirectory({ url: slapd.url, bindDn: slapd.limitedDn, bindPassword: slapd.adminPassword, layout: SAMPLE_LAYOUT, pageSize: 2 });
+    const limited = await openLdapDirectory({
+      url: slapd.url,
+      bindDn: slapd.limitedDn,
+      bindPassword: slapd.adminPassword,
+      layout: SAMPLE_LAYOUT,
+      pageSize: 2,
+    });
     try {
       const error = await limited.read().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DirectoryError);
@@ -134,7 +162,12 @@ describe('LdapDirectory against slapd', () => {
     const ghost = `uid=ghost,${slapd.peopleDn}`;
     try {
       await admin.add(ghost, { objectClass: ['account'], uid: 'ghost' });
-      await admin.modify(`cn=email-users,${slapd.groupsDn}`, [new (await import('ldapts')).Change({ operation: 'add', modification: new (await import('ldapts')).Attribute({ type: 'member', values: [ghost] }) })]);
+      await admin.modify(`cn=email-users,${slapd.groupsDn}`, [
+        new (await import('ldapts')).Change({
+          operation: 'add',
+          modification: new (await import('ldapts')).Attribute({ type: 'member', values: [ghost] }),
+        }),
+      ]);
       const directory = await open();
       try {
         const error = await directory.read().catch((e: unknown) => e);
@@ -149,7 +182,12 @@ describe('LdapDirectory against slapd', () => {
   });
 
   it('reports a wrong bind password as bind-failed without echoing it', async () => {
-    const error = await openLdapDirectory({ url: slapd.url, bindDn: slapd.adminDn, bindPassword: 'Wrong-Secret-123', layout: SAMPLE_LAYOUT }).catch((e: unknown) => e);
+    const error = await openLdapDirectory({
+      url: slapd.url,
+      bindDn: slapd.adminDn,
+      bindPassword: 'Wrong-Secret-123',
+      layout: SAMPLE_LAYOUT,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DirectoryError);
     expect((error as DirectoryError).code).toBe('bind-failed');
     expect((error as DirectoryError).cause).toBeInstanceOf(InvalidCredentialsError);
@@ -163,7 +201,16 @@ describe('LdapDirectory against slapd', () => {
     // Simulate the network dropping: close the socket under the client.
     (client as unknown as { socket: { destroy(): void } }).socket.destroy();
     await new Promise((r) => setTimeout(r, 20));
-    const plan = planFor({ 'access/people/jsmith.yaml': sampleFiles()['access/people/jsmith.yaml']!.replace('title: Account Executive', 'title: Lead') }, { accounts: [], groups: [] }, { now: NOW });
+    const plan = planFor(
+      {
+        'access/people/jsmith.yaml': sampleFiles()['access/people/jsmith.yaml']!.replace(
+          'title: Account Executive',
+          'title: Lead',
+        ),
+      },
+      { accounts: [], groups: [] },
+      { now: NOW },
+    );
     const error = await directory.write(plan.actions[0]!, { password: testPassword() }).catch((e: unknown) => e);
     expect((error as DirectoryError).code).toBe('connection-lost');
     await directory.close();

@@ -15,19 +15,37 @@ afterAll(async () => {
 
 describe('encrypted connections to slapd', () => {
   it('reads over LDAPS, trusting the CA from AAC_LDAP_CA_FILE', async () => {
-    const directory = await openLdapDirectory({ url: slapd.ldapsUrl!, bindDn: slapd.adminDn, bindPassword: slapd.adminPassword, layout: SAMPLE_LAYOUT, ca: slapd.caPem! });
+    const directory = await openLdapDirectory({
+      url: slapd.ldapsUrl!,
+      bindDn: slapd.adminDn,
+      bindPassword: slapd.adminPassword,
+      layout: SAMPLE_LAYOUT,
+      ca: slapd.caPem!,
+    });
     expect(await directory.read()).toEqual({ accounts: [], groups: [] });
     await directory.close();
   });
 
   it('reads after StartTLS on an ldap:// URL', async () => {
-    const directory = await openLdapDirectory({ url: slapd.url, bindDn: slapd.adminDn, bindPassword: slapd.adminPassword, layout: SAMPLE_LAYOUT, ca: slapd.caPem!, startTls: true });
+    const directory = await openLdapDirectory({
+      url: slapd.url,
+      bindDn: slapd.adminDn,
+      bindPassword: slapd.adminPassword,
+      layout: SAMPLE_LAYOUT,
+      ca: slapd.caPem!,
+      startTls: true,
+    });
     expect(await directory.read()).toEqual({ accounts: [], groups: [] });
     await directory.close();
   });
 
   it('refuses a server whose certificate it cannot verify, before sending the password', async () => {
-    const error = await openLdapDirectory({ url: slapd.ldapsUrl!, bindDn: slapd.adminDn, bindPassword: slapd.adminPassword, layout: SAMPLE_LAYOUT }).catch((e: unknown) => e);
+    const error = await openLdapDirectory({
+      url: slapd.ldapsUrl!,
+      bindDn: slapd.adminDn,
+      bindPassword: slapd.adminPassword,
+      layout: SAMPLE_LAYOUT,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DirectoryError);
     expect((error as DirectoryError).code).toBe('connect-failed');
   });

@@ -17,7 +17,12 @@ beforeAll(() => {
   const parts: string[] = [];
   for (let i = 1; i <= COMMITS; i++) {
     const who = `Zoë Ñandú-${i} <zoe${i}@example.org> ${1_767_225_600 + i * 60} +0100`;
-    parts.push(`commit refs/heads/main\nauthor ${who}\ncommitter ${who}\n`, data(`Änderung ${i}: ${'✓'.repeat(i % 50)} (#${i})`), `M 100644 inline access/people/p${i % 40}.yaml\n`, data(`uid: p${i % 40}\nn: ${i}\n`));
+    parts.push(
+      `commit refs/heads/main\nauthor ${who}\ncommitter ${who}\n`,
+      data(`Änderung ${i}: ${'✓'.repeat(i % 50)} (#${i})`),
+      `M 100644 inline access/people/p${i % 40}.yaml\n`,
+      data(`uid: p${i % 40}\nn: ${i}\n`),
+    );
   }
   execFileSync('git', ['fast-import', '--quiet'], { cwd: repo.dir, input: parts.join(''), maxBuffer: 1 << 28 });
 }, 60_000);
@@ -25,12 +30,18 @@ afterAll(() => repo.cleanup());
 
 describe('readGitHistory', () => {
   it('reads the whole history while git writes it, the same as parsing git log at once', async () => {
-    const expected = parseGitLog(execFileSync('git', [...GIT_LOG_ARGS, 'main', '--'], { cwd: repo.dir, maxBuffer: 1 << 28, encoding: 'utf8' }));
+    const expected = parseGitLog(
+      execFileSync('git', [...GIT_LOG_ARGS, 'main', '--'], { cwd: repo.dir, maxBuffer: 1 << 28, encoding: 'utf8' }),
+    );
     expect(Buffer.byteLength(JSON.stringify(expected))).toBeGreaterThan(2 << 20);
     const commits = await readGitHistory({ repoDir: repo.dir, range: 'main' });
     expect(commits).toHaveLength(COMMITS);
     expect(commits).toEqual(expected);
-    expect(commits[0]).toMatchObject({ subject: `Änderung ${COMMITS}: ${'✓'.repeat(COMMITS % 50)} (#${COMMITS})`, author: { name: `Zoë Ñandú-${COMMITS}` }, files: [{ status: 'M', path: `access/people/p${COMMITS % 40}.yaml` }] });
+    expect(commits[0]).toMatchObject({
+      subject: `Änderung ${COMMITS}: ${'✓'.repeat(COMMITS % 50)} (#${COMMITS})`,
+      author: { name: `Zoë Ñandú-${COMMITS}` },
+      files: [{ status: 'M', path: `access/people/p${COMMITS % 40}.yaml` }],
+    });
   });
 
   it('reads from a folder inside the work tree as from its top', async () => {
@@ -41,8 +52,10 @@ describe('readGitHistory', () => {
     expect(top).toHaveLength(10);
   });
 
-  it('fails with git\'s message for a range that does not exist', async () => {
+  it("fails with git's message for a range that does not exist", async () => {
     await expect(readGitHistory({ repoDir: repo.dir, range: 'no-such-branch' })).rejects.toThrow(InputError);
-    await expect(readGitHistory({ repoDir: repo.dir, range: 'no-such-branch' })).rejects.toThrow(/git log failed: fatal: .*no-such-branch/);
+    await expect(readGitHistory({ repoDir: repo.dir, range: 'no-such-branch' })).rejects.toThrow(
+      /git log failed: fatal: .*no-such-branch/,
+    );
   });
 });

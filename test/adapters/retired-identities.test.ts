@@ -12,7 +12,9 @@ const JANE = readFileSync(`${SAMPLE_DIR}/people/jsmith.yaml`, 'utf8');
 let repo: GitRepo;
 afterEach(() => repo?.cleanup());
 
-async function validateJson(dir: string): Promise<{ code: number; diagnostics: Array<{ code: string; file: string; line: number; column: number }> }> {
+async function validateJson(
+  dir: string,
+): Promise<{ code: number; diagnostics: Array<{ code: string; file: string; line: number; column: number }> }> {
   let out = '';
   const code = await main(['validate', 'access', '--format', 'json', '--now', '2026-11-22T12:00:00Z'], {
     stdout: (t) => (out += t),
@@ -31,7 +33,15 @@ describe('identifiers retired in git history', () => {
     repo.remove('access/people/jsmith.yaml');
     const removal = repo.commit('Jane Smith leaves');
     const retired = await readRetiredIdentities(join(repo.dir, 'access'));
-    expect(retired).toEqual([{ uid: 'jsmith', email: 'jane.smith@example.org', employeeId: 'EMP-45678', name: 'Jane Smith', evidence: `commit ${removal.slice(0, 10)}` }]);
+    expect(retired).toEqual([
+      {
+        uid: 'jsmith',
+        email: 'jane.smith@example.org',
+        employeeId: 'EMP-45678',
+        name: 'Jane Smith',
+        evidence: `commit ${removal.slice(0, 10)}`,
+      },
+    ]);
   });
 
   it('giving the uid to a different person later is UID_REUSED at the uid', async () => {
@@ -39,24 +49,35 @@ describe('identifiers retired in git history', () => {
     repo.commit('seed');
     repo.remove('access/people/jsmith.yaml');
     repo.commit('Jane Smith leaves');
-    const john = JANE.replace('Jane Smith', 'John Smith').replace('jane.smith@', 'john.smith@').replace('EMP-45678', 'EMP-50001');
+    const john = JANE.replace('Jane Smith', 'John Smith')
+      .replace('jane.smith@', 'john.smith@')
+      .replace('EMP-45678', 'EMP-50001');
     repo.write('access/people/jsmith.yaml', john);
     const { code, diagnostics } = await validateJson(repo.dir);
     expect(code).toBe(1);
-    expect(diagnostics).toMatchObject([{ code: 'UID_REUSED', file: 'access/people/jsmith.yaml', ...positionOf(john, 'jsmith\n') }]);
+    expect(diagnostics).toMatchObject([
+      { code: 'UID_REUSED', file: 'access/people/jsmith.yaml', ...positionOf(john, 'jsmith\n') },
+    ]);
   });
 
   it('setting status: deleted retires the email; a new person may not take it', async () => {
     repo = createGitRepo({ withSample: SAMPLE_DIR });
     repo.commit('seed');
-    repo.write('access/people/jsmith.yaml', JANE.replace('status: active', 'status: deleted').replace(/grants:[\s\S]*$/, 'grants: []\n'));
+    repo.write(
+      'access/people/jsmith.yaml',
+      JANE.replace('status: active', 'status: deleted').replace(/grants:[\s\S]*$/, 'grants: []\n'),
+    );
     repo.commit('delete Jane');
     repo.remove('access/people/jsmith.yaml');
     repo.commit('drop the file');
-    const other = JANE.replace(/jsmith/g, 'jsmith2').replace('Jane Smith', 'Janet Smith').replace('EMP-45678', 'EMP-50002');
+    const other = JANE.replace(/jsmith/g, 'jsmith2')
+      .replace('Jane Smith', 'Janet Smith')
+      .replace('EMP-45678', 'EMP-50002');
     repo.write('access/people/jsmith2.yaml', other);
     const { diagnostics } = await validateJson(repo.dir);
-    expect(diagnostics).toMatchObject([{ code: 'EMAIL_REUSED', file: 'access/people/jsmith2.yaml', ...positionOf(other, 'jane.smith@example.org') }]);
+    expect(diagnostics).toMatchObject([
+      { code: 'EMAIL_REUSED', file: 'access/people/jsmith2.yaml', ...positionOf(other, 'jane.smith@example.org') },
+    ]);
   });
 
   it('a renamed person keeps their email without a false alarm', async () => {

@@ -14,7 +14,10 @@ afterAll(async () => {
 
 const PASSWORD = 'Zq7#Kp2=Wm9!Rt4*Hx8v';
 const employee: Provisioning = {
-  email: 'jane.smith@example.org', name: 'Jane Smith', type: 'employee', systems: ['email/user', 'crm/sales-rep'],
+  email: 'jane.smith@example.org',
+  name: 'Jane Smith',
+  type: 'employee',
+  systems: ['email/user', 'crm/sales-rep'],
   handoverTo: { uid: 'mjohnson', name: 'Michael Johnson', email: 'michael.johnson@example.org', role: 'manager' },
 };
 
@@ -36,7 +39,14 @@ describe('SmtpNotifier against a real SMTP server', () => {
 
   it('sends externals the onboarding message and their sponsor the password', async () => {
     const notifier = new SmtpNotifier({ url: sink.url, from: 'aac@example.org' });
-    const external: Provisioning = { ...employee, email: 'john.doe@acme-partners.example', name: 'John Doe', type: 'external', systems: ['crm/partner'], handoverTo: { ...employee.handoverTo!, role: 'sponsor' } };
+    const external: Provisioning = {
+      ...employee,
+      email: 'john.doe@acme-partners.example',
+      name: 'John Doe',
+      type: 'external',
+      systems: ['crm/partner'],
+      handoverTo: { ...employee.handoverTo!, role: 'sponsor' },
+    };
     await notifier.notifyAccountCreated({ uid: 'jdoe.acme', provisioning: external }, PASSWORD);
     await notifier.close();
     const [welcome, handover] = sink.messages.splice(0);
@@ -54,7 +64,11 @@ describe('SmtpNotifier against a real SMTP server', () => {
   });
 
   it('hands the password to the configured fallback when there is no manager', async () => {
-    const notifier = new SmtpNotifier({ url: sink.url, from: 'aac@example.org', handoverFallback: 'service-desk@example.org' });
+    const notifier = new SmtpNotifier({
+      url: sink.url,
+      from: 'aac@example.org',
+      handoverFallback: 'service-desk@example.org',
+    });
     const { handoverTo: _none, ...alone } = employee;
     await notifier.notifyAccountCreated({ uid: 'jsmith', provisioning: alone }, PASSWORD);
     await notifier.close();

@@ -1,7 +1,10 @@
 import type { AuditDetails, AuditEvent, AuditEventType } from '../../src/core/audit/audit-event.js';
 
 /** A realistic event of `type`, with the detail shape the app and the reconciler write. */
-export function auditEvent<T extends AuditEventType>(type: T, fields: Omit<AuditEvent, 'type' | 'details'> & { details: AuditDetails[T] }): AuditEvent {
+export function auditEvent<T extends AuditEventType>(
+  type: T,
+  fields: Omit<AuditEvent, 'type' | 'details'> & { details: AuditDetails[T] },
+): AuditEvent {
   return { ...fields, type, details: fields.details as unknown as Record<string, unknown> };
 }
 
@@ -13,7 +16,12 @@ export function approvals(actor: string, n: number, start = Date.parse('2026-11-
       actor,
       subject: 'jsmith',
       pr: 100 + i,
-      details: { level: 'manager', reviewer: actor, reviewedAt: new Date(start + i * 60_000).toISOString(), tier: 'standard' },
+      details: {
+        level: 'manager',
+        reviewer: actor,
+        reviewedAt: new Date(start + i * 60_000).toISOString(),
+        tier: 'standard',
+      },
     }),
   );
 }

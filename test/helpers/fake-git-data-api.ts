@@ -21,39 +21,64 @@ export class FakeGitDataApi {
   /** Called before a ref update is applied; lets a test move the ref first, like a concurrent writer. */
   beforeRefUpdate: (() => void | Promise<unknown>) | undefined;
 
-  constructor(readonly owner = 'example', readonly repo = 'access', readonly origin = 'https://api.github.com') {}
+  constructor(
+    readonly owner = 'example',
+    readonly repo = 'access',
+    readonly origin = 'https://api.github.com',
+  ) {}
 
   install(): void {
     const base = `/repos/${this.owner}/${this.repo}/git`;
     const scope = nock(this.origin).persist();
-    const json = (status: number, body: unknown): [number, string, Record<string, string>] => [status, JSON.stringify(body), { 'content-type': 'application/json' }];
+    const json = (status: number, body: unknown): [number, string, Record<string, string>] => [
+      status,
+      JSON.stringify(body),
+      { 'content-type': 'application/json' },
+    ];
     // Octokit sends `heads/x` as `heads%2Fx`; GitHub accepts both.
-    const refName = (uri: string, marker: string): string => decodeURIComponent(uri.split(marker)[1]!).replace(/^heads\//, '');
+    const refName = (uri: string, marker: string): string =>
+      decodeURIComponent(uri.split(marker)[1]!).replace(/^heads\//, '');
     scope.get(new RegExp(`^${base}/ref/`)).reply((uri) => {
       this.calls.push('get-ref');
       const name = refName(uri, '/git/ref/');
       const sha = this.refs.get(name);
-      return sha ? json(200, { ref: `refs/heads/${name}`, object: { sha, type: 'commit' } }) : json(404, { message: 'Not Found' });
+      return sha
+        ? json(200, { ref: `refs/heads/${name}`, object: { sha, type: 'commit' } })
+        : json(404, { message: 'Not Found' });
     });
     scope.get(new RegExp(`^${base}/commits/([0-9a-f]+)$`)).reply((uri) => {
       this.calls.push('get-commit');
       const sha = uri.split('/').pop()!;
       const c = this.commits.get(sha);
-      return c ? json(200, { sha, tree: { sha: c.tree }, parents: c.parents.map((p) => ({ sha: p })), message: c.message }) : json(404, { message: 'Not Found' });
+      return c
+        ? json(200, { sha, tree: { sha: c.tree }, parents: c.parents.map((p) => ({ sha: p })), message: c.message })
+        : json(404, { message: 'Not Found' });
     });
     scope.get(new RegExp(`^${base}/trees/([0-9a-f]+)`)).reply((uri) => {
       this.calls.push('get-tree');
       const sha = uri.split('/trees/')[1]!.split('?')[0]!;
       const tree = this.trees.get(sha);
       if (!tree) return json(404, { message: 'Not Found' });
-      const dirs = new Set([...tree.keys()].flatMap((p) => p.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
-      const entries = [...[...dirs].map((path) => ({ path, mode: '040000', type: 'tree', sha: hash(`dir ${path}`) })), ...[...tree].map(([path, blob]) => ({ path, mode: '100644', type: 'blob', sha: blob }))];
+      const dirs = new Set(
+        [...tree.keys()].flatMap((p) =>
+          p
+            .split('/')
+            .slice(0, -1)
+            .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+        ),
+      );
+      const entries = [
+        ...[...dirs].map((path) => ({ path, mode: '040000', type: 'tree', sha: hash(`dir ${path}`) })),
+        ...[...tree].map(([path, blob]) => ({ path, mode: '100644', type: 'blob', sha: blob })),
+      ];
       return json(200, { sha, tree: entries, truncated: false });
     });
     scope.get(new RegExp(`^${base}/blobs/([0-9a-f]+)$`)).reply((uri) => {
       this.calls.push('get-blob');
       const text = this.blobs.get(uri.split('/').pop()!);
-      return text === undefined ? json(404, { message: 'Not Found' }) : json(200, { content: Buffer.from(text).toString('base64'), encoding: 'base64' });
+      return text === undefined
+        ? json(404, { message: 'Not Found' })
+        : json(200, { content: Buffer.from(text).toString('base64'), encoding: 'base64' });
     });
     scope.post(`${base}/blobs`).reply((_uri, body) => {
       this.calls.push('create-blob');

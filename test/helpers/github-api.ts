@@ -16,14 +16,24 @@ export const API = 'https://api.github.com';
 let key: string | undefined;
 /** A throwaway RSA key, so Probot can sign its app JWT (the token request is intercepted). */
 export function testPrivateKey(): string {
-  key ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  key ??= generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs1', format: 'pem' })
+    .toString();
   return key;
 }
 
 /** A Probot with the approval app loaded, retries and throttling off, silent, and an in-memory audit log. */
-export async function createTestProbot(options: Partial<ApprovalAppOptions> = {}): Promise<{ probot: Probot; audit: MemoryAuditLog }> {
+export async function createTestProbot(
+  options: Partial<ApprovalAppOptions> = {},
+): Promise<{ probot: Probot; audit: MemoryAuditLog }> {
   const audit = new MemoryAuditLog();
-  const probot = new Probot({ appId: 1, privateKey: testPrivateKey(), secret: 'test-secret', log: pino({ level: 'silent' }), Octokit: createApprovalOctokit({ retry: false, throttle: false }) });
+  const probot = new Probot({
+    appId: 1,
+    privateKey: testPrivateKey(),
+    secret: 'test-secret',
+    log: pino({ level: 'silent' }),
+    Octokit: createApprovalOctokit({ retry: false, throttle: false }),
+  });
   await probot.load(createApprovalApp({ auditLog: () => audit, now: () => NOW, ...options }));
   return { probot, audit };
 }
@@ -60,18 +70,41 @@ export interface ApiRecord {
  * and review requests. Unknown requests fail the test (nock has no interceptor for them).
  */
 export function fakeGitHub(fake: FakeRepo): ApiRecord {
-  const record: ApiRecord = { calls: [], checkRuns: [], checkRunUpdates: [], comments: [], reviewRequests: [], authorizations: [] };
+  const record: ApiRecord = {
+    calls: [],
+    checkRuns: [],
+    checkRunUpdates: [],
+    comments: [],
+    reviewRequests: [],
+    authorizations: [],
+  };
   const repoPath = `/repos/${fake.owner}/${fake.repo}`;
   const seen = (method: string, path: string): void => void record.calls.push(`${method} ${path.split('?')[0]}`);
   const scope = nock(API);
   let created = 0;
-  scope.on('request', (request: { headers: Record<string, string | string[] | undefined> }) => void record.authorizations.push(String(request.headers['authorization'] ?? '')));
+  scope.on(
+    'request',
+    (request: { headers: Record<string, string | string[] | undefined> }) =>
+      void record.authorizations.push(String(request.headers['authorization'] ?? '')),
+  );
   scope
     .persist()
     .post(/\/app\/installations\/\d+\/access_tokens/)
-    .reply(201, (uri) => (seen('POST', uri), { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z', permissions: {}, repository_selection: 'all' }))
+    .reply(
+      201,
+      (uri) => (
+        seen('POST', uri),
+        { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z', permissions: {}, repository_selection: 'all' }
+      ),
+    )
     .post('/graphql')
-    .reply(200, (uri, body) => (seen('POST', uri), answerGraphql(fake, body as { query: string; variables: Record<string, string> })))
+    .reply(
+      200,
+      (uri, body) => (
+        seen('POST', uri),
+        answerGraphql(fake, body as { query: string; variables: Record<string, string> })
+      ),
+    )
     .get(`${repoPath}/pulls/${fake.pull}/reviews`)
     .query(true)
     .reply(200, (uri) => (seen('GET', uri), typeof fake.reviews === 'function' ? fake.reviews() : fake.reviews))
@@ -84,14 +117,31 @@ export function fakeGitHub(fake: FakeRepo): ApiRecord {
       return { id: 77 };
     })
     .patch(`${repoPath}/check-runs/77`)
-    .reply(200, (uri, body) => (seen('PATCH', uri), record.checkRunUpdates.push(body as Record<string, any>), { id: 77 }))
+    .reply(
+      200,
+      (uri, body) => (seen('PATCH', uri), record.checkRunUpdates.push(body as Record<string, any>), { id: 77 }),
+    )
     .get(`${repoPath}/issues/${fake.pull}/comments`)
     .query(true)
     .reply(200, (uri) => (seen('GET', uri), fake.comments ?? []))
     .post(`${repoPath}/issues/${fake.pull}/comments`)
-    .reply(201, (uri, body) => (seen('POST', uri), record.comments.push({ method: 'POST', body: (body as { body: string }).body }), { id: 5 }))
+    .reply(
+      201,
+      (uri, body) => (
+        seen('POST', uri),
+        record.comments.push({ method: 'POST', body: (body as { body: string }).body }),
+        { id: 5 }
+      ),
+    )
     .patch(/\/repos\/[^/]+\/[^/]+\/issues\/comments\/\d+/)
-    .reply(200, (uri, body) => (seen('PATCH', uri), record.comments.push({ method: 'PATCH', body: (body as { body: string }).body }), { id: 5 }))
+    .reply(
+      200,
+      (uri, body) => (
+        seen('PATCH', uri),
+        record.comments.push({ method: 'PATCH', body: (body as { body: string }).body }),
+        { id: 5 }
+      ),
+    )
     .post(`${repoPath}/pulls/${fake.pull}/requested_reviewers`)
     .reply(201, (uri, body) => (seen('POST', uri), record.reviewRequests.push(body as Record<string, any>), {}));
   return record;
@@ -104,7 +154,16 @@ function answerGraphql(fake: FakeRepo, body: { query: string; variables: Record<
       if (!name.startsWith('o')) continue;
       const i = name.slice(1);
       const members = fake.teams[`${org}/${body.variables[`s${i}`]}`];
-      data[i === '' ? 't' : `t${i}`] = members ? { team: { members: { nodes: members.map((login) => ({ login })), pageInfo: { hasNextPage: false, endCursor: null } } } } : { team: null };
+      data[i === '' ? 't' : `t${i}`] = members
+        ? {
+            team: {
+              members: {
+                nodes: members.map((login) => ({ login })),
+                pageInfo: { hasNextPage: false, endCursor: null },
+              },
+            },
+          }
+        : { team: null };
     }
     return { data };
   }
@@ -118,7 +177,10 @@ function answerGraphql(fake: FakeRepo, body: { query: string; variables: Record<
       repository: {
         access: { entries: entriesOf(tree.files, accessDir) },
         codeowners: codeowners ? blob(codeowners.text) : null,
-        schemas: schemas.length > 0 ? { entries: schemas.map((f) => ({ path: f.path, mode: 33188, type: 'blob', object: blob(f.text) })) } : null,
+        schemas:
+          schemas.length > 0
+            ? { entries: schemas.map((f) => ({ path: f.path, mode: 33188, type: 'blob', object: blob(f.text) })) }
+            : null,
       },
     },
   };
@@ -134,7 +196,12 @@ function entriesOf(files: Record<string, string>, dir: string, depth = 1): objec
   }
   return [...children].map(([name, file]) =>
     file === null
-      ? { path: `${dir}/${name}`, mode: 16384, type: 'tree', object: depth < 3 ? { entries: entriesOf(files, `${dir}/${name}`, depth + 1) } : {} }
+      ? {
+          path: `${dir}/${name}`,
+          mode: 16384,
+          type: 'tree',
+          object: depth < 3 ? { entries: entriesOf(files, `${dir}/${name}`, depth + 1) } : {},
+        }
       : { path: file, mode: 33188, type: 'blob', object: blob(files[file]!) },
   );
 }
@@ -158,7 +225,10 @@ export function examplePullRequestRepo(
     owner: 'Codertocat',
     repo: 'Hello-World',
     pull: 2,
-    trees: { [payload.pull_request.base.sha]: { files: base, governed: sampleGoverned() }, [payload.pull_request.head.sha]: { files: headFiles, governed: sampleGoverned() } },
+    trees: {
+      [payload.pull_request.base.sha]: { files: base, governed: sampleGoverned() },
+      [payload.pull_request.head.sha]: { files: headFiles, governed: sampleGoverned() },
+    },
     reviews: extra.reviews ?? [],
     teams: extra.teams ?? {},
     ...(extra.comments ? { comments: extra.comments } : {}),

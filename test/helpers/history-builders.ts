@@ -1,7 +1,10 @@
 import type { HistoryCommit } from '../../src/core/audit/parse-git-log.js';
 
 /** A history commit with sensible defaults; `time` fills author and committer time. */
-export function commit(sha: string, fields: Partial<Omit<HistoryCommit, 'sha'>> & { time?: string } = {}): HistoryCommit {
+export function commit(
+  sha: string,
+  fields: Partial<Omit<HistoryCommit, 'sha'>> & { time?: string } = {},
+): HistoryCommit {
   const time = fields.time ?? '2026-11-01T00:00:00Z';
   return {
     sha,

@@ -22,10 +22,16 @@ export const SAMPLE_TEAMS: Record<string, string[]> = {
 
 /** The repository's CODEOWNERS and schemas, as governed files. */
 export function sampleGoverned(): GovernedFile[] {
-  const schemas = readdirSync(`${REPO_ROOT}schemas`).filter((f) => f.endsWith('.json')).sort();
+  const schemas = readdirSync(`${REPO_ROOT}schemas`)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   return [
     { path: '.github/CODEOWNERS', kind: 'codeowners', text: readFileSync(`${REPO_ROOT}.github/CODEOWNERS`, 'utf8') },
-    ...schemas.map((f): GovernedFile => ({ path: `schemas/${f}`, kind: 'schema', text: readFileSync(`${REPO_ROOT}schemas/${f}`, 'utf8') })),
+    ...schemas.map((f): GovernedFile => ({
+      path: `schemas/${f}`,
+      kind: 'schema',
+      text: readFileSync(`${REPO_ROOT}schemas/${f}`, 'utf8'),
+    })),
   ];
 }
 
@@ -74,7 +80,12 @@ export function appended(path: string, text: string): Record<string, string> {
 }
 
 /** The sample file with `from` replaced by `to` (throws when `from` is absent, so tests stay honest). */
-export function edited(path: string, from: string, to: string, files: Record<string, string> = sampleFiles()): Record<string, string> {
+export function edited(
+  path: string,
+  from: string,
+  to: string,
+  files: Record<string, string> = sampleFiles(),
+): Record<string, string> {
   const text = files[path];
   if (text === undefined || !text.includes(from)) throw new Error(`"${from}" not in ${path}`);
   return { [path]: text.replace(from, to) };
@@ -82,17 +93,38 @@ export function edited(path: string, from: string, to: string, files: Record<str
 
 /** A grant entry in the sample's list style. */
 export function grant(system: string, role: string, extra: Record<string, string | boolean> = {}): string {
-  const lines = [`  - system: ${system}`, `    role: ${role}`, ...Object.entries({ justification: 'Needed for the quarterly project.', ...extra }).map(([k, v]) => `    ${k}: ${typeof v === 'string' ? JSON.stringify(v) : v}`)];
+  const lines = [
+    `  - system: ${system}`,
+    `    role: ${role}`,
+    ...Object.entries({ justification: 'Needed for the quarterly project.', ...extra }).map(
+      ([k, v]) => `    ${k}: ${typeof v === 'string' ? JSON.stringify(v) : v}`,
+    ),
+  ];
   return `${lines.join('\n')}\n`;
 }
 
 /** Compact view of a change for assertions: kind, subject, tier, blocked, and per level who satisfied it. */
-export function summary(change: EvaluatedChange): { kind: string; subject: string; tier: string; blocked: string[]; levels: Record<string, string | null> } {
-  return { kind: change.kind, subject: change.subject, tier: change.tier, blocked: change.blocked, levels: Object.fromEntries(change.levels.map((l) => [l.level, l.satisfiedBy])) };
+export function summary(change: EvaluatedChange): {
+  kind: string;
+  subject: string;
+  tier: string;
+  blocked: string[];
+  levels: Record<string, string | null>;
+} {
+  return {
+    kind: change.kind,
+    subject: change.subject,
+    tier: change.tier,
+    blocked: change.blocked,
+    levels: Object.fromEntries(change.levels.map((l) => [l.level, l.satisfiedBy])),
+  };
 }
 
 /** `files` with `changes` applied: a text replaces or adds a file, `null` removes it. */
-export function applyChanges(files: Record<string, string>, changes: Record<string, string | null>): Record<string, string> {
+export function applyChanges(
+  files: Record<string, string>,
+  changes: Record<string, string | null>,
+): Record<string, string> {
   const out = { ...files };
   for (const [path, text] of Object.entries(changes)) {
     if (text === null) delete out[path];
@@ -103,7 +135,9 @@ export function applyChanges(files: Record<string, string>, changes: Record<stri
 
 function replaceGoverned(files: GovernedFile[], replace: Record<string, string>): GovernedFile[] {
   const out = files.map((f) => (replace[f.path] === undefined ? f : { ...f, text: replace[f.path]! }));
-  for (const [path, text] of Object.entries(replace)) if (!out.some((f) => f.path === path)) out.push({ path, text, kind: path.endsWith('CODEOWNERS') ? 'codeowners' : 'schema' });
+  for (const [path, text] of Object.entries(replace))
+    if (!out.some((f) => f.path === path))
+      out.push({ path, text, kind: path.endsWith('CODEOWNERS') ? 'codeowners' : 'schema' });
   return out;
 }
 

@@ -10,16 +10,31 @@ import type { ActionResult } from '../../src/core/plan/compute-apply-events.js';
 import { applyPlan } from '../../src/entrypoints/reconcile/apply-plan.js';
 import { NOW, validateWith } from './sample-tree.js';
 
-export const SAMPLE_LAYOUT: DirectoryLayout = computeDirectoryLayout({ baseDN: 'dc=example,dc=org', peopleOU: 'ou=people', groupsOU: 'ou=groups', flavor: 'openldap' });
+export const SAMPLE_LAYOUT: DirectoryLayout = computeDirectoryLayout({
+  baseDN: 'dc=example,dc=org',
+  peopleOU: 'ou=people',
+  groupsOU: 'ou=groups',
+  flavor: 'openldap',
+});
 
 /** The plan for the sample with `changes` (as `validateWith`) against a snapshot; the files must be valid. */
-export function planFor(changes: Record<string, string | null>, observed: DirectorySnapshot, options: Partial<PlanOptions> = {}): Plan {
+export function planFor(
+  changes: Record<string, string | null>,
+  observed: DirectorySnapshot,
+  options: Partial<PlanOptions> = {},
+): Plan {
   const result = validateWith(changes, { now: options.now ?? NOW });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) throw new Error(`test files are invalid: ${errors.map((d) => `${d.file}:${d.line} ${d.code}`).join(', ')}`);
+  if (errors.length > 0)
+    throw new Error(`test files are invalid: ${errors.map((d) => `${d.file}:${d.line} ${d.code}`).join(', ')}`);
   const policy = result.tree.policy!.value;
   const now = options.now ?? NOW;
-  return computePlan(computeDesiredState(result.tree, now), observed, { now, flavor: options.flavor ?? 'openldap', guards: options.guards ?? policy.guards, ...options });
+  return computePlan(computeDesiredState(result.tree, now), observed, {
+    now,
+    flavor: options.flavor ?? 'openldap',
+    guards: options.guards ?? policy.guards,
+    ...options,
+  });
 }
 
 /** A memory directory laid out as the sample policy says; `now` is the clock used for new passwords. */
@@ -35,7 +50,11 @@ export function testPassword(): string {
 }
 
 /** Plans and applies the sample with `changes` on `directory`; returns the plan and the results. */
-export async function converge(directory: Directory, changes: Record<string, string | null> = {}, options: Partial<PlanOptions> = {}): Promise<{ plan: Plan; results: ActionResult[] }> {
+export async function converge(
+  directory: Directory,
+  changes: Record<string, string | null> = {},
+  options: Partial<PlanOptions> = {},
+): Promise<{ plan: Plan; results: ActionResult[] }> {
   const plan = planFor(changes, await directory.read(), options);
   const results = await applyPlan(plan, { directory, generatePassword: testPassword });
   return { plan, results };

@@ -7,7 +7,10 @@ export interface CliRun {
 }
 
 /** Runs `aac ARGS` in-process with captured output. */
-export async function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; isTTY?: boolean }): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; isTTY?: boolean },
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {

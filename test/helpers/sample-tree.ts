@@ -63,12 +63,20 @@ export function positionOf(text: string, needle: string, occurrence = 0): { line
 }
 
 /** The diagnostics with `code`, as `{file, line, column}` for compact assertions. */
-export function where(diagnostics: readonly Diagnostic[], code: DiagnosticCode): Array<{ file: string; line: number; column: number }> {
+export function where(
+  diagnostics: readonly Diagnostic[],
+  code: DiagnosticCode,
+): Array<{ file: string; line: number; column: number }> {
   return diagnostics.filter((d) => d.code === code).map(({ file, line, column }) => ({ file, line, column }));
 }
 
 /** Asserts-friendly: the expected location of `needle` in a file of the result. */
-export function at(result: { files: Record<string, string> }, file: string, needle: string, occurrence = 0): { file: string; line: number; column: number } {
+export function at(
+  result: { files: Record<string, string> },
+  file: string,
+  needle: string,
+  occurrence = 0,
+): { file: string; line: number; column: number } {
   const text = result.files[file];
   if (text === undefined) throw new Error(`no file ${file}`);
   return { file, ...positionOf(text, needle, occurrence) };
@@ -81,7 +89,12 @@ export function person(fields: Record<string, string>, grants = ''): string {
 }
 
 /** Position of the value of the `occurrence`-th `key:` in a file (the first character after `key: `). */
-export function atValue(result: { files: Record<string, string> }, file: string, key: string, occurrence = 0): { file: string; line: number; column: number } {
+export function atValue(
+  result: { files: Record<string, string> },
+  file: string,
+  key: string,
+  occurrence = 0,
+): { file: string; line: number; column: number } {
   const text = result.files[file];
   if (text === undefined) throw new Error(`no file ${file}`);
   const re = new RegExp(`(^|\\n)([ \\t]*(?:- )?)${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:[ \\t]*`, 'g');

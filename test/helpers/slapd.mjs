@@ -25,10 +25,40 @@ export function freePort() {
 /** A throw-away CA and a server certificate for 127.0.0.1, made with the openssl command. */
 function makeCertificates(dir) {
   const run = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=aac test CA');
+  run(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=aac test CA',
+  );
   run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
   writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
-  run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'san.ext');
+  run(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.pem',
+    '-days',
+    '2',
+    '-extfile',
+    'san.ext',
+  );
   return readFileSync(join(dir, 'ca.pem'), 'utf8');
 }
 
@@ -84,7 +114,9 @@ export async function startSlapd({ suffix = 'dc=example,dc=org', sizeLimit, tls 
   const url = `ldap://127.0.0.1:${port}`;
   const ldapsUrl = tls ? `ldaps://127.0.0.1:${await freePort()}` : undefined;
   const listen = [`${url}/`, ...(ldapsUrl ? [`${ldapsUrl}/`] : [])].join(' ');
-  const child = spawn(SLAPD, ['-d', '0', '-h', listen, '-f', join(dir, 'slapd.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(SLAPD, ['-d', '0', '-h', listen, '-f', join(dir, 'slapd.conf')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -113,13 +145,31 @@ export async function startSlapd({ suffix = 'dc=example,dc=org', sizeLimit, tls 
   await admin.bind(adminDn, adminPassword);
   const rdn = suffix.split(',')[0].split('=');
   await admin.add(suffix, { objectClass: ['dcObject', 'organization'], o: 'Example', [rdn[0]]: rdn[1] });
-  for (const ou of ['people', 'groups', 'policies']) await admin.add(`ou=${ou},${suffix}`, { objectClass: 'organizationalUnit', ou });
-  await admin.add(`cn=limited,${suffix}`, { objectClass: ['organizationalRole', 'simpleSecurityObject'], cn: 'limited', userPassword: adminPassword });
-  await admin.add(`cn=default,ou=policies,${suffix}`, { objectClass: ['pwdPolicy', 'device'], cn: 'default', pwdAttribute: 'userPassword', pwdMustChange: 'TRUE', pwdLockout: 'TRUE' });
+  for (const ou of ['people', 'groups', 'policies'])
+    await admin.add(`ou=${ou},${suffix}`, { objectClass: 'organizationalUnit', ou });
+  await admin.add(`cn=limited,${suffix}`, {
+    objectClass: ['organizationalRole', 'simpleSecurityObject'],
+    cn: 'limited',
+    userPassword: adminPassword,
+  });
+  await admin.add(`cn=default,ou=policies,${suffix}`, {
+    objectClass: ['pwdPolicy', 'device'],
+    cn: 'default',
+    pwdAttribute: 'userPassword',
+    pwdMustChange: 'TRUE',
+    pwdLockout: 'TRUE',
+  });
   await admin.unbind();
 
   return {
-    url, port, suffix, adminDn, adminPassword, dir, ldapsUrl, caPem,
+    url,
+    port,
+    suffix,
+    adminDn,
+    adminPassword,
+    dir,
+    ldapsUrl,
+    caPem,
     limitedDn: `cn=limited,${suffix}`,
     peopleDn: `ou=people,${suffix}`,
     groupsDn: `ou=groups,${suffix}`,

@@ -10,7 +10,9 @@ const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as
  */
 export function examplePayload(name: 'pull_request' | 'pull_request_review', action: string): any {
   const definition = examples.find((d) => d.name === name);
-  const example = definition?.examples.find((e) => (e as { action?: string }).action === action && 'installation' in e && e.installation);
+  const example = definition?.examples.find(
+    (e) => (e as { action?: string }).action === action && 'installation' in e && e.installation,
+  );
   if (!example) throw new Error(`no ${name}.${action} example with an installation`);
   return structuredClone(example);
 }

@@ -38,9 +38,21 @@ describe('the GitHub Actions mode', () => {
     const teamsFile = join(dir, 'teams.json');
     writeFileSync(teamsFile, JSON.stringify(SAMPLE_TEAMS));
     const jsmith = 'access/people/jsmith.yaml';
-    const api = fakeGitHub(examplePullRequestRepo(payload, { [jsmith]: `${sampleFiles()[jsmith]}${grant('production', 'read-only')}` }));
-    const config = readActionConfig({ GITHUB_TOKEN: 'ghs_workflow_token', GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_EVENT_PATH: eventPath, GITHUB_RUN_ID: '9', AAC_TEAMS_FILE: teamsFile });
-    await runAction(config, { probot: { log: pino({ level: 'silent' }), Octokit: createApprovalOctokit({ retry: false, throttle: false }) }, auditLog: () => new MemoryAuditLog(), now: () => NOW });
+    const api = fakeGitHub(
+      examplePullRequestRepo(payload, { [jsmith]: `${sampleFiles()[jsmith]}${grant('production', 'read-only')}` }),
+    );
+    const config = readActionConfig({
+      GITHUB_TOKEN: 'ghs_workflow_token',
+      GITHUB_EVENT_NAME: 'pull_request_target',
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_RUN_ID: '9',
+      AAC_TEAMS_FILE: teamsFile,
+    });
+    await runAction(config, {
+      probot: { log: pino({ level: 'silent' }), Octokit: createApprovalOctokit({ retry: false, throttle: false }) },
+      auditLog: () => new MemoryAuditLog(),
+      now: () => NOW,
+    });
 
     expect(api.checkRuns).toHaveLength(1);
     expect(api.checkRuns[0]).toMatchObject({ name: 'access-approvals', conclusion: 'action_required' });
@@ -58,7 +70,10 @@ describe('the GitHub Actions mode', () => {
     const text = readFileSync(join(REPO_ROOT, WORKFLOW), 'utf8');
     expect(await runLint(text, WORKFLOW)).toEqual([]);
     // The linter does find problems: an unknown context property is one.
-    const broken = await runLint(text.replace('github.event.pull_request.base.sha', 'github.no_such_context.sha'), WORKFLOW);
+    const broken = await runLint(
+      text.replace('github.event.pull_request.base.sha', 'github.no_such_context.sha'),
+      WORKFLOW,
+    );
     expect(broken.length).toBeGreaterThan(0);
     const workflow = parse(text);
     expect(Object.keys(workflow.on)).toEqual(['pull_request_target', 'pull_request_review']);
@@ -71,6 +86,12 @@ describe('the GitHub Actions mode', () => {
   it('app.yml asks only for the permissions the app uses, and the two events', () => {
     const manifest = parse(readFileSync(join(REPO_ROOT, 'app.yml'), 'utf8'));
     expect(manifest.default_events).toEqual(['pull_request', 'pull_request_review']);
-    expect(manifest.default_permissions).toEqual({ contents: 'write', checks: 'write', pull_requests: 'write', members: 'read', metadata: 'read' });
+    expect(manifest.default_permissions).toEqual({
+      contents: 'write',
+      checks: 'write',
+      pull_requests: 'write',
+      members: 'read',
+      metadata: 'read',
+    });
   });
 });

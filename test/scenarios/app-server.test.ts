@@ -23,7 +23,13 @@ let server: RunningServer;
 beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
-  const probot = new Probot({ appId: 1, privateKey: testPrivateKey(), secret: SECRET, log: pino({ level: 'silent' }), Octokit: createApprovalOctokit({ retry: false, throttle: false }) });
+  const probot = new Probot({
+    appId: 1,
+    privateKey: testPrivateKey(),
+    secret: SECRET,
+    log: pino({ level: 'silent' }),
+    Octokit: createApprovalOctokit({ retry: false, throttle: false }),
+  });
   const app = createApprovalApp({ auditLog: () => new MemoryAuditLog(), now: () => NOW });
   server = await startAppServer({ probot, app, host: '127.0.0.1', port: 0 });
 });
@@ -35,7 +41,12 @@ afterAll(async () => {
 function deliver(signature: string): Promise<Response> {
   return fetch(`${server.url}/api/github/webhooks`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958', 'x-hub-signature-256': signature },
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'pull_request',
+      'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958',
+      'x-hub-signature-256': signature,
+    },
     body,
   });
 }
@@ -44,11 +55,17 @@ describe('the app server on 127.0.0.1', () => {
   it('accepts a webhook signed with the secret and creates the check run', async () => {
     nock.cleanAll();
     const jsmith = 'access/people/jsmith.yaml';
-    const api = fakeGitHub(examplePullRequestRepo(payload, { [jsmith]: `${sampleFiles()[jsmith]}${grant('project-tools', 'member')}` }));
+    const api = fakeGitHub(
+      examplePullRequestRepo(payload, { [jsmith]: `${sampleFiles()[jsmith]}${grant('project-tools', 'member')}` }),
+    );
     const response = await deliver(await sign(SECRET, body));
     expect(response.status).toBe(200);
     expect(api.checkRuns).toHaveLength(1);
-    expect(api.checkRuns[0]).toMatchObject({ name: 'access-approvals', head_sha: payload.pull_request.head.sha, conclusion: 'action_required' });
+    expect(api.checkRuns[0]).toMatchObject({
+      name: 'access-approvals',
+      head_sha: payload.pull_request.head.sha,
+      conclusion: 'action_required',
+    });
   });
 
   it('refuses a wrong signature with 400 and calls no API', async () => {
@@ -61,13 +78,25 @@ describe('the app server on 127.0.0.1', () => {
 
   it('main() starts the server from Probot environment variables, and refuses to start without them', async () => {
     await expect(main({ APP_ID: '1', WEBHOOK_SECRET: SECRET })).rejects.toBeInstanceOf(ConfigError);
-    const running = await main({ APP_ID: '1', PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: SECRET, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal' });
+    const running = await main({
+      APP_ID: '1',
+      PRIVATE_KEY: testPrivateKey(),
+      WEBHOOK_SECRET: SECRET,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'fatal',
+    });
     try {
       nock.cleanAll();
       const api = fakeGitHub(examplePullRequestRepo(payload, {}));
       const response = await fetch(`${running.url}/api/github/webhooks`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': 'main-1', 'x-hub-signature-256': await sign('wrong', body) },
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': 'pull_request',
+          'x-github-delivery': 'main-1',
+          'x-hub-signature-256': await sign('wrong', body),
+        },
         body,
       });
       expect(response.status).toBe(400);

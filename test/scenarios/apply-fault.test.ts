@@ -42,18 +42,33 @@ function writeVariant(variant: number): void {
   rmSync(join(work, 'access'), { recursive: true, force: true });
   cpSync(SAMPLE_DIR, join(work, 'access'), { recursive: true });
   if (variant === 0) return;
-  for (const uid of NEWCOMERS) writeFileSync(join(work, `access/people/${uid}.yaml`), newcomer(uid, variant === 1 ? 'active' : 'deleted'));
+  for (const uid of NEWCOMERS)
+    writeFileSync(join(work, `access/people/${uid}.yaml`), newcomer(uid, variant === 1 ? 'active' : 'deleted'));
   rmSync(join(work, 'access/people/jsmith.yaml'));
-  writeFileSync(join(work, 'access/people/jsmith.b.yaml'), sample('people/jsmith.yaml').replace('uid: jsmith', 'uid: jsmith.b'));
-  writeFileSync(join(work, 'access/people/tnguyen.yaml'), sample('people/tnguyen.yaml').replace('status: active', 'status: disabled'));
+  writeFileSync(
+    join(work, 'access/people/jsmith.b.yaml'),
+    sample('people/jsmith.yaml').replace('uid: jsmith', 'uid: jsmith.b'),
+  );
+  writeFileSync(
+    join(work, 'access/people/tnguyen.yaml'),
+    sample('people/tnguyen.yaml').replace('status: active', 'status: disabled'),
+  );
 }
 
-const envFor = (port: number): NodeJS.ProcessEnv => ({ AAC_LDAP_URL: `ldap://127.0.0.1:${port}`, AAC_LDAP_BIND_DN: slapd.adminDn, AAC_LDAP_BIND_PASSWORD: slapd.adminPassword });
+const envFor = (port: number): NodeJS.ProcessEnv => ({
+  AAC_LDAP_URL: `ldap://127.0.0.1:${port}`,
+  AAC_LDAP_BIND_DN: slapd.adminDn,
+  AAC_LDAP_BIND_PASSWORD: slapd.adminPassword,
+});
 
 async function apply(port: number): Promise<number | DirectoryError> {
   const sink = () => undefined;
   try {
-    return await runApply(FLAGS, { stdout: sink, stderr: sink, isTTY: false, cwd: work, env: envFor(port) }, { auditLog: new MemoryAuditLog(), notifier: null });
+    return await runApply(
+      FLAGS,
+      { stdout: sink, stderr: sink, isTTY: false, cwd: work, env: envFor(port) },
+      { auditLog: new MemoryAuditLog(), notifier: null },
+    );
   } catch (error) {
     if (error instanceof DirectoryError) return error;
     throw error;
@@ -61,10 +76,17 @@ async function apply(port: number): Promise<number | DirectoryError> {
 }
 
 /** Accounts by uid, mail and employeeNumber, and every group's members: for duplicate checks. */
-async function census(): Promise<{ uids: string[]; mails: string[]; employeeNumbers: string[]; members: Record<string, string[]> }> {
+async function census(): Promise<{
+  uids: string[];
+  mails: string[];
+  employeeNumbers: string[];
+  members: Record<string, string[]>;
+}> {
   const client = await slapd.client();
   try {
-    const people = (await client.search(slapd.peopleDn, { scope: 'one', attributes: ['uid', 'mail', 'employeeNumber'] })).searchEntries;
+    const people = (
+      await client.search(slapd.peopleDn, { scope: 'one', attributes: ['uid', 'mail', 'employeeNumber'] })
+    ).searchEntries;
     const groups = (await client.search(slapd.groupsDn, { scope: 'one', attributes: ['cn', 'member'] })).searchEntries;
     const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
     return {
@@ -84,7 +106,7 @@ describe('apply through a connection that is cut', () => {
   it(`converges after each of ${ROUNDS} cuts at random points, with no duplicate or missing entry or membership`, async () => {
     // A fixed seed: the rounds are random in where they cut, the same on every machine.
     let seed = 20261122;
-    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 
     // Calibrate: the bytes a client sends in each uncut transition (variant 2 -> 0 -> 1 -> 2 ...).
     proxy.cutAfter(undefined);
@@ -114,7 +136,13 @@ describe('apply through a connection that is cut', () => {
       expect(unique(now.uids) && unique(now.mails) && unique(now.employeeNumbers)).toBe(true);
       for (const members of Object.values(now.members)) expect(unique(members)).toBe(true);
       const reps = now.members['crm-sales-reps']!.map((dn) => dn.split(',')[0]).sort();
-      expect(reps).toEqual(variant === 1 ? ['uid=jsmith.b', ...NEWCOMERS.map((u) => `uid=${u}`)] : variant === 2 ? ['uid=jsmith.b'] : ['uid=jsmith']);
+      expect(reps).toEqual(
+        variant === 1
+          ? ['uid=jsmith.b', ...NEWCOMERS.map((u) => `uid=${u}`)]
+          : variant === 2
+            ? ['uid=jsmith.b']
+            : ['uid=jsmith'],
+      );
     }
     // Nearly every round was really cut (a point in the last bytes of a run may fall past its end).
     expect(cutRuns).toBeGreaterThanOrEqual(ROUNDS - 3);

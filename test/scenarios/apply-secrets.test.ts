@@ -50,11 +50,22 @@ describe('temporary passwords', () => {
     const summary = join(repo.dir, '..', `summary-${Date.now()}.md`);
     writeFileSync(summary, '');
     const env = {
-      AAC_LDAP_URL: slapd.url, AAC_LDAP_BIND_DN: slapd.adminDn, AAC_LDAP_BIND_PASSWORD: slapd.adminPassword,
-      AAC_SMTP_URL: smtp.url, AAC_SMTP_FROM: 'aac@example.org', AAC_SMTP_HANDOVER_FALLBACK: 'service-desk@example.org', GITHUB_STEP_SUMMARY: summary,
+      AAC_LDAP_URL: slapd.url,
+      AAC_LDAP_BIND_DN: slapd.adminDn,
+      AAC_LDAP_BIND_PASSWORD: slapd.adminPassword,
+      AAC_SMTP_URL: smtp.url,
+      AAC_SMTP_FROM: 'aac@example.org',
+      AAC_SMTP_HANDOVER_FALLBACK: 'service-desk@example.org',
+      GITHUB_STEP_SUMMARY: summary,
     };
     let printed = '';
-    const io = { stdout: (t: string) => (printed += t), stderr: (t: string) => (printed += t), isTTY: true, cwd: repo.dir, env };
+    const io = {
+      stdout: (t: string) => (printed += t),
+      stderr: (t: string) => (printed += t),
+      isTTY: true,
+      cwd: repo.dir,
+      env,
+    };
     const flags = ['--now', '2026-11-22T12:00:00Z'];
     for (const format of ['text', 'json', 'markdown']) await main(['plan', ...flags, '--format', format], io);
 
@@ -71,7 +82,10 @@ describe('temporary passwords', () => {
 
     expect(passwords).toHaveLength(15);
     const git = execFileSync('git', ['log', '-p', '--all', '--format=%H %s%n%b'], { cwd: repo.dir, encoding: 'utf8' });
-    const workTree = filesUnder(repo.dir).filter((p) => !p.includes('/.git/')).map((p) => readFileSync(p, 'utf8')).join('\n');
+    const workTree = filesUnder(repo.dir)
+      .filter((p) => !p.includes('/.git/'))
+      .map((p) => readFileSync(p, 'utf8'))
+      .join('\n');
     // The run went to the access-audit branch (the default in a checkout); `git log --all` holds it too.
     const audit = repo.git('log', '-p', 'access-audit', '--format=');
     expect(audit).toContain('apply.completed');
@@ -81,8 +95,11 @@ describe('temporary passwords', () => {
     const handovers = smtp.messages.filter((m) => passwords.some((p) => m.text.includes(p)));
     const others = smtp.messages.filter((m) => !handovers.includes(m));
     expect(handovers).toHaveLength(15);
-    const people = readdirSync(join(SAMPLE_DIR, 'people')).map((f) => readFileSync(join(SAMPLE_DIR, 'people', f), 'utf8'));
-    const emailOf = (uid: string): string => /^email: (.*)$/m.exec(people.find((t) => t.includes(`\nuid: ${uid}\n`))!)![1]!;
+    const people = readdirSync(join(SAMPLE_DIR, 'people')).map((f) =>
+      readFileSync(join(SAMPLE_DIR, 'people', f), 'utf8'),
+    );
+    const emailOf = (uid: string): string =>
+      /^email: (.*)$/m.exec(people.find((t) => t.includes(`\nuid: ${uid}\n`))!)![1]!;
     for (const message of handovers) {
       // Sent to mjohnson, cgarcia, ... : a manager or sponsor, never the person the account is for.
       const uid = /An account was created for [^(]*\((\S+)\)/.exec(message.text)![1]!;
@@ -90,7 +107,14 @@ describe('temporary passwords', () => {
       expect(passwords.filter((p) => message.text.includes(p))).toHaveLength(1);
     }
 
-    const haystack = [printed, readFileSync(summary, 'utf8'), audit, git, workTree, ...others.map((m) => `${m.raw}\n${m.text}`)].join('\n');
+    const haystack = [
+      printed,
+      readFileSync(summary, 'utf8'),
+      audit,
+      git,
+      workTree,
+      ...others.map((m) => `${m.raw}\n${m.text}`),
+    ].join('\n');
     expect(printed).toContain('Applied 32 actions');
     expect(readFileSync(summary, 'utf8')).toContain('### Directory apply');
     for (const password of passwords) expect(haystack.includes(password)).toBe(false);

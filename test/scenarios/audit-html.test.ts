@@ -11,7 +11,16 @@ import { runCli } from '../helpers/run-cli.js';
 
 // The system Chromium (Debian package), never a downloaded one; flags as headless Chromium needs them here.
 const CHROMIUM = process.env['AAC_CHROMIUM'] ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let s: AuditScenario;
 let profile: string;
@@ -60,7 +69,11 @@ describe('aac audit report --format html, in headless Chromium', () => {
 
     const svg = page.locator('#provisioning svg');
     expect(await svg.isVisible()).toBe(true);
-    expect(await svg.locator('g.tier').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-tier')))).toEqual(['standard', 'elevated', 'privileged']);
+    expect(await svg.locator('g.tier').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-tier')))).toEqual([
+      'standard',
+      'elevated',
+      'privileged',
+    ]);
     const standard = svg.locator('g.tier[data-tier="standard"]');
     expect(await standard.locator('rect.bar').getAttribute('class')).toBe('bar late'); // the revocation took 27h against 24h
     expect(await standard.locator('text.target-label').textContent()).toBe('target 24h');

@@ -27,32 +27,69 @@ describe('aac audit person', () => {
     // The seed commit created her with email: a direct commit, signed, applied with the first run.
     expect(report.accessRecords.map((r) => r.requestId)).toEqual([null, 12, 15]);
     const [seed, grant, revoke] = report.accessRecords;
-    expect(seed).toMatchObject({ requestId: null, changes: [{ change: 'person-created' }, { change: 'grant-added', system: 'email', role: 'user' }], merge: { commit: s.seed, signature: { verified: true, by: 'trusted-key' } }, status: 'provisioned' });
+    expect(seed).toMatchObject({
+      requestId: null,
+      changes: [{ change: 'person-created' }, { change: 'grant-added', system: 'email', role: 'user' }],
+      merge: { commit: s.seed, signature: { verified: true, by: 'trusted-key' } },
+      status: 'provisioned',
+    });
     expect(grant).toMatchObject({
       requestId: 12,
       requester: 'jsmith-ex',
       requestedAt: '2026-11-02T09:00:00Z',
       tier: 'standard',
       changes: [{ change: 'grant-added', system: 'crm', role: 'sales-rep' }],
-      approvalChain: [{ level: 'manager', approver: 'mjohnson-ex', decision: 'approved', date: '2026-11-02T10:00:00Z' }],
+      approvalChain: [
+        { level: 'manager', approver: 'mjohnson-ex', decision: 'approved', date: '2026-11-02T10:00:00Z' },
+      ],
       securityReview: null,
-      merge: { commit: s.grantMerge, committer: 'GitHub <noreply@github.com>', signature: { status: 'G', verified: true, by: 'github' } },
-      systemsProvisioned: [{ system: 'crm', accessLevel: 'sales-rep', group: 'crm-sales-reps', date: '2026-11-02T12:00:00Z', applyCommit: s.grantMerge }],
+      merge: {
+        commit: s.grantMerge,
+        committer: 'GitHub <noreply@github.com>',
+        signature: { status: 'G', verified: true, by: 'github' },
+      },
+      systemsProvisioned: [
+        {
+          system: 'crm',
+          accessLevel: 'sales-rep',
+          group: 'crm-sales-reps',
+          date: '2026-11-02T12:00:00Z',
+          applyCommit: s.grantMerge,
+        },
+      ],
       systemsRevoked: [],
       status: 'provisioned',
     });
-    expect(grant!.commits).toEqual([expect.objectContaining({ commit: s.grantHead, author: 'Jane Smith <jane.smith@example.org>', signature: expect.objectContaining({ verified: true, by: 'trusted-key' }) })]);
+    expect(grant!.commits).toEqual([
+      expect.objectContaining({
+        commit: s.grantHead,
+        author: 'Jane Smith <jane.smith@example.org>',
+        signature: expect.objectContaining({ verified: true, by: 'trusted-key' }),
+      }),
+    ]);
     expect(revoke).toMatchObject({
       requestId: 15,
       requester: 'mjohnson-ex',
       changes: [{ change: 'grant-removed', system: 'crm', role: 'sales-rep' }],
       approvalChain: [{ level: 'manager', approver: 'dwilliams-ex', decision: 'approved' }],
       merge: { commit: s.revokeMerge, signature: { verified: true } },
-      systemsRevoked: [{ system: 'crm', accessLevel: 'sales-rep', group: 'crm-sales-reps', date: '2026-11-11T12:00:00Z', applyCommit: s.revokeMerge }],
+      systemsRevoked: [
+        {
+          system: 'crm',
+          accessLevel: 'sales-rep',
+          group: 'crm-sales-reps',
+          date: '2026-11-11T12:00:00Z',
+          applyCommit: s.revokeMerge,
+        },
+      ],
       status: 'revoked',
     });
     expect(report.currentAccess.map((a) => `${a.system}/${a.accessLevel}`)).toEqual(['email/user']);
-    expect(report.timeline.filter((e) => e.requestId !== null || !['requested', 'merged', 'provisioned'].includes(e.event)).map((e) => [e.event, e.requestId])).toEqual([
+    expect(
+      report.timeline
+        .filter((e) => e.requestId !== null || !['requested', 'merged', 'provisioned'].includes(e.event))
+        .map((e) => [e.event, e.requestId]),
+    ).toEqual([
       ['requested', 12],
       ['approved', 12],
       ['merged', 12],
@@ -72,7 +109,9 @@ describe('aac audit person', () => {
     expect(md.stdout).toContain('| #12 | jsmith-ex |');
     const csv = await audit('person', 'jsmith', '--format', 'csv');
     const lines = csv.stdout.trim().split('\r\n');
-    expect(lines[0]).toBe('request,requester,requested at,changes,tier,approval chain,security review,merge commit,signature,systems provisioned,systems revoked,status');
+    expect(lines[0]).toBe(
+      'request,requester,requested at,changes,tier,approval chain,security review,merge commit,signature,systems provisioned,systems revoked,status',
+    );
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['direct commit', '#12', '#15']);
     expect(lines[3]).toMatch(/,revoked$/);
   });
@@ -99,7 +138,9 @@ describe('aac audit system', () => {
 
 describe('aac audit report', () => {
   it('lists every request of the period with time to provision per tier against the targets', async () => {
-    const report = JSON.parse((await audit('report', '--since', '2026-11-01', '--until', '2026-11-30')).stdout) as PeriodReport;
+    const report = JSON.parse(
+      (await audit('report', '--since', '2026-11-01', '--until', '2026-11-30')).stdout,
+    ) as PeriodReport;
     expect(report.requests.map((r) => [r.requestId, r.status])).toEqual([
       [15, 'provisioned'],
       [null, 'provisioned'], // the unsigned direct commit
@@ -109,7 +150,16 @@ describe('aac audit report', () => {
     ]);
     expect(report.requests[0]!.applies.map((a) => a.result)).toEqual(['failed', 'completed']);
     expect(report.requests.find((r) => r.requestId === 14)?.blocked[0]?.reasons).toHaveLength(1);
-    expect(report.provisioning.find((p) => p.tier === 'standard')).toEqual({ tier: 'standard', target: '24h', targetHours: 24, requests: 2, provisioned: 2, withinTarget: 1, medianHours: 15, maxHours: 27 });
+    expect(report.provisioning.find((p) => p.tier === 'standard')).toEqual({
+      tier: 'standard',
+      target: '24h',
+      targetHours: 24,
+      requests: 2,
+      provisioned: 2,
+      withinTarget: 1,
+      medianHours: 15,
+      maxHours: 27,
+    });
     expect(report.provisioning.map((p) => p.tier)).toEqual(['standard', 'elevated', 'privileged']);
     expect(report.events.map((e) => e.type)).toEqual(['grant.expired', 'apply.failed', 'account.locked']);
     expect(report.unverifiedMerges).toEqual([s.unsignedCommit]);
@@ -141,7 +191,10 @@ describe('aac audit access', () => {
     expect(o.matrix.rows.find((r) => r.uid === 'jsmith')?.cells).toEqual({ email: ['user'] });
     expect(o.privileged.length).toBeGreaterThan(0);
     expect(o.privileged.every((p) => p.tier === 'privileged')).toBe(true);
-    expect(o.external.find((e) => e.org === 'acme-partners')).toMatchObject({ legalName: 'Acme Partners Ltd.', people: [{ uid: 'jdoe.acme', sponsor: 'mjohnson', sponsorActive: true, roles: ['crm/partner'] }] });
+    expect(o.external.find((e) => e.org === 'acme-partners')).toMatchObject({
+      legalName: 'Acme Partners Ltd.',
+      people: [{ uid: 'jdoe.acme', sponsor: 'mjohnson', sponsorActive: true, roles: ['crm/partner'] }],
+    });
     const csv = await audit('access', '--format', 'csv');
     expect(csv.stdout.split('\r\n')[0]).toMatch(/^person,name,type,crm,email,/);
   });
@@ -154,7 +207,9 @@ describe('aac audit evidence', () => {
     expect(out.code).toBe(0);
     const controls = ['3.1.1', '3.1.4', '3.1.5', '3.1.7', '3.3.1', '3.3.2', '3.3.8', '3.5.5', '3.5.6', '3.5.9'];
     expect(readdirSync(dir).sort()).toEqual([...controls.map((c) => `${c}.md`), 'evidence.json', 'index.md'].sort());
-    const { controls: got } = JSON.parse(readFileSync(join(dir, 'evidence.json'), 'utf8')) as { controls: EvidenceControl[] };
+    const { controls: got } = JSON.parse(readFileSync(join(dir, 'evidence.json'), 'utf8')) as {
+      controls: EvidenceControl[];
+    };
     const byId = new Map(got.map((c) => [c.control, c]));
     // The unsigned direct commit is a gap for traceability and for the direct-change rule.
     expect(byId.get('3.3.2')!.status).toBe('gaps');
@@ -165,9 +220,13 @@ describe('aac audit evidence', () => {
     expect(byId.get('3.1.5')!.tables[0]!.rows.length).toBeGreaterThan(0);
     expect(byId.get('3.5.5')).toMatchObject({ status: 'evidenced' });
     expect(byId.get('3.5.5')!.evidence[0]).toMatch(/^1 retired identifiers/);
-    expect(byId.get('3.5.6')!.tables[0]!.rows).toEqual([['2026-11-12T03:00:00Z', 'jsmith', 'temporary-password-unchanged']]);
+    expect(byId.get('3.5.6')!.tables[0]!.rows).toEqual([
+      ['2026-11-12T03:00:00Z', 'jsmith', 'temporary-password-unchanged'],
+    ]);
     expect(byId.get('3.5.9')!.evidence[1]).toMatch(/^1 accounts locked/);
-    expect(readFileSync(join(dir, '3.3.8.md'), 'utf8')).toMatch(/^# NIST SP 800-171 rev\. 2, 3\.3\.8: Protect audit information/);
+    expect(readFileSync(join(dir, '3.3.8.md'), 'utf8')).toMatch(
+      /^# NIST SP 800-171 rev\. 2, 3\.3\.8: Protect audit information/,
+    );
     rmSync(dir, { recursive: true, force: true });
   });
 });

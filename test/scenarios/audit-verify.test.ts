@@ -18,7 +18,8 @@ function signedRepo(github = false): SignedRepo {
   return repo;
 }
 
-const verify = (repo: SignedRepo, ...args: string[]) => runCli(['audit', 'verify', ...args], { cwd: repo.dir, env: repo.gnupgHome ? { GNUPGHOME: repo.gnupgHome } : {} });
+const verify = (repo: SignedRepo, ...args: string[]) =>
+  runCli(['audit', 'verify', ...args], { cwd: repo.dir, env: repo.gnupgHome ? { GNUPGHOME: repo.gnupgHome } : {} });
 
 describe('aac audit verify: signatures', () => {
   it('accepts commits signed by trusted keys and merges signed by GitHub', async () => {
@@ -32,7 +33,13 @@ describe('aac audit verify: signatures', () => {
     repo.mergePullRequest('request/crm', 12, 'jsmith-ex');
     const out = await verify(repo, '--format', 'json');
     expect(out.code).toBe(0);
-    expect(JSON.parse(out.stdout)).toMatchObject({ ok: true, commits: 3, accepted: { 'trusted-key': 2, github: 1 }, signatures: [], log: [] });
+    expect(JSON.parse(out.stdout)).toMatchObject({
+      ok: true,
+      commits: 3,
+      accepted: { 'trusted-key': 2, github: 1 },
+      signatures: [],
+      log: [],
+    });
   });
 
   it('names unsigned, untrusted and GitHub-unverifiable commits, and exits 1', async () => {
@@ -57,7 +64,9 @@ describe('aac audit verify: signatures', () => {
 
     // Without GitHub's key in the keyring, the merge cannot be checked.
     const noKeyring = await runCli(['audit', 'verify', '--format', 'json'], { cwd: repo.dir, env: {} });
-    expect((JSON.parse(noKeyring.stdout) as { signatures: Array<{ kind: string; commit: string }> }).signatures).toContainEqual(expect.objectContaining({ kind: 'cannot-check', commit: merge }));
+    expect(
+      (JSON.parse(noKeyring.stdout) as { signatures: Array<{ kind: string; commit: string }> }).signatures,
+    ).toContainEqual(expect.objectContaining({ kind: 'cannot-check', commit: merge }));
   });
 
   it('--since REF judges only the later commits', async () => {
@@ -90,7 +99,12 @@ describe('aac audit verify: the audit log', () => {
   }
   const problems = async (repo: SignedRepo) => {
     const out = await verify(repo, '--format', 'json');
-    return { code: out.code, log: (JSON.parse(out.stdout) as { log: Array<{ kind: string; file: string; line: number; seq: number }> }).log.map((p) => [p.kind, p.line, p.seq]) };
+    return {
+      code: out.code,
+      log: (
+        JSON.parse(out.stdout) as { log: Array<{ kind: string; file: string; line: number; seq: number }> }
+      ).log.map((p) => [p.kind, p.line, p.seq]),
+    };
   };
 
   it('passes an intact log', async () => {
@@ -100,14 +114,22 @@ describe('aac audit verify: the audit log', () => {
 
   it('finds an edited record', async () => {
     const repo = await repoWithLog();
-    tamperAuditFile(repo, 'audit/2026-11.jsonl', (lines) => lines.map((l, i) => (i === 1 ? l.replace('"actor":"mjohnson"', '"actor":"mallory"') : l)));
+    tamperAuditFile(repo, 'audit/2026-11.jsonl', (lines) =>
+      lines.map((l, i) => (i === 1 ? l.replace('"actor":"mjohnson"', '"actor":"mallory"') : l)),
+    );
     expect(await problems(repo)).toEqual({ code: 1, log: [['hash-mismatch', 2, 2]] });
   });
 
   it('finds a removed record', async () => {
     const repo = await repoWithLog();
     tamperAuditFile(repo, 'audit/2026-11.jsonl', (lines) => lines.filter((_, i) => i !== 1));
-    expect(await problems(repo)).toEqual({ code: 1, log: [['sequence-gap', 2, 3], ['broken-link', 2, 3]] });
+    expect(await problems(repo)).toEqual({
+      code: 1,
+      log: [
+        ['sequence-gap', 2, 3],
+        ['broken-link', 2, 3],
+      ],
+    });
   });
 
   it('finds an inserted record, even one hashed and chained like a real one', async () => {
@@ -116,7 +138,10 @@ describe('aac audit verify: the audit log', () => {
       const forged = chainEvents(JSON.parse(lines[0]!), approvals('mallory', 1))[0]!;
       return [lines[0]!, JSON.stringify(forged), ...lines.slice(1)];
     });
-    expect((await problems(repo)).log).toEqual([['sequence-gap', 3, 2], ['broken-link', 3, 2]]);
+    expect((await problems(repo)).log).toEqual([
+      ['sequence-gap', 3, 2],
+      ['broken-link', 3, 2],
+    ]);
   });
 
   it('finds reordered records', async () => {
@@ -124,7 +149,14 @@ describe('aac audit verify: the audit log', () => {
     tamperAuditFile(repo, 'audit/2026-11.jsonl', (lines) => [lines[0]!, lines[2]!, lines[1]!, lines[3]!]);
     const { code, log } = await problems(repo);
     expect(code).toBe(1);
-    expect(log.map(([kind, line]) => [kind, line])).toEqual([['sequence-gap', 2], ['broken-link', 2], ['sequence-gap', 3], ['broken-link', 3], ['sequence-gap', 4], ['broken-link', 4]]);
+    expect(log.map(([kind, line]) => [kind, line])).toEqual([
+      ['sequence-gap', 2],
+      ['broken-link', 2],
+      ['sequence-gap', 3],
+      ['broken-link', 3],
+      ['sequence-gap', 4],
+      ['broken-link', 4],
+    ]);
   });
 
   it('names a line that is not a record at all', async () => {

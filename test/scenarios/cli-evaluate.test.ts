@@ -31,46 +31,96 @@ afterAll(() => repo.cleanup());
 
 function reviews(name: string, list: Array<{ login: string; state: string; commit: string }>): string {
   const path = join(repo.dir, name);
-  writeFileSync(path, JSON.stringify(list.map((r, i) => ({ id: i + 1, user: { login: r.login, type: 'User' }, state: r.state, commit_id: r.commit, submitted_at: `2026-11-22T10:0${i}:00Z`, body: '' }))));
+  writeFileSync(
+    path,
+    JSON.stringify(
+      list.map((r, i) => ({
+        id: i + 1,
+        user: { login: r.login, type: 'User' },
+        state: r.state,
+        commit_id: r.commit,
+        submitted_at: `2026-11-22T10:0${i}:00Z`,
+        body: '',
+      })),
+    ),
+  );
   return path;
 }
 
 describe('aac evaluate (real git repository)', () => {
   it('--format json: the change, its tier and the missing level, exit 1', async () => {
-    const run = await runCli(['evaluate', '--base', 'main', '--head', 'feature', '--author', 'jsmith-ex', '--format', 'json', ...NOW], { cwd: repo.dir });
+    const run = await runCli(
+      ['evaluate', '--base', 'main', '--head', 'feature', '--author', 'jsmith-ex', '--format', 'json', ...NOW],
+      { cwd: repo.dir },
+    );
     expect(run.code).toBe(1);
     const json = JSON.parse(run.stdout);
     expect(json).toEqual({
       approved: false,
-      changes: [{ kind: 'grant-added', subject: 'jsmith', file: JSMITH, line: expect.any(Number), tier: 'standard', blocked: [], levels: [{ level: 'manager', satisfiedBy: null, candidates: ['mjohnson-ex'] }] }],
+      changes: [
+        {
+          kind: 'grant-added',
+          subject: 'jsmith',
+          file: JSMITH,
+          line: expect.any(Number),
+          tier: 'standard',
+          blocked: [],
+          levels: [{ level: 'manager', satisfiedBy: null, candidates: ['mjohnson-ex'] }],
+        },
+      ],
       diagnostics: [],
     });
-    expect(readFileSync(join(repo.dir, JSMITH), 'utf8').split('\n')[json.changes[0].line - 1]).toBe('  - system: project-tools');
+    expect(readFileSync(join(repo.dir, JSMITH), 'utf8').split('\n')[json.changes[0].line - 1]).toBe(
+      '  - system: project-tools',
+    );
   });
 
   it('an approval of the head commit from the GitHub reviews JSON approves, exit 0', async () => {
     const file = reviews('ok.json', [{ login: 'mjohnson-ex', state: 'APPROVED', commit: headSha }]);
-    const run = await runCli(['evaluate', '--base', 'main', '--head', 'feature', '--author', 'jsmith-ex', '--reviews', file, '--teams', 'teams.json', ...NOW], { cwd: repo.dir });
+    const run = await runCli(
+      [
+        'evaluate',
+        '--base',
+        'main',
+        '--head',
+        'feature',
+        '--author',
+        'jsmith-ex',
+        '--reviews',
+        file,
+        '--teams',
+        'teams.json',
+        ...NOW,
+      ],
+      { cwd: repo.dir },
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('manager: approved by mjohnson-ex');
   });
 
   it('an approval of an older commit does not count', async () => {
     const file = reviews('old.json', [{ login: 'mjohnson-ex', state: 'APPROVED', commit: oldSha }]);
-    const run = await runCli(['evaluate', '--base', 'main', '--head', headSha, '--reviews', file, '--format', 'json', ...NOW], { cwd: repo.dir });
+    const run = await runCli(
+      ['evaluate', '--base', 'main', '--head', headSha, '--reviews', file, '--format', 'json', ...NOW],
+      { cwd: repo.dir },
+    );
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).changes[0].levels[0].satisfiedBy).toBeNull();
   });
 
   it('--format markdown renders the pull-request comment with its marker', async () => {
-    const run = await runCli(['evaluate', '--base', 'main', '--head', 'feature', '--format', 'markdown', ...NOW], { cwd: repo.dir });
+    const run = await runCli(['evaluate', '--base', 'main', '--head', 'feature', '--format', 'markdown', ...NOW], {
+      cwd: repo.dir,
+    });
     expect(run.code).toBe(1);
     expect(run.stdout.startsWith(COMMENT_MARKER)).toBe(true);
     expect(run.stdout).toContain('@mjohnson-ex');
   });
 
   it('the same ref on both sides changes nothing and is approved', async () => {
-    const run = await runCli(['evaluate', '--base', 'main', '--head', 'main', '--format', 'json', ...NOW], { cwd: repo.dir });
+    const run = await runCli(['evaluate', '--base', 'main', '--head', 'main', '--format', 'json', ...NOW], {
+      cwd: repo.dir,
+    });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ approved: true, changes: [], diagnostics: [] });
   });
@@ -95,9 +145,17 @@ describe('aac codeowners', () => {
     try {
       expect((await runCli(['codeowners', '--check'], { cwd: r.dir })).code).toBe(1);
       expect((await runCli(['codeowners'], { cwd: r.dir })).code).toBe(0);
-      expect(readFileSync(join(r.dir, '.github/CODEOWNERS'), 'utf8')).toBe(readFileSync(join(REPO_ROOT, '.github/CODEOWNERS'), 'utf8'));
+      expect(readFileSync(join(r.dir, '.github/CODEOWNERS'), 'utf8')).toBe(
+        readFileSync(join(REPO_ROOT, '.github/CODEOWNERS'), 'utf8'),
+      );
       expect((await runCli(['codeowners', '--check'], { cwd: r.dir })).code).toBe(0);
-      r.write('access/systems/crm.yaml', readFileSync(join(SAMPLE_DIR, 'systems/crm.yaml'), 'utf8').replace('owners: [example/sales-ops]', 'owners: [example/sales-ops, someone]'));
+      r.write(
+        'access/systems/crm.yaml',
+        readFileSync(join(SAMPLE_DIR, 'systems/crm.yaml'), 'utf8').replace(
+          'owners: [example/sales-ops]',
+          'owners: [example/sales-ops, someone]',
+        ),
+      );
       const stale = await runCli(['codeowners', '--check'], { cwd: r.dir });
       expect(stale.code).toBe(1);
       expect(readFileSync(join(r.dir, '.github/CODEOWNERS'), 'utf8')).not.toContain('@someone');

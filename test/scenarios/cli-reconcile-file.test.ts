@@ -23,9 +23,25 @@ describe('the embedded file directory (the quick start)', () => {
     expect((await runCli(['plan', ...FLAGS, '--exit-code'], { cwd: work })).code).toBe(2);
     const passwords: string[] = [];
     let printed = '';
-    const io = { stdout: (t: string) => (printed += t), stderr: (t: string) => (printed += t), isTTY: false, cwd: work, env: {} };
+    const io = {
+      stdout: (t: string) => (printed += t),
+      stderr: (t: string) => (printed += t),
+      isTTY: false,
+      cwd: work,
+      env: {},
+    };
     const audit = new MemoryAuditLog();
-    expect(await runApply(FLAGS, io, { auditLog: audit, notifier: null, generatePassword: () => { const p = `Pw-${passwords.length}-abcdefghijklmn`; passwords.push(p); return p; } })).toBe(0);
+    expect(
+      await runApply(FLAGS, io, {
+        auditLog: audit,
+        notifier: null,
+        generatePassword: () => {
+          const p = `Pw-${passwords.length}-abcdefghijklmn`;
+          passwords.push(p);
+          return p;
+        },
+      }),
+    ).toBe(0);
     expect(audit.records.map((r) => r.type)).toEqual(['apply.completed']);
     expect(printed).toContain('Applied 32 actions');
     const second = await runCli(['plan', ...FLAGS, '--exit-code'], { cwd: work });
@@ -39,7 +55,10 @@ describe('the embedded file directory (the quick start)', () => {
   it('appends every run to the audit log, by default a local file', async () => {
     const run = await runCli(['apply', ...FLAGS], { cwd: work });
     expect(run.code).toBe(0);
-    const lines = readFileSync(join(work, '.aac/audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(work, '.aac/audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((r) => [r.type, r.details.counts.actions])).toEqual([['apply.completed', 0]]);
   });
 
@@ -60,11 +79,18 @@ describe('the embedded file directory (the quick start)', () => {
 
   it('refuses a corrupt directory file without touching it', async () => {
     writeFileSync(join(work, '.aac/broken.json'), '{"accounts": ');
-    const run = await runCli(['apply', '--no-history', '--directory', 'file:.aac/broken.json', '--audit-log', 'file:.aac/audit.jsonl'], { cwd: work });
+    const run = await runCli(
+      ['apply', '--no-history', '--directory', 'file:.aac/broken.json', '--audit-log', 'file:.aac/audit.jsonl'],
+      { cwd: work },
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('(file-corrupt)');
     expect(readFileSync(join(work, '.aac/broken.json'), 'utf8')).toBe('{"accounts": ');
-    const last = readFileSync(join(work, '.aac/audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).at(-1);
+    const last = readFileSync(join(work, '.aac/audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .at(-1);
     expect(last.type).toBe('apply.failed');
   });
 

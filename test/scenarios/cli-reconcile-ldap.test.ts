@@ -32,7 +32,16 @@ afterAll(async () => {
 
 const io = () => {
   const out = { stdout: '', stderr: '' };
-  return { out, io: { stdout: (t: string) => (out.stdout += t), stderr: (t: string) => (out.stderr += t), isTTY: false, cwd: work, env } };
+  return {
+    out,
+    io: {
+      stdout: (t: string) => (out.stdout += t),
+      stderr: (t: string) => (out.stderr += t),
+      isTTY: false,
+      cwd: work,
+      env,
+    },
+  };
 };
 const apply = async (...args: string[]) => {
   const { out, io: cli } = io();
@@ -51,8 +60,14 @@ const edit = (file: string, from: string | RegExp, to: string) => {
 async function dump(): Promise<string> {
   const client = await slapd.client();
   try {
-    const { searchEntries } = await client.search(slapd.suffix, { scope: 'sub', attributes: ['*', 'pwdAccountLockedTime', 'pwdReset'] });
-    return searchEntries.map((e) => JSON.stringify(e)).sort().join('\n');
+    const { searchEntries } = await client.search(slapd.suffix, {
+      scope: 'sub',
+      attributes: ['*', 'pwdAccountLockedTime', 'pwdReset'],
+    });
+    return searchEntries
+      .map((e) => JSON.stringify(e))
+      .sort()
+      .join('\n');
   } finally {
     await client.unbind();
   }
@@ -60,12 +75,16 @@ async function dump(): Promise<string> {
 async function modifyMembers(group: string, operation: 'add' | 'delete', dn: string): Promise<void> {
   const client = await slapd.client();
   try {
-    await client.modify(`cn=${group},${slapd.groupsDn}`, new Change({ operation, modification: new Attribute({ type: 'member', values: [dn] }) }));
+    await client.modify(
+      `cn=${group},${slapd.groupsDn}`,
+      new Change({ operation, modification: new Attribute({ type: 'member', values: [dn] }) }),
+    );
   } finally {
     await client.unbind();
   }
 }
-const lastEvents = () => audit.records.slice(audit.records.findLastIndex((r) => r.type === 'apply.completed' || r.type === 'apply.failed'));
+const lastEvents = () =>
+  audit.records.slice(audit.records.findLastIndex((r) => r.type === 'apply.completed' || r.type === 'apply.failed'));
 
 describe('aac plan and aac apply against slapd (each step: plan -> apply -> plan is empty)', () => {
   it('creation', async () => {
@@ -77,7 +96,10 @@ describe('aac plan and aac apply against slapd (each step: plan -> apply -> plan
     // The people change their temporary passwords (so the 72-hour rule stays out of later steps).
     const client = await slapd.client();
     for (const e of (await client.search(slapd.peopleDn, { scope: 'one', attributes: ['1.1'] })).searchEntries) {
-      await client.modify(e.dn, new Change({ operation: 'delete', modification: new Attribute({ type: 'pwdReset', values: [] }) }));
+      await client.modify(
+        e.dn,
+        new Change({ operation: 'delete', modification: new Attribute({ type: 'pwdReset', values: [] }) }),
+      );
     }
     await client.unbind();
   });
@@ -105,7 +127,11 @@ describe('aac plan and aac apply against slapd (each step: plan -> apply -> plan
     edit('people/pkowalski.yaml', / {2}- system: project-tools[\s\S]*?(?= {2}- system)/, '');
     expect((await apply()).code).toBe(0);
     expect((await plan()).code).toBe(0);
-    expect(lastEvents().filter((r) => r.type === 'drift.reverted').map((r) => r.details)).toEqual([{ group: 'proj-members', member: 'pkowalski', action: 'removed' }]);
+    expect(
+      lastEvents()
+        .filter((r) => r.type === 'drift.reverted')
+        .map((r) => r.details),
+    ).toEqual([{ group: 'proj-members', member: 'pkowalski', action: 'removed' }]);
   });
 
   it('expiry', async () => {
@@ -113,7 +139,11 @@ describe('aac plan and aac apply against slapd (each step: plan -> apply -> plan
     const run = await apply(...later);
     expect(run.code).toBe(0);
     expect((await plan(...later)).code).toBe(0);
-    expect(lastEvents().filter((r) => r.type === 'grant.expired').map((r) => [r.subject, r.details['system']])).toEqual([
+    expect(
+      lastEvents()
+        .filter((r) => r.type === 'grant.expired')
+        .map((r) => [r.subject, r.details['system']]),
+    ).toEqual([
       ['pkowalski', 'email'],
       ['pkowalski', 'production'],
     ]);
@@ -125,7 +155,11 @@ describe('aac plan and aac apply against slapd (each step: plan -> apply -> plan
     edit('people/tnguyen.yaml', 'status: active', 'status: disabled');
     expect((await apply()).code).toBe(0);
     expect((await plan()).code).toBe(0);
-    expect(lastEvents().filter((r) => r.type === 'account.locked').map((r) => r.details)).toEqual([{ uid: 'tnguyen', reason: 'disabled' }]);
+    expect(
+      lastEvents()
+        .filter((r) => r.type === 'account.locked')
+        .map((r) => r.details),
+    ).toEqual([{ uid: 'tnguyen', reason: 'disabled' }]);
   });
 
   it('delete', async () => {
@@ -151,7 +185,9 @@ describe('aac plan and aac apply against slapd (each step: plan -> apply -> plan
     expect((await apply()).code).toBe(0);
     expect((await plan()).code).toBe(0);
     const client = await slapd.client();
-    const group = (await client.search(`cn=crm-partner-portal,${slapd.groupsDn}`, { scope: 'base', attributes: ['member'] })).searchEntries[0];
+    const group = (
+      await client.search(`cn=crm-partner-portal,${slapd.groupsDn}`, { scope: 'base', attributes: ['member'] })
+    ).searchEntries[0];
     await client.unbind();
     expect(group?.['member']).toBe(`cn=crm-partner-portal,${slapd.groupsDn}`);
   });
@@ -165,13 +201,16 @@ describe('aac plan and aac apply against slapd (each step: plan -> apply -> plan
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('nothing was applied');
     expect(await dump()).toBe(before);
-    expect(lastEvents().map((r) => [r.type, String(r.details['error']).split(':')[0]])).toEqual([['apply.failed', 'invalid-files']]);
+    expect(lastEvents().map((r) => [r.type, String(r.details['error']).split(':')[0]])).toEqual([
+      ['apply.failed', 'invalid-files'],
+    ]);
     cpSync(saved, join(work, 'access/people'), { recursive: true });
   });
 
   it('a mass disable stops at the guards before any write, unless allowed', async () => {
     const before = await dump();
-    for (const uid of ['jsmith.b', 'pkowalski', 'sroberts', 'mgonzalez.globex']) edit(`people/${uid}.yaml`, 'status: active', 'status: disabled');
+    for (const uid of ['jsmith.b', 'pkowalski', 'sroberts', 'mgonzalez.globex'])
+      edit(`people/${uid}.yaml`, 'status: active', 'status: disabled');
     const run = await apply();
     expect(run.code).toBe(1);
     expect(run.stdout + run.stderr).toContain('--allow-mass-change');
@@ -185,24 +224,38 @@ describe('aac plan and aac apply against slapd (each step: plan -> apply -> plan
     const before = await dump();
     const writes: string[] = [];
     const short: Directory = {
-      read: async () => { throw new DirectoryError('short-read', 'a page came back short'); },
-      write: async (action) => { writes.push(action.type); return 'done'; },
+      read: async () => {
+        throw new DirectoryError('short-read', 'a page came back short');
+      },
+      write: async (action) => {
+        writes.push(action.type);
+        return 'done';
+      },
       close: async () => undefined,
     };
     edit('people/mjohnson.yaml', /title: .*/, 'title: Vice President');
     const { out, io: cli } = io();
-    const error = await runApply(FLAGS, cli, { auditLog: audit, notifier: null, openDirectory: async () => short }).catch((e: unknown) => e);
+    const error = await runApply(FLAGS, cli, {
+      auditLog: audit,
+      notifier: null,
+      openDirectory: async () => short,
+    }).catch((e: unknown) => e);
     expect((error as DirectoryError).code).toBe('short-read');
     expect(writes).toEqual([]);
     expect(out.stdout).toBe('');
-    expect(lastEvents().map((r) => [r.type, r.details['error']])).toEqual([['apply.failed', 'short-read: a page came back short']]);
+    expect(lastEvents().map((r) => [r.type, r.details['error']])).toEqual([
+      ['apply.failed', 'short-read: a page came back short'],
+    ]);
     expect(await dump()).toBe(before);
   });
 
   it('a directory that cannot be reached aborts with no write', async () => {
     const before = await dump();
     const closed = `ldap://127.0.0.1:${await freePort()}`;
-    const run = await runCli(['apply', ...FLAGS, '--audit-log', 'file:audit.jsonl'], { cwd: work, env: { ...env, AAC_LDAP_URL: closed } });
+    const run = await runCli(['apply', ...FLAGS, '--audit-log', 'file:audit.jsonl'], {
+      cwd: work,
+      env: { ...env, AAC_LDAP_URL: closed },
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('(connect-failed)');
     expect(run.stderr).not.toContain(slapd.adminPassword);

@@ -10,7 +10,10 @@ let work: string;
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'aac-cli-'));
   cpSync(SAMPLE_DIR, join(work, 'access'), { recursive: true });
-  writeFileSync(join(work, 'access/people/jsmith.yaml'), 'kind: Person\nuid: jsmith\nname: Jane Smith\nemail: jane.smith@example.org\ntype: employee\nmanager: nobody\n');
+  writeFileSync(
+    join(work, 'access/people/jsmith.yaml'),
+    'kind: Person\nuid: jsmith\nname: Jane Smith\nemail: jane.smith@example.org\ntype: employee\nmanager: nobody\n',
+  );
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -36,13 +39,22 @@ describe('aac validate', () => {
     const run = await runCli(['validate', '--format', 'json', ...NOW], { cwd: work });
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout)).toEqual([
-      { code: 'UNKNOWN_MANAGER', severity: 'error', message: 'manager "nobody" is not a person in people/', file: 'access/people/jsmith.yaml', line: 6, column: 10 },
+      {
+        code: 'UNKNOWN_MANAGER',
+        severity: 'error',
+        message: 'manager "nobody" is not a person in people/',
+        file: 'access/people/jsmith.yaml',
+        line: 6,
+        column: 10,
+      },
     ]);
   });
 
   it('--format github prints workflow annotations', async () => {
     const run = await runCli(['validate', '--format', 'github', ...NOW], { cwd: work });
-    expect(run.stdout).toBe('::error file=access/people/jsmith.yaml,line=6,col=10,title=UNKNOWN_MANAGER::manager "nobody" is not a person in people/\n');
+    expect(run.stdout).toBe(
+      '::error file=access/people/jsmith.yaml,line=6,col=10,title=UNKNOWN_MANAGER::manager "nobody" is not a person in people/\n',
+    );
   });
 
   it.each([
@@ -73,7 +85,10 @@ describe('progress', () => {
       cpSync(SAMPLE_DIR, join(dir, 'access'), { recursive: true });
       for (let i = 0; i < 1000; i++) {
         const uid = `user${i}`;
-        writeFileSync(join(dir, 'access/people', `${uid}.yaml`), `kind: Person\nuid: ${uid}\nname: User ${i}\nemail: ${uid}@example.org\ntype: employee\n`);
+        writeFileSync(
+          join(dir, 'access/people', `${uid}.yaml`),
+          `kind: Person\nuid: ${uid}\nname: User ${i}\nemail: ${uid}@example.org\ntype: employee\n`,
+        );
       }
       const tty = await runCli(['validate', ...NOW], { cwd: dir, isTTY: true });
       expect(tty.code).toBe(0);
@@ -93,9 +108,15 @@ describe('the aac bin', () => {
   });
 
   it('runs as a real process (npx aac validate access)', () => {
-    const ok = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/aac.js'), 'validate', 'access'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const ok = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/aac.js'), 'validate', 'access'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
     expect(ok.status).toBe(0);
-    const bad = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/aac.js'), 'validate', 'access'], { cwd: work, encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/aac.js'), 'validate', 'access'], {
+      cwd: work,
+      encoding: 'utf8',
+    });
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain('UNKNOWN_MANAGER');
   });
@@ -105,8 +126,16 @@ describe('the aac bin', () => {
     try {
       mkdirSync(join(dir, 'access/people'), { recursive: true });
       // Far more diagnostics than a pipe holds, so writing them meets the closed pipe.
-      for (let i = 0; i < 400; i++) writeFileSync(join(dir, 'access/people', `p${i}.yaml`), `kind: Person\nuid: p${i}\ncolour: blue\nshape: round\n`);
-      const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/aac.js'), 'validate', 'access', ...NOW, '--no-history'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      for (let i = 0; i < 400; i++)
+        writeFileSync(
+          join(dir, 'access/people', `p${i}.yaml`),
+          `kind: Person\nuid: p${i}\ncolour: blue\nshape: round\n`,
+        );
+      const child = spawn(
+        process.execPath,
+        [join(REPO_ROOT, 'bin/aac.js'), 'validate', 'access', ...NOW, '--no-history'],
+        { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       child.stdout.once('data', () => child.stdout.destroy()); // read the first chunk, like head
@@ -122,7 +151,8 @@ describe('the aac bin', () => {
     const dir = mkdtempSync(join(tmpdir(), 'aac-parallel-'));
     try {
       cpSync(SAMPLE_DIR, join(dir, 'access'), { recursive: true });
-      const person = (uid: string) => `kind: Person\nuid: ${uid}\nname: User ${uid}\nemail: ${uid}@example.org\ntype: employee\n`;
+      const person = (uid: string) =>
+        `kind: Person\nuid: ${uid}\nname: User ${uid}\nemail: ${uid}@example.org\ntype: employee\n`;
       for (let i = 0; i < 1200; i++) writeFileSync(join(dir, 'access/people', `user${i}.yaml`), person(`user${i}`));
       // Problems spread over both threads' chunks: syntax, schema, duplicate key, a BOM, not UTF-8.
       writeFileSync(join(dir, 'access/people/user3.yaml'), 'kind: Person\nuid: [\n');
@@ -133,19 +163,34 @@ describe('the aac bin', () => {
 
       // The built module, whose worker thread can start (under vitest the sources have no .js worker).
       const { readAccessFiles } = await import(join(REPO_ROOT, 'dist/adapters/fs/read-access-files.js'));
-      const { parseSourcesInParallel } = await import(join(REPO_ROOT, 'dist/adapters/parse/parse-sources-in-parallel.js'));
+      const { parseSourcesInParallel } = await import(
+        join(REPO_ROOT, 'dist/adapters/parse/parse-sources-in-parallel.js')
+      );
       const { parseSource } = await import(join(REPO_ROOT, 'dist/core/source.js'));
       const { files } = readAccessFiles(join(dir, 'access'), dir);
-      const plain = (r: { diagnostics: unknown[]; source?: { path: string; text: string; value: unknown; kind: string } } | undefined) =>
-        r && { diagnostics: r.diagnostics, source: r.source && { path: r.source.path, text: r.source.text, value: r.source.value, kind: r.source.kind } };
+      const plain = (
+        r:
+          { diagnostics: unknown[]; source?: { path: string; text: string; value: unknown; kind: string } } | undefined,
+      ) =>
+        r && {
+          diagnostics: r.diagnostics,
+          source: r.source && { path: r.source.path, text: r.source.text, value: r.source.value, kind: r.source.kind },
+        };
       const parallel = await parseSourcesInParallel(files, { minFiles: 0 });
-      expect(parallel.map(plain)).toEqual(files.map((f: { path: string; content: Uint8Array }) => plain(parseSource(f.path, f.content))));
+      expect(parallel.map(plain)).toEqual(
+        files.map((f: { path: string; content: Uint8Array }) => plain(parseSource(f.path, f.content))),
+      );
 
-      const built = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/aac.js'), 'validate', 'access', ...NOW, '--no-history'], { cwd: dir, encoding: 'utf8' });
+      const built = spawnSync(
+        process.execPath,
+        [join(REPO_ROOT, 'bin/aac.js'), 'validate', 'access', ...NOW, '--no-history'],
+        { cwd: dir, encoding: 'utf8' },
+      );
       const inProcess = await runCli(['validate', 'access', ...NOW, '--no-history'], { cwd: dir });
       expect(built.status).toBe(1);
       expect(built.stdout).toBe(inProcess.stdout);
-      for (const code of ['YAML_SYNTAX', 'SCHEMA_UNKNOWN_PROPERTY', 'DUPLICATE_KEY', 'BINARY_FILE']) expect(built.stdout).toContain(code);
+      for (const code of ['YAML_SYNTAX', 'SCHEMA_UNKNOWN_PROPERTY', 'DUPLICATE_KEY', 'BINARY_FILE'])
+        expect(built.stdout).toContain(code);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

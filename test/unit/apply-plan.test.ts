@@ -16,7 +16,8 @@ function failingCreates(inner: Directory, uids: string[]): Directory & { written
     close: () => inner.close(),
     async write(action: Action, context?: WriteContext) {
       written.push(action);
-      if (action.type === 'create-account' && uids.includes(action.uid)) throw new DirectoryError('write-failed', `create ${action.uid} refused`);
+      if (action.type === 'create-account' && uids.includes(action.uid))
+        throw new DirectoryError('write-failed', `create ${action.uid} refused`);
       return inner.write(action, context);
     },
   };
@@ -29,7 +30,9 @@ describe('applyPlan', () => {
     const plan = planFor({}, await directory.read());
     const results = await applyPlan(plan, { directory, generatePassword: testPassword, concurrency: 4 });
     expect(results.map((r) => r.action.type)).toEqual(plan.actions.map((a) => a.type));
-    expect(results.filter((r) => r.status === 'failed').map((r) => [r.action.type, r.error?.code])).toEqual([['create-account', 'write-failed']]);
+    expect(results.filter((r) => r.status === 'failed').map((r) => [r.action.type, r.error?.code])).toEqual([
+      ['create-account', 'write-failed'],
+    ]);
     expect(results.filter((r) => r.status === 'done')).toHaveLength(plan.actions.length - 1);
   });
 
@@ -39,10 +42,16 @@ describe('applyPlan', () => {
     const results = await applyPlan(planFor({}, await directory.read()), { directory, generatePassword: testPassword });
     const reps = results.find((r) => r.action.type === 'create-group' && r.action.group === 'crm-sales-reps')!;
     expect(reps.action.type === 'create-group' && reps.action.members).toEqual([]);
-    expect(memory.state.groups.find((g) => g.name === 'crm-sales-reps')!.members).toEqual(['cn=crm-sales-reps,ou=groups,dc=example,dc=org']);
+    expect(memory.state.groups.find((g) => g.name === 'crm-sales-reps')!.members).toEqual([
+      'cn=crm-sales-reps,ou=groups,dc=example,dc=org',
+    ]);
     // The next run creates jsmith and adds her, replacing the placeholder.
     const { results: next } = await converge(memory);
-    expect(next.map((r) => [r.action.type, r.status])).toEqual([['create-account', 'done'], ['update-members', 'done'], ['update-members', 'done']]);
+    expect(next.map((r) => [r.action.type, r.status])).toEqual([
+      ['create-account', 'done'],
+      ['update-members', 'done'],
+      ['update-members', 'done'],
+    ]);
   });
 
   it('skips a group change left with nothing to do, keeping the placeholder', async () => {
@@ -52,7 +61,9 @@ describe('applyPlan', () => {
     memory.state.accounts.splice(memory.state.accounts.indexOf(locked), 1);
     const directory = failingCreates(memory, ['jsmith']);
     const results = await applyPlan(planFor({}, await directory.read()), { directory, generatePassword: testPassword });
-    expect(results.find((r) => r.action.type === 'update-members' && r.action.group === 'crm-sales-reps')).toMatchObject({ status: 'skipped', error: { code: 'dependency-failed' } });
+    expect(
+      results.find((r) => r.action.type === 'update-members' && r.action.group === 'crm-sales-reps'),
+    ).toMatchObject({ status: 'skipped', error: { code: 'dependency-failed' } });
   });
 
   it('hands each new password to onAccountCreated once, and a failing notifier is a warning', async () => {
@@ -68,7 +79,9 @@ describe('applyPlan', () => {
     });
     expect(seen).toHaveLength(15);
     expect(new Set(seen).size).toBe(15);
-    expect(results.filter((r) => r.warning).map((r) => [r.status, r.warning!.code])).toEqual([['done', 'notify-failed']]);
+    expect(results.filter((r) => r.warning).map((r) => [r.status, r.warning!.code])).toEqual([
+      ['done', 'notify-failed'],
+    ]);
   });
 });
 
@@ -78,12 +91,22 @@ describe('computeApplyEvents', () => {
     await converge(memory);
     const disabled = sampleFiles()['access/people/jsmith.yaml']!.replace('status: active', 'status: disabled');
     const { results } = await converge(memory, { 'access/people/jsmith.yaml': disabled });
-    const events = computeApplyEvents(results, { time: '2026-11-22T12:00:00.000Z', actor: 'aac-reconciler', commit: 'abc' });
+    const events = computeApplyEvents(results, {
+      time: '2026-11-22T12:00:00.000Z',
+      actor: 'aac-reconciler',
+      commit: 'abc',
+    });
     expect(events.map((e) => e.type)).toEqual(['apply.completed', 'account.locked']);
     expect(events[0]!.details['counts']).toEqual({ done: 3, already: 0, failed: 0, skipped: 0, actions: 3 });
-    const failed = computeApplyEvents([{ ...results[2]!, status: 'failed', error: { code: 'connection-lost', message: 'cut' } }], { time: 't', actor: 'a' });
+    const failed = computeApplyEvents(
+      [{ ...results[2]!, status: 'failed', error: { code: 'connection-lost', message: 'cut' } }],
+      { time: 't', actor: 'a' },
+    );
     expect(failed.map((e) => e.type)).toEqual(['apply.completed']);
-    expect(computeApplyFailedEvent({ code: 'guard', message: 'too many' }, { time: 't', actor: 'a' })).toMatchObject({ type: 'apply.failed', details: { error: 'guard: too many' } });
+    expect(computeApplyFailedEvent({ code: 'guard', message: 'too many' }, { time: 't', actor: 'a' })).toMatchObject({
+      type: 'apply.failed',
+      details: { error: 'guard: too many' },
+    });
     expect(JSON.stringify(events)).not.toMatch(/Tmp-\d+/);
   });
 });

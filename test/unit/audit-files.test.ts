@@ -28,7 +28,11 @@ describe('month files', () => {
     const records = chainEvents(undefined, approvals('mjohnson', 3));
     const text = formatAuditLines(records);
     const [l1, l2, l3] = text.trim().split('\n');
-    const { records: parsed, places, unreadable } = parseAuditFiles([
+    const {
+      records: parsed,
+      places,
+      unreadable,
+    } = parseAuditFiles([
       { path: 'audit/2026-12.jsonl', text: `${l3}\n{"seq": 4}\n` },
       { path: 'audit/2026-11.jsonl', text: `${l1}\n\n${l2}\nnot json\n` },
       { path: 'audit/README.md', text: 'ignored' },
@@ -47,7 +51,20 @@ describe('month files', () => {
 });
 
 describe('secrets never enter the log', () => {
-  it.each(['password', 'userPassword', 'bind_password', 'token', 'apiToken', 'client-secret', 'privateKey', 'PRIVATE_KEY', 'apiKey', 'credentials', 'passphrase', 'Authorization'])('%s is a secret key', (key) => {
+  it.each([
+    'password',
+    'userPassword',
+    'bind_password',
+    'token',
+    'apiToken',
+    'client-secret',
+    'privateKey',
+    'PRIVATE_KEY',
+    'apiKey',
+    'credentials',
+    'passphrase',
+    'Authorization',
+  ])('%s is a secret key', (key) => {
     expect(isSecretKey(key)).toBe(true);
   });
 
@@ -60,16 +77,33 @@ describe('secrets never enter the log', () => {
       auditEvent('apply.completed', {
         time: '2026-11-22T00:00:00Z',
         actor: 'aac-reconciler',
-        details: { actions: [{ type: 'create-account', subject: 'ekim', result: 'done', error: FAKE_TOKEN }], counts: { done: 1 } },
+        details: {
+          actions: [{ type: 'create-account', subject: 'ekim', result: 'done', error: FAKE_TOKEN }],
+          counts: { done: 1 },
+        },
       }),
-      { ...approvals('mjohnson', 1)[0]!, details: { level: 'manager', nested: { temporaryPassword: 'x', note: FAKE_KEY } } },
+      {
+        ...approvals('mjohnson', 1)[0]!,
+        details: { level: 'manager', nested: { temporaryPassword: 'x', note: FAKE_KEY } },
+      },
     ];
-    expect(findSecrets(events)).toEqual(['events[0].details.actions[0].error', 'events[1].details.nested.temporaryPassword', 'events[1].details.nested.note']);
+    expect(findSecrets(events)).toEqual([
+      'events[0].details.actions[0].error',
+      'events[1].details.nested.temporaryPassword',
+      'events[1].details.nested.note',
+    ]);
   });
 
   it('allows the reasons the reconciler writes, and refuses secrets in chainEvents', () => {
-    const locked = auditEvent('account.locked', { time: '2026-11-22T00:00:00Z', actor: 'aac-reconciler', subject: 'ekim', details: { uid: 'ekim', reason: 'temporary-password-unchanged' } });
+    const locked = auditEvent('account.locked', {
+      time: '2026-11-22T00:00:00Z',
+      actor: 'aac-reconciler',
+      subject: 'ekim',
+      details: { uid: 'ekim', reason: 'temporary-password-unchanged' },
+    });
     expect(findSecrets([locked])).toEqual([]);
-    expect(() => chainEvents(undefined, [{ ...locked, details: { uid: 'ekim', reason: 'disabled', password: 'hunter2' } }])).toThrow(AuditSecretError);
+    expect(() =>
+      chainEvents(undefined, [{ ...locked, details: { uid: 'ekim', reason: 'disabled', password: 'hunter2' } }]),
+    ).toThrow(AuditSecretError);
   });
 });

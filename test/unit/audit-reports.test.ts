@@ -17,16 +17,46 @@ import { person, validateWith } from '../helpers/sample-tree.js';
 const at = (time: string) => ({ ...GITHUB, time });
 const people = (uid: string) => [{ status: 'M', path: `access/people/${uid}.yaml` }];
 const apply = (time: string, commitSha?: string, failed = false): AuditEvent =>
-  auditEvent('apply.completed', { time, actor: 'aac-reconciler', ...(commitSha ? { commit: commitSha } : {}), details: { actions: [{ type: 'update-members', subject: 'crm-sales-reps', result: failed ? 'failed' : 'done' }], counts: {} } });
+  auditEvent('apply.completed', {
+    time,
+    actor: 'aac-reconciler',
+    ...(commitSha ? { commit: commitSha } : {}),
+    details: {
+      actions: [{ type: 'update-members', subject: 'crm-sales-reps', result: failed ? 'failed' : 'done' }],
+      counts: {},
+    },
+  });
 const approve = (pr: number, time: string, level = 'manager', reviewer = 'mjohnson-ex'): AuditEvent =>
-  auditEvent('level.approved', { time, actor: reviewer, pr, subject: 'jsmith', details: { level, reviewer, reviewedAt: time, tier: 'elevated' } });
-const evaluated = (pr: number, time: string, tier: string): AuditEvent => auditEvent('request.evaluated', { time, actor: 'aac-app', pr, details: { approved: false, tier, changes: [], missing: [] } });
+  auditEvent('level.approved', {
+    time,
+    actor: reviewer,
+    pr,
+    subject: 'jsmith',
+    details: { level, reviewer, reviewedAt: time, tier: 'elevated' },
+  });
+const evaluated = (pr: number, time: string, tier: string): AuditEvent =>
+  auditEvent('request.evaluated', {
+    time,
+    actor: 'aac-app',
+    pr,
+    details: { approved: false, tier, changes: [], missing: [] },
+  });
 
 // main: m2 (#2, merged 11-03) <- m1 (#1, merged 11-02) <- root; each with one branch commit.
 const history = [
-  commit('m2', { parents: ['m1', 'b2'], subject: 'Merge pull request #2 from kpatel-ciso/x', committer: at('2026-11-03T10:00:00Z'), files: people('alee') }),
+  commit('m2', {
+    parents: ['m1', 'b2'],
+    subject: 'Merge pull request #2 from kpatel-ciso/x',
+    committer: at('2026-11-03T10:00:00Z'),
+    files: people('alee'),
+  }),
   commit('b2', { parents: ['m1'], time: '2026-11-03T08:00:00Z' }),
-  commit('m1', { parents: ['root', 'b1'], subject: 'Merge pull request #1 from jsmith-ex/x', committer: at('2026-11-02T10:00:00Z'), files: people('jsmith') }),
+  commit('m1', {
+    parents: ['root', 'b1'],
+    subject: 'Merge pull request #1 from jsmith-ex/x',
+    committer: at('2026-11-02T10:00:00Z'),
+    files: people('jsmith'),
+  }),
   commit('b1', { parents: ['root'], time: '2026-11-02T08:00:00Z' }),
   commit('root', { time: '2026-11-01T00:00:00Z', files: [{ status: 'A', path: 'access/policy.yaml' }] }),
 ];
@@ -44,8 +74,18 @@ describe('computeRequestTimelines', () => {
         evaluated(2, '2026-11-03T08:10:00Z', 'elevated'),
         approve(2, '2026-11-03T09:00:00Z', 'it-security', 'secops'),
         apply('2026-11-05T10:00:00Z', 'm2'),
-        auditEvent('request.rejected', { time: '2026-11-04T00:00:00Z', actor: 'kpatel-ciso', pr: 3, details: { reason: 'no', reviewer: 'kpatel-ciso' } }),
-        auditEvent('escalation.blocked', { time: '2026-11-04T00:00:00Z', actor: 'aac-app', pr: 4, details: { reasons: ['SoD'] } }),
+        auditEvent('request.rejected', {
+          time: '2026-11-04T00:00:00Z',
+          actor: 'kpatel-ciso',
+          pr: 3,
+          details: { reason: 'no', reviewer: 'kpatel-ciso' },
+        }),
+        auditEvent('escalation.blocked', {
+          time: '2026-11-04T00:00:00Z',
+          actor: 'aac-app',
+          pr: 4,
+          details: { reasons: ['SoD'] },
+        }),
         evaluated(5, '2026-11-04T00:00:00Z', 'standard'),
       ]),
     );
@@ -58,9 +98,22 @@ describe('computeRequestTimelines', () => {
       [4, 'blocked'],
       [5, 'pending'],
     ]);
-    expect(byId.get(1)).toMatchObject({ requester: 'jsmith-ex', requestedAt: '2026-11-02T08:00:00Z', tier: 'standard', provisionedAt: '2026-11-02T12:00:00Z', hoursToProvision: 4 });
-    expect(byId.get(1)!.applies.map((a) => [a.result, a.failed])).toEqual([['completed', ['update-members crm-sales-reps']], ['completed', []]]);
-    expect(byId.get(2)).toMatchObject({ tier: 'elevated', securityReview: { level: 'it-security', approver: 'secops' }, hoursToProvision: 50 });
+    expect(byId.get(1)).toMatchObject({
+      requester: 'jsmith-ex',
+      requestedAt: '2026-11-02T08:00:00Z',
+      tier: 'standard',
+      provisionedAt: '2026-11-02T12:00:00Z',
+      hoursToProvision: 4,
+    });
+    expect(byId.get(1)!.applies.map((a) => [a.result, a.failed])).toEqual([
+      ['completed', ['update-members crm-sales-reps']],
+      ['completed', []],
+    ]);
+    expect(byId.get(2)).toMatchObject({
+      tier: 'elevated',
+      securityReview: { level: 'it-security', approver: 'secops' },
+      hoursToProvision: 50,
+    });
     expect(byId.get(2)!.commits.map((c) => c.commit)).toEqual(['b2']);
   });
 });
@@ -70,11 +123,59 @@ describe('time to provision per tier', () => {
   const tiers = { standard: { target: '24h' }, elevated: { target: '3d' }, privileged: { target: '7d' } };
 
   it('counts, takes the median and the worst case, and compares with each target', () => {
-    expect(computeTierProvisioning([t('standard', 2), t('standard', 30), t('standard', 10), t('elevated', 80), t('elevated', null), t('emergency', 1)], tiers)).toEqual([
-      { tier: 'standard', target: '24h', targetHours: 24, requests: 3, provisioned: 3, withinTarget: 2, medianHours: 10, maxHours: 30 },
-      { tier: 'elevated', target: '3d', targetHours: 72, requests: 2, provisioned: 1, withinTarget: 0, medianHours: 80, maxHours: 80 },
-      { tier: 'privileged', target: '7d', targetHours: 168, requests: 0, provisioned: 0, withinTarget: 0, medianHours: null, maxHours: null },
-      { tier: 'emergency', target: null, targetHours: null, requests: 1, provisioned: 1, withinTarget: 1, medianHours: 1, maxHours: 1 },
+    expect(
+      computeTierProvisioning(
+        [
+          t('standard', 2),
+          t('standard', 30),
+          t('standard', 10),
+          t('elevated', 80),
+          t('elevated', null),
+          t('emergency', 1),
+        ],
+        tiers,
+      ),
+    ).toEqual([
+      {
+        tier: 'standard',
+        target: '24h',
+        targetHours: 24,
+        requests: 3,
+        provisioned: 3,
+        withinTarget: 2,
+        medianHours: 10,
+        maxHours: 30,
+      },
+      {
+        tier: 'elevated',
+        target: '3d',
+        targetHours: 72,
+        requests: 2,
+        provisioned: 1,
+        withinTarget: 0,
+        medianHours: 80,
+        maxHours: 80,
+      },
+      {
+        tier: 'privileged',
+        target: '7d',
+        targetHours: 168,
+        requests: 0,
+        provisioned: 0,
+        withinTarget: 0,
+        medianHours: null,
+        maxHours: null,
+      },
+      {
+        tier: 'emergency',
+        target: null,
+        targetHours: null,
+        requests: 1,
+        provisioned: 1,
+        withinTarget: 1,
+        medianHours: 1,
+        maxHours: 1,
+      },
     ]);
   });
 
@@ -91,13 +192,34 @@ describe('time to provision per tier', () => {
 
   it('keeps only requests merged (or first seen) in the period', () => {
     const timelines = computeRequestTimelines(history, []);
-    const report = computePeriodReport({ timelines, records: [], tiers, since: '2026-11-02T00:00:00Z', until: '2026-11-02T23:59:59Z' });
+    const report = computePeriodReport({
+      timelines,
+      records: [],
+      tiers,
+      since: '2026-11-02T00:00:00Z',
+      until: '2026-11-02T23:59:59Z',
+    });
     expect(report.requests.map((r) => r.requestId)).toEqual([1]);
   });
 });
 
 describe('formats', () => {
-  const view: ReportView = { title: 'T', summary: [{ label: 'a|b', value: 'x' }], tables: [{ title: 'Main', columns: ['c1', 'c2'], rows: [['=HYPERLINK("x")', 'a,"b"\nc'], ['-1', 'plain']] }], chart: null, provisioning: [] };
+  const view: ReportView = {
+    title: 'T',
+    summary: [{ label: 'a|b', value: 'x' }],
+    tables: [
+      {
+        title: 'Main',
+        columns: ['c1', 'c2'],
+        rows: [
+          ['=HYPERLINK("x")', 'a,"b"\nc'],
+          ['-1', 'plain'],
+        ],
+      },
+    ],
+    chart: null,
+    provisioning: [],
+  };
   it('CSV quotes per RFC 4180 and defuses spreadsheet formulas', () => {
     expect(formatReportCsv(view)).toBe('c1,c2\r\n"\'=HYPERLINK(""x"")","a,""b""\nc"\r\n\'-1,plain\r\n');
   });
@@ -110,16 +232,45 @@ describe('formats', () => {
 
 describe('computeEvidence', () => {
   it('reports SoD conflicts, self-approval and unsigned commits as gaps, from real data', () => {
-    const grants = '  - system: financial\n    role: payment-maker\n    justification: Enters supplier payments.\n  - system: financial\n    role: payment-checker\n    justification: Approves supplier payments.\n';
-    const { tree, diagnostics } = validateWith({ 'access/people/ekim.yaml': person({ uid: 'ekim', name: 'Eun Kim', email: 'eun.kim@example.org', type: 'employee', department: 'finance', manager: 'swhite', status: 'active' }, `grants:\n${grants}`) });
-    const recs = records([approve(1, '2026-11-02T09:00:00Z', 'manager', 'jsmith-ex'), auditEvent('account.locked', { time: '2026-11-03T00:00:00Z', actor: 'aac-reconciler', subject: 'ekim', details: { uid: 'ekim', reason: 'inactive' } })]);
-    const unsigned = history.map((c) => (c.sha === 'b1' ? { ...c, signature: { status: 'N' as const, key: '', signer: '' } } : c));
+    const grants =
+      '  - system: financial\n    role: payment-maker\n    justification: Enters supplier payments.\n  - system: financial\n    role: payment-checker\n    justification: Approves supplier payments.\n';
+    const { tree, diagnostics } = validateWith({
+      'access/people/ekim.yaml': person(
+        {
+          uid: 'ekim',
+          name: 'Eun Kim',
+          email: 'eun.kim@example.org',
+          type: 'employee',
+          department: 'finance',
+          manager: 'swhite',
+          status: 'active',
+        },
+        `grants:\n${grants}`,
+      ),
+    });
+    const recs = records([
+      approve(1, '2026-11-02T09:00:00Z', 'manager', 'jsmith-ex'),
+      auditEvent('account.locked', {
+        time: '2026-11-03T00:00:00Z',
+        actor: 'aac-reconciler',
+        subject: 'ekim',
+        details: { uid: 'ekim', reason: 'inactive' },
+      }),
+    ]);
+    const unsigned = history.map((c) =>
+      c.sha === 'b1' ? { ...c, signature: { status: 'N' as const, key: '', signer: '' } } : c,
+    );
     const timelines = computeRequestTimelines(unsigned, recs);
     const controls = computeEvidence({
       tree,
       diagnostics,
       retiredCount: 1,
-      verdict: verifyAuditTrail({ commits: unsigned, records: recs, places: recs.map((_, i) => ({ file: 'audit/2026-11.jsonl', line: i + 1 })), unreadable: [] }),
+      verdict: verifyAuditTrail({
+        commits: unsigned,
+        records: recs,
+        places: recs.map((_, i) => ({ file: 'audit/2026-11.jsonl', line: i + 1 })),
+        unreadable: [],
+      }),
       timelines,
       records: recs,
       overview: computeAccessOverview(tree),
@@ -128,7 +279,18 @@ describe('computeEvidence', () => {
       accessRoot: 'access',
     });
     const byId = new Map(controls.map((c) => [c.control, c]));
-    expect(controls.map((c) => c.control)).toEqual(['3.1.1', '3.1.4', '3.1.5', '3.1.7', '3.3.1', '3.3.2', '3.3.8', '3.5.5', '3.5.6', '3.5.9']);
+    expect(controls.map((c) => c.control)).toEqual([
+      '3.1.1',
+      '3.1.4',
+      '3.1.5',
+      '3.1.7',
+      '3.3.1',
+      '3.3.2',
+      '3.3.8',
+      '3.5.5',
+      '3.5.6',
+      '3.5.9',
+    ]);
     expect(byId.get('3.1.4')!.gaps.some((g) => g.includes('SOD_CONFLICT'))).toBe(true);
     expect(byId.get('3.1.4')!.gaps).toContain('request #1: jsmith-ex approved their own request at level manager');
     expect(byId.get('3.3.2')!.gaps).toEqual(['commit b1 (commit b1): unsigned: not signed']);

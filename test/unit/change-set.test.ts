@@ -6,7 +6,10 @@ import { positionOf, sampleFiles, validateWith } from '../helpers/sample-tree.js
 function changes(head: Record<string, string | null>, base: Record<string, string | null> = {}) {
   const b = validateWith(base);
   const h = validateWith(head, { base: b.files });
-  return computeChangeSet({ tree: b.tree, governed: sampleGoverned() }, { tree: h.tree, governed: sampleGoverned() }).map(({ kind, subject, file, line, fields }) => ({ kind, subject, file, line, ...(fields ? { fields } : {}) }));
+  return computeChangeSet(
+    { tree: b.tree, governed: sampleGoverned() },
+    { tree: h.tree, governed: sampleGoverned() },
+  ).map(({ kind, subject, file, line, fields }) => ({ kind, subject, file, line, ...(fields ? { fields } : {}) }));
 }
 
 const PK = 'access/people/pkowalski.yaml';
@@ -18,8 +21,20 @@ describe('computeChangeSet', () => {
 
   it('a later expires is a grant-extended; an earlier one or a new justification only a grant-changed', () => {
     const later = edited(PK, '    role: user\n    expires: "2027-03-31"', '    role: user\n    expires: "2027-09-30"');
-    expect(changes(later)).toEqual([{ kind: 'grant-extended', subject: 'pkowalski', file: PK, line: positionOf(later[PK]!, '- system: email').line, fields: ['expires'] }]);
-    const earlier = edited(PK, '    role: user\n    expires: "2027-03-31"', '    role: user\n    expires: "2027-01-31"');
+    expect(changes(later)).toEqual([
+      {
+        kind: 'grant-extended',
+        subject: 'pkowalski',
+        file: PK,
+        line: positionOf(later[PK]!, '- system: email').line,
+        fields: ['expires'],
+      },
+    ]);
+    const earlier = edited(
+      PK,
+      '    role: user\n    expires: "2027-03-31"',
+      '    role: user\n    expires: "2027-01-31"',
+    );
     expect(changes(earlier).map((c) => c.kind)).toEqual(['grant-changed']);
     const dropped = edited(PK, '    role: user\n    expires: "2027-03-31"\n', '    role: user\n');
     expect(changes(dropped).map((c) => c.kind)).toEqual(['grant-extended']);
@@ -37,15 +52,31 @@ describe('computeChangeSet', () => {
 
   it('a removed person file is a person-removed at the base file', () => {
     const line = positionOf(sampleFiles()['access/people/jsmith.yaml']!, 'kind: Person').line;
-    expect(changes({ 'access/people/jsmith.yaml': null })).toEqual([{ kind: 'person-removed', subject: 'jsmith', file: 'access/people/jsmith.yaml', line }]);
+    expect(changes({ 'access/people/jsmith.yaml': null })).toEqual([
+      { kind: 'person-removed', subject: 'jsmith', file: 'access/people/jsmith.yaml', line },
+    ]);
   });
 
   it('identity and status changes are separate changes naming the fields', () => {
-    const head = edited('access/people/jsmith.yaml', 'status: active', 'status: disabled', { ...sampleFiles(), ...edited('access/people/jsmith.yaml', 'github: jsmith-ex', 'github: jane-s') });
+    const head = edited('access/people/jsmith.yaml', 'status: active', 'status: disabled', {
+      ...sampleFiles(),
+      ...edited('access/people/jsmith.yaml', 'github: jsmith-ex', 'github: jane-s'),
+    });
     const text = head['access/people/jsmith.yaml']!;
     expect(changes(head)).toEqual([
-      { kind: 'person-identity-changed', subject: 'jsmith', file: 'access/people/jsmith.yaml', line: positionOf(text, 'jane-s').line, fields: ['github'] },
-      { kind: 'person-status-changed', subject: 'jsmith', file: 'access/people/jsmith.yaml', line: positionOf(text, 'disabled').line },
+      {
+        kind: 'person-identity-changed',
+        subject: 'jsmith',
+        file: 'access/people/jsmith.yaml',
+        line: positionOf(text, 'jane-s').line,
+        fields: ['github'],
+      },
+      {
+        kind: 'person-status-changed',
+        subject: 'jsmith',
+        file: 'access/people/jsmith.yaml',
+        line: positionOf(text, 'disabled').line,
+      },
     ]);
   });
 
@@ -60,6 +91,13 @@ describe('computeChangeSet', () => {
   });
 
   it('a file broken in head is not a removal (validation reports it instead)', () => {
-    expect(changes({ 'access/people/jsmith.yaml': sampleFiles()['access/people/jsmith.yaml']!.replace('type: employee', 'type: robot') })).toEqual([]);
+    expect(
+      changes({
+        'access/people/jsmith.yaml': sampleFiles()['access/people/jsmith.yaml']!.replace(
+          'type: employee',
+          'type: robot',
+        ),
+      }),
+    ).toEqual([]);
   });
 });

@@ -29,7 +29,9 @@ describe('parseCodeowners / findCodeowners (GitHub rules)', () => {
   });
 
   it('the last matching pattern wins, and a pattern without owners unowns', () => {
-    const { rules } = parseCodeowners('# comment\n*  @everyone\n/access/  @org/team  @user # trailing\n/access/people/\n');
+    const { rules } = parseCodeowners(
+      '# comment\n*  @everyone\n/access/  @org/team  @user # trailing\n/access/people/\n',
+    );
     expect(findCodeowners(rules, 'README.md')).toEqual(['@everyone']);
     expect(findCodeowners(rules, 'access/systems/crm.yaml')).toEqual(['@org/team', '@user']);
     expect(findCodeowners(rules, 'access/people/jsmith.yaml')).toEqual([]);

@@ -13,7 +13,8 @@ const JSMITH = 'access/people/jsmith.yaml';
 const DAY = 24 * 3600 * 1000;
 
 const types = (actions: readonly Action[]): string[] => actions.map((a) => a.type);
-const of = <T extends Action['type']>(actions: readonly Action[], type: T): Extract<Action, { type: T }>[] => actions.filter((a): a is Extract<Action, { type: T }> => a.type === type);
+const of = <T extends Action['type']>(actions: readonly Action[], type: T): Extract<Action, { type: T }>[] =>
+  actions.filter((a): a is Extract<Action, { type: T }> => a.type === type);
 const withText = (file: string, from: string, to: string): Record<string, string> => {
   const text = sampleFiles()[file]!;
   if (!text.includes(from)) throw new Error(`${from} not in ${file}`);
@@ -43,7 +44,10 @@ describe('computePlan on an empty directory', () => {
   it('orders accounts before groups and points each action at its file', () => {
     const firstGroup = plan.actions.findIndex((a) => a.type === 'create-group');
     expect(plan.actions.slice(0, firstGroup).every((a) => a.type === 'create-account')).toBe(true);
-    expect(of(plan.actions, 'create-account').find((a) => a.uid === 'jsmith')!.cause).toEqual({ file: JSMITH, path: ['uid'] });
+    expect(of(plan.actions, 'create-account').find((a) => a.uid === 'jsmith')!.cause).toEqual({
+      file: JSMITH,
+      path: ['uid'],
+    });
     const jsmith = of(located.actions, 'create-account').find((a) => a.uid === 'jsmith')!;
     expect(jsmith.cause).toEqual({ file: JSMITH, path: ['uid'], line: 4, column: 6 });
     const reps = of(located.actions, 'create-group').find((a) => a.group === 'crm-sales-reps')!;
@@ -53,8 +57,14 @@ describe('computePlan on an empty directory', () => {
 
   it('gives the password hand-over to the manager, or to the sponsor for externals', () => {
     const creates = of(plan.actions, 'create-account');
-    expect(creates.find((a) => a.uid === 'jsmith')!.provisioning.handoverTo).toMatchObject({ uid: 'mjohnson', role: 'manager' });
-    expect(creates.find((a) => a.uid === 'jdoe.acme')!.provisioning.handoverTo).toMatchObject({ uid: 'mjohnson', role: 'sponsor' });
+    expect(creates.find((a) => a.uid === 'jsmith')!.provisioning.handoverTo).toMatchObject({
+      uid: 'mjohnson',
+      role: 'manager',
+    });
+    expect(creates.find((a) => a.uid === 'jdoe.acme')!.provisioning.handoverTo).toMatchObject({
+      uid: 'mjohnson',
+      role: 'sponsor',
+    });
     expect(creates.find((a) => a.uid === 'jsmith')!.provisioning.systems).toEqual(['email/user', 'crm/sales-rep']);
   });
 });
@@ -97,14 +107,22 @@ describe('computePlan on a converged directory', () => {
   it('renames by email when there is no employeeId', async () => {
     const directory = await converged();
     const file = 'access/people/jdoe.acme.yaml';
-    const changes = { [file]: null, 'access/people/jdoe2.acme.yaml': sampleFiles()[file]!.replace('uid: jdoe.acme', 'uid: jdoe2.acme') };
+    const changes = {
+      [file]: null,
+      'access/people/jdoe2.acme.yaml': sampleFiles()[file]!.replace('uid: jdoe.acme', 'uid: jdoe2.acme'),
+    };
     expect(types(planFor(changes, await directory.read()).actions)).toEqual(['rename-account']);
   });
 
   it('updates changed attributes only', async () => {
     const directory = await converged();
-    const plan = planFor(withText(JSMITH, 'title: Account Executive', 'title: Senior Account Executive'), await directory.read());
-    expect(of(plan.actions, 'update-account').map((a) => a.changes)).toEqual([[{ attribute: 'title', from: 'Account Executive', to: 'Senior Account Executive' }]]);
+    const plan = planFor(
+      withText(JSMITH, 'title: Account Executive', 'title: Senior Account Executive'),
+      await directory.read(),
+    );
+    expect(of(plan.actions, 'update-account').map((a) => a.changes)).toEqual([
+      [{ attribute: 'title', from: 'Account Executive', to: 'Senior Account Executive' }],
+    ]);
   });
 
   it('locks and empties a disabled account, then unlocks and restores it', async () => {
@@ -128,15 +146,23 @@ describe('computePlan on a converged directory', () => {
     const directory = await converged();
     const plan = planFor(withText(JSMITH, 'status: active', 'status: deleted'), await directory.read());
     expect(types(plan.actions)).toEqual(['update-members', 'update-members', 'delete-account']);
-    expect(of(plan.actions, 'update-members').flatMap((a) => a.remove.map((r) => r.reason))).toEqual(['deleted', 'deleted']);
+    expect(of(plan.actions, 'update-members').flatMap((a) => a.remove.map((r) => r.reason))).toEqual([
+      'deleted',
+      'deleted',
+    ]);
   });
 
   it('locks, never deletes, the account of a vanished person file', async () => {
     const directory = await converged();
     const plan = planFor({ [JSMITH]: null }, await directory.read());
-    expect(of(plan.actions, 'lock-account').map((a) => [a.account.uid, a.reason, a.cause])).toEqual([['jsmith', 'file-removed', undefined]]);
+    expect(of(plan.actions, 'lock-account').map((a) => [a.account.uid, a.reason, a.cause])).toEqual([
+      ['jsmith', 'file-removed', undefined],
+    ]);
     expect(of(plan.actions, 'delete-account')).toEqual([]);
-    expect(of(plan.actions, 'update-members').flatMap((a) => a.remove.map((r) => r.reason))).toEqual(['file-removed', 'file-removed']);
+    expect(of(plan.actions, 'update-members').flatMap((a) => a.remove.map((r) => r.reason))).toEqual([
+      'file-removed',
+      'file-removed',
+    ]);
   });
 
   it('removes expired grants with the grant that expired', async () => {
@@ -156,21 +182,38 @@ describe('computePlan on a converged directory', () => {
     const admins = directory.state.groups.find((g) => g.name === 'prod-admins')!;
     admins.members.push('uid=jsmith,ou=people,dc=example,dc=org', 'cn=intruder,ou=elsewhere,dc=example,dc=org');
     const plan = planFor({}, await directory.read());
-    expect(of(plan.actions, 'update-members').map((a) => [a.group, a.remove.map((r) => [r.uid ?? r.dn, r.reason])])).toEqual([
-      ['prod-admins', [['jsmith', 'drift'], ['cn=intruder,ou=elsewhere,dc=example,dc=org', 'drift']]],
+    expect(
+      of(plan.actions, 'update-members').map((a) => [a.group, a.remove.map((r) => [r.uid ?? r.dn, r.reason])]),
+    ).toEqual([
+      [
+        'prod-admins',
+        [
+          ['jsmith', 'drift'],
+          ['cn=intruder,ou=elsewhere,dc=example,dc=org', 'drift'],
+        ],
+      ],
     ]);
   });
 
   it('empties a group that no role declares any more, keeping a placeholder', async () => {
     const directory = await converged();
-    directory.state.groups.push({ key: 'k-old', dn: 'cn=old-role,ou=groups,dc=example,dc=org', name: 'old-role', members: ['uid=jsmith,ou=people,dc=example,dc=org'] });
+    directory.state.groups.push({
+      key: 'k-old',
+      dn: 'cn=old-role,ou=groups,dc=example,dc=org',
+      name: 'old-role',
+      members: ['uid=jsmith,ou=people,dc=example,dc=org'],
+    });
     const plan = planFor({}, await directory.read());
-    expect(of(plan.actions, 'update-members').map((a) => [a.group, a.remove.map((r) => r.reason), a.placeholder])).toEqual([['old-role', ['group-retired'], 'add']]);
+    expect(
+      of(plan.actions, 'update-members').map((a) => [a.group, a.remove.map((r) => r.reason), a.placeholder]),
+    ).toEqual([['old-role', ['group-retired'], 'add']]);
   });
 
   it('needs no placeholder in Active Directory', async () => {
     const directory = await converged();
-    const plan = planFor(withText(JSMITH, 'status: active', 'status: disabled'), await directory.read(), { flavor: 'active-directory' });
+    const plan = planFor(withText(JSMITH, 'status: active', 'status: disabled'), await directory.read(), {
+      flavor: 'active-directory',
+    });
     expect(of(plan.actions, 'update-members').some((a) => a.placeholder !== undefined)).toBe(false);
   });
 
@@ -180,7 +223,9 @@ describe('computePlan on a converged directory', () => {
     const snapshot = await directory.read();
     expect(planFor({}, snapshot, { now: NOW + TEMPORARY_PASSWORD_LIFETIME_MS - 1, guards: {} }).actions).toEqual([]);
     const late = planFor({}, snapshot, { now: NOW + TEMPORARY_PASSWORD_LIFETIME_MS, guards: {} });
-    expect(new Set(of(late.actions, 'lock-account').map((a) => a.reason))).toEqual(new Set(['temporary-password-unchanged']));
+    expect(new Set(of(late.actions, 'lock-account').map((a) => a.reason))).toEqual(
+      new Set(['temporary-password-unchanged']),
+    );
     expect(of(late.actions, 'lock-account')).toHaveLength(15);
     // Locked and still unchanged: stays locked (no unlock/lock loop).
     await converge(directory, {}, { now: NOW + 4 * DAY, guards: {} });
@@ -188,18 +233,30 @@ describe('computePlan on a converged directory', () => {
     // The helpdesk resets jsmith's password: a fresh temporary password unlocks on the next run.
     const jsmith = directory.state.accounts.find((a) => a.uid === 'jsmith')!;
     jsmith.passwordSetAt = NOW + 5 * DAY;
-    expect(types(planFor({}, await directory.read(), { now: NOW + 5 * DAY, guards: {} }).actions)).toEqual(['unlock-account']);
+    expect(types(planFor({}, await directory.read(), { now: NOW + 5 * DAY, guards: {} }).actions)).toEqual([
+      'unlock-account',
+    ]);
   });
 });
 
 describe('guards', () => {
   it('trip on count and on percent, and name the guard', async () => {
     const directory = await converged();
-    const removeAll = Object.fromEntries(Object.keys(sampleFiles()).filter((f) => f.startsWith('access/people/') && f !== 'access/people/mjohnson.yaml' && f !== 'access/people/cgarcia.yaml').map((f) => [f, null]));
+    const removeAll = Object.fromEntries(
+      Object.keys(sampleFiles())
+        .filter(
+          (f) =>
+            f.startsWith('access/people/') && f !== 'access/people/mjohnson.yaml' && f !== 'access/people/cgarcia.yaml',
+        )
+        .map((f) => [f, null]),
+    );
     // Keep the people other files point at (managers, department heads, sponsors) so the files stay valid.
-    for (const keep of ['rbrown', 'dwilliams', 'swhite', 'kpatel', 'hmueller', 'tnguyen']) delete removeAll[`access/people/${keep}.yaml`];
+    for (const keep of ['rbrown', 'dwilliams', 'swhite', 'kpatel', 'hmueller', 'tnguyen'])
+      delete removeAll[`access/people/${keep}.yaml`];
     const plan = planFor(removeAll, await directory.read());
-    expect(plan.violations.map((v) => [v.guard, v.counts])).toEqual(expect.arrayContaining([['maxPercent', 'disables']]));
+    expect(plan.violations.map((v) => [v.guard, v.counts])).toEqual(
+      expect.arrayContaining([['maxPercent', 'disables']]),
+    );
     const strict = planFor(removeAll, await directory.read(), { guards: { maxDisables: 2 } });
     expect(strict.violations.map((v) => [v.guard, v.count, v.limit])).toEqual([['maxDisables', 7, 2]]);
   });

@@ -29,13 +29,18 @@ describe('identity', () => {
   });
 
   it('ids are unique', () => {
-    const copy = sample['access/orgs/globex.yaml']!.replace('legalName: Globex Supply Co.', 'legalName: Other Name').replace('VND-20577', 'VND-1');
+    const copy = sample['access/orgs/globex.yaml']!.replace(
+      'legalName: Globex Supply Co.',
+      'legalName: Other Name',
+    ).replace('VND-20577', 'VND-1');
     const r = validateWith({ 'access/orgs/globex.yml': copy });
     expect(where(r.diagnostics, 'DUPLICATE_ID')).toEqual([at(r, 'access/orgs/globex.yml', 'globex', 0)]);
   });
 
   it('emails are unique ignoring case', () => {
-    const r = validateWith(edit('access/people/mjohnson.yaml', 'michael.johnson@example.org', 'Jane.Smith@Example.org'));
+    const r = validateWith(
+      edit('access/people/mjohnson.yaml', 'michael.johnson@example.org', 'Jane.Smith@Example.org'),
+    );
     expect(where(r.diagnostics, 'DUPLICATE_EMAIL')).toEqual([atValue(r, 'access/people/mjohnson.yaml', 'email')]);
   });
 
@@ -50,7 +55,9 @@ describe('identity', () => {
   });
 
   it('there is one policy', () => {
-    expect(where(validateWith({ 'access/policy.yaml': null }).diagnostics, 'MISSING_POLICY')).toEqual([{ file: 'access/policy.yaml', line: 1, column: 1 }]);
+    expect(where(validateWith({ 'access/policy.yaml': null }).diagnostics, 'MISSING_POLICY')).toEqual([
+      { file: 'access/policy.yaml', line: 1, column: 1 },
+    ]);
     const r = validateWith({ 'access/policy2.yaml': sample['access/policy.yaml']! });
     expect(where(r.diagnostics, 'DUPLICATE_POLICY')).toEqual([atValue(r, 'access/policy2.yaml', 'kind')]);
   });
@@ -80,9 +87,13 @@ describe('references', () => {
   });
 
   it('the manager chain has no cycle', () => {
-    const r = validateWith(edit('access/people/rbrown.yaml', 'department: executive', 'department: executive\nmanager: jsmith'));
+    const r = validateWith(
+      edit('access/people/rbrown.yaml', 'department: executive', 'department: executive\nmanager: jsmith'),
+    );
     expect(where(r.diagnostics, 'MANAGER_CYCLE')).toEqual([atValue(r, 'access/people/dwilliams.yaml', 'manager')]);
-    expect(r.diagnostics.find((d) => d.code === 'MANAGER_CYCLE')?.message).toContain('dwilliams -> rbrown -> jsmith -> mjohnson -> dwilliams');
+    expect(r.diagnostics.find((d) => d.code === 'MANAGER_CYCLE')?.message).toContain(
+      'dwilliams -> rbrown -> jsmith -> mjohnson -> dwilliams',
+    );
   });
 
   it('a person may not manage themselves', () => {
@@ -106,8 +117,12 @@ describe('references', () => {
   });
 
   it('two roles may not share a directory group', () => {
-    const r = validateWith(edit('access/systems/project-tools.yaml', 'group: proj-guests', 'group: crm-partner-portal'));
-    expect(where(r.diagnostics, 'DUPLICATE_GROUP')).toEqual([at(r, 'access/systems/project-tools.yaml', 'crm-partner-portal')]);
+    const r = validateWith(
+      edit('access/systems/project-tools.yaml', 'group: proj-guests', 'group: crm-partner-portal'),
+    );
+    expect(where(r.diagnostics, 'DUPLICATE_GROUP')).toEqual([
+      at(r, 'access/systems/project-tools.yaml', 'crm-partner-portal'),
+    ]);
   });
 });
 
@@ -126,7 +141,9 @@ describe('external people', () => {
   });
 
   it('every grant is justified', () => {
-    const r = validateWith(edit(JOHN, "    justification: Registers Acme's deals in the partner portal under the reseller agreement.\n", ''));
+    const r = validateWith(
+      edit(JOHN, "    justification: Registers Acme's deals in the partner portal under the reseller agreement.\n", ''),
+    );
     expect(where(r.diagnostics, 'EXTERNAL_NO_JUSTIFICATION')).toEqual([at(r, JOHN, 'system: crm')]);
   });
 
@@ -138,7 +155,11 @@ describe('external people', () => {
   it('a privileged role is a privilege escalation even if marked external', () => {
     const r = validateWith({
       ...edit(JOHN, 'role: partner', 'role: admin'),
-      ...edit('access/systems/crm.yaml', '    risk: high\n    privileged: true', '    risk: high\n    privileged: true\n    external: true'),
+      ...edit(
+        'access/systems/crm.yaml',
+        '    risk: high\n    privileged: true',
+        '    risk: high\n    privileged: true\n    external: true',
+      ),
     });
     expect(where(r.diagnostics, 'PRIVILEGE_ESCALATION')).toEqual([at(r, JOHN, 'admin')]);
   });
@@ -152,25 +173,33 @@ describe('external people', () => {
 describe('separation of duties', () => {
   it('no one holds both roles of a rule', () => {
     const file = 'access/people/lmartin.yaml';
-    const r = validateWith({ [file]: `${sample[file]!}  - system: financial\n    role: payment-checker\n    justification: covering holidays\n` });
+    const r = validateWith({
+      [file]: `${sample[file]!}  - system: financial\n    role: payment-checker\n    justification: covering holidays\n`,
+    });
     expect(where(r.diagnostics, 'SOD_CONFLICT')).toEqual([at(r, file, 'payment-checker')]);
   });
 });
 
 describe('forbidden terms', () => {
   it('match whole words in any case, at the word', () => {
-    const r = validateWith(edit(JANE, 'justification: Manages customer accounts', 'justification: Handles cui documents and accounts'));
+    const r = validateWith(
+      edit(JANE, 'justification: Manages customer accounts', 'justification: Handles cui documents and accounts'),
+    );
     expect(where(r.diagnostics, 'FORBIDDEN_TERM')).toEqual([at(r, JANE, 'cui')]);
   });
 
   it('do not match inside other words', () => {
-    const r = validateWith(edit(JANE, 'justification: Manages customer accounts', 'justification: Manages circuit and biscuit accounts'));
+    const r = validateWith(
+      edit(JANE, 'justification: Manages customer accounts', 'justification: Manages circuit and biscuit accounts'),
+    );
     expect(where(r.diagnostics, 'FORBIDDEN_TERM')).toEqual([]);
   });
 
   it('match multi-word terms across spacing', () => {
     const file = 'access/systems/financial.yaml';
-    const r = validateWith(edit(file, 'description: Read-only reports.', 'description: "Reports, some Controlled  Unclassified."'));
+    const r = validateWith(
+      edit(file, 'description: Read-only reports.', 'description: "Reports, some Controlled  Unclassified."'),
+    );
     expect(where(r.diagnostics, 'FORBIDDEN_TERM')).toEqual([at(r, file, 'Controlled')]);
   });
 });
@@ -218,7 +247,9 @@ describe('dates and attestations', () => {
 
 describe('identifiers are never reused', () => {
   it('a tombstoned uid cannot be given to someone else', () => {
-    const text = sample[JANE]!.replace(/jsmith/g, 'bwilson').replace('jane.smith@', 'b.wilson2@').replace('EMP-45678', 'EMP-99999');
+    const text = sample[JANE]!.replace(/jsmith/g, 'bwilson')
+      .replace('jane.smith@', 'b.wilson2@')
+      .replace('EMP-45678', 'EMP-99999');
     const r = validateWith({ 'access/people/bwilson.yaml': text, [JANE]: null });
     expect(where(r.diagnostics, 'UID_REUSED')).toEqual([atValue(r, 'access/people/bwilson.yaml', 'uid')]);
   });
@@ -229,13 +260,18 @@ describe('identifiers are never reused', () => {
   });
 
   it('the same person (same employee id) may come back', () => {
-    const text = sample[JANE]!.replace(/jsmith/g, 'bwilson').replace('jane.smith@', 'bob.wilson@').replace('EMP-45678', 'EMP-10020');
+    const text = sample[JANE]!.replace(/jsmith/g, 'bwilson')
+      .replace('jane.smith@', 'bob.wilson@')
+      .replace('EMP-45678', 'EMP-10020');
     const r = validateWith({ 'access/people/bwilson.yaml': text, [JANE]: null });
     expect(r.diagnostics).toEqual([]);
   });
 
   it('identities retired in history are checked', () => {
-    const r = validateWith({}, { retired: [{ uid: 'jsmith', email: 'jsmith.old@example.org', name: 'Joe Smith', evidence: 'commit abc' }] });
+    const r = validateWith(
+      {},
+      { retired: [{ uid: 'jsmith', email: 'jsmith.old@example.org', name: 'Joe Smith', evidence: 'commit abc' }] },
+    );
     expect(where(r.diagnostics, 'UID_REUSED')).toEqual([atValue(r, JANE, 'uid')]);
   });
 });
@@ -243,8 +279,16 @@ describe('identifiers are never reused', () => {
 describe('organizations', () => {
   const acme = sample['access/orgs/acme-partners.yaml']!;
   it.each([
-    ['same externalRef', acme.replace('legalName: Acme Partners Ltd.', 'legalName: Totally Different GmbH'), 'VND-10234'],
-    ['same legal name modulo case, punctuation and suffix', acme.replace('legalName: Acme Partners Ltd.', 'legalName: "ACME PARTNERS, Inc."').replace('VND-10234', 'VND-5'), '"ACME'],
+    [
+      'same externalRef',
+      acme.replace('legalName: Acme Partners Ltd.', 'legalName: Totally Different GmbH'),
+      'VND-10234',
+    ],
+    [
+      'same legal name modulo case, punctuation and suffix',
+      acme.replace('legalName: Acme Partners Ltd.', 'legalName: "ACME PARTNERS, Inc."').replace('VND-10234', 'VND-5'),
+      '"ACME',
+    ],
   ])('%s is a duplicate', (_name, text, needle) => {
     const file = 'access/orgs/acme2.yaml';
     const r = validateWith({ [file]: text.replace('id: acme-partners', 'id: acme2') });

@@ -9,7 +9,10 @@ import { converge, memoryDirectory, planFor } from '../helpers/reconcile.js';
 /** The parts of an evaluation the provider reads: the head tree and its diagnostics. */
 function evaluationOf(changes: Record<string, string | null>): Evaluation {
   const head = validateWith(changes);
-  return { trees: { base: head.tree, head: head.tree }, diagnostics: head.diagnostics } as Partial<Evaluation> as Evaluation;
+  return {
+    trees: { base: head.tree, head: head.tree },
+    diagnostics: head.diagnostics,
+  } as Partial<Evaluation> as Evaluation;
 }
 const side = { files: [], governed: [] };
 
@@ -25,16 +28,40 @@ describe('the directory plan on pull requests', () => {
     const directory = memoryDirectory();
     await converge(directory);
     let closed = 0;
-    const provider = createDirectoryPlanProvider({ openDirectory: async () => ({ read: () => directory.read(), write: () => Promise.reject(new Error('read-only')), close: async () => void closed++ }), now: () => NOW });
-    const head = { 'access/people/jsmith.yaml': sampleFiles()['access/people/jsmith.yaml']!.replace('status: active', 'status: disabled') };
+    const provider = createDirectoryPlanProvider({
+      openDirectory: async () => ({
+        read: () => directory.read(),
+        write: () => Promise.reject(new Error('read-only')),
+        close: async () => void closed++,
+      }),
+      now: () => NOW,
+    });
+    const head = {
+      'access/people/jsmith.yaml': sampleFiles()['access/people/jsmith.yaml']!.replace(
+        'status: active',
+        'status: disabled',
+      ),
+    };
     const section = await provider({ base: side, head: side, evaluation: evaluationOf(head) });
-    expect(section?.actions.map((a) => [a.type, a.target])).toEqual([['update-members', 'crm-sales-reps'], ['update-members', 'email-users'], ['lock-account', 'jsmith']]);
+    expect(section?.actions.map((a) => [a.type, a.target])).toEqual([
+      ['update-members', 'crm-sales-reps'],
+      ['update-members', 'email-users'],
+      ['lock-account', 'jsmith'],
+    ]);
     expect(closed).toBe(1);
   });
 
   it('says the plan is unavailable when the directory cannot be read, and shows nothing for invalid heads', async () => {
-    const provider = createDirectoryPlanProvider({ openDirectory: async () => { throw new DirectoryError('connect-failed', 'refused'); }, now: () => NOW });
-    expect(await provider({ base: side, head: side, evaluation: evaluationOf({}) })).toEqual({ actions: [], summary: expect.stringContaining('(connect-failed)') });
+    const provider = createDirectoryPlanProvider({
+      openDirectory: async () => {
+        throw new DirectoryError('connect-failed', 'refused');
+      },
+      now: () => NOW,
+    });
+    expect(await provider({ base: side, head: side, evaluation: evaluationOf({}) })).toEqual({
+      actions: [],
+      summary: expect.stringContaining('(connect-failed)'),
+    });
     const invalid = evaluationOf({ 'access/people/jsmith.yaml': 'kind: Person\nuid: jsmith\n' });
     expect(await provider({ base: side, head: side, evaluation: invalid })).toBeUndefined();
   });

@@ -5,11 +5,23 @@ import { canonicalJson, chainEvents, GENESIS, verifyChain } from '../../src/core
 import { sha256Hex } from '../../src/core/audit/sha256.js';
 import type { AuditEvent } from '../../src/core/audit/audit-event.js';
 
-const event = (n: number): AuditEvent => ({ time: `2026-11-22T10:00:0${n}Z`, type: 'level.approved', actor: `user${n}`, subject: 'jsmith', pr: 42, details: { level: 'manager', n } });
+const event = (n: number): AuditEvent => ({
+  time: `2026-11-22T10:00:0${n}Z`,
+  type: 'level.approved',
+  actor: `user${n}`,
+  subject: 'jsmith',
+  pr: 42,
+  details: { level: 'manager', n },
+});
 
 describe('sha256Hex', () => {
   it('agrees with node:crypto on any text', () => {
-    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), (s) => sha256Hex(s) === createHash('sha256').update(s, 'utf8').digest('hex')));
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 300 }),
+        (s) => sha256Hex(s) === createHash('sha256').update(s, 'utf8').digest('hex'),
+      ),
+    );
     expect(sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   });
 });
@@ -31,7 +43,9 @@ describe('the hash chain', () => {
   });
 
   it('hashes canonical JSON, independent of key order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: undefined } })).toBe('{"a":{"d":[1,{"e":3,"f":2}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"e":3,"f":2}]},"b":1}',
+    );
   });
 
   it('finds an edited record', () => {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  activeDirectoryDialect, computeUserAccountControl, encodeUnicodePwd, formatObjectGuid, parseRangedValues, UAC,
+  activeDirectoryDialect,
+  computeUserAccountControl,
+  encodeUnicodePwd,
+  formatObjectGuid,
+  parseRangedValues,
+  UAC,
 } from '../../src/adapters/ldap/active-directory-dialect.js';
 import { childDn, parseRdn } from '../../src/adapters/ldap/child-dn.js';
 import { computeMemberChanges } from '../../src/adapters/ldap/ldap-values.js';
@@ -11,7 +16,16 @@ import type { LdapEntry } from '../../src/adapters/ldap/ldap-dialect.js';
 import { openldapDialect, PERMANENT_LOCK } from '../../src/adapters/ldap/openldap-dialect.js';
 import type { AccountAttributes } from '../../src/core/plan/directory-snapshot.js';
 
-const attributes: AccountAttributes = { name: 'Jane Smith', surname: 'Smith', givenName: 'Jane', mail: 'jane.smith@example.org', title: 'Account Executive', department: 'sales', employeeId: 'EMP-45678', type: 'employee' };
+const attributes: AccountAttributes = {
+  name: 'Jane Smith',
+  surname: 'Smith',
+  givenName: 'Jane',
+  mail: 'jane.smith@example.org',
+  title: 'Account Executive',
+  department: 'sales',
+  employeeId: 'EMP-45678',
+  type: 'employee',
+};
 
 describe('Active Directory encoding', () => {
   it('encodes unicodePwd as the quoted password in UTF-16LE', () => {
@@ -20,7 +34,9 @@ describe('Active Directory encoding', () => {
   });
 
   it('formats objectGUID with its first three fields little-endian', () => {
-    expect(formatObjectGuid(Buffer.from('00112233445566778899aabbccddeeff', 'hex'))).toBe('33221100-5544-7766-8899-aabbccddeeff');
+    expect(formatObjectGuid(Buffer.from('00112233445566778899aabbccddeeff', 'hex'))).toBe(
+      '33221100-5544-7766-8899-aabbccddeeff',
+    );
     expect(() => formatObjectGuid(Buffer.alloc(15))).toThrow(RangeError);
   });
 
@@ -47,8 +63,14 @@ describe('Active Directory encoding', () => {
       cn: ['jsmith'],
       sAMAccountName: ['jsmith'],
       userPrincipalName: ['jsmith@example.org'],
-      displayName: ['Jane Smith'], sn: ['Smith'], givenName: ['Jane'], mail: ['jane.smith@example.org'], title: ['Account Executive'],
-      department: ['sales'], employeeID: ['EMP-45678'], employeeType: ['employee'],
+      displayName: ['Jane Smith'],
+      sn: ['Smith'],
+      givenName: ['Jane'],
+      mail: ['jane.smith@example.org'],
+      title: ['Account Executive'],
+      department: ['sales'],
+      employeeID: ['EMP-45678'],
+      employeeType: ['employee'],
       unicodePwd: [encodeUnicodePwd('Temp-Pass-1234567890')],
       userAccountControl: ['512'],
       pwdLastSet: ['0'],
@@ -56,41 +78,107 @@ describe('Active Directory encoding', () => {
   });
 
   it('locks and unlocks through userAccountControl, and renames the logon name with the RDN', () => {
-    const parsed = activeDirectoryDialect.parseAccount({ dn: 'cn=jsmith,ou=people,dc=example,dc=org', objectGUID: Buffer.alloc(16, 1), sAMAccountName: 'jsmith', userAccountControl: '66048', pwdLastSet: '0', whenCreated: '20261122005825.0Z' });
-    expect(parsed).toMatchObject({ key: '01010101-0101-0101-0101-010101010101', uid: 'jsmith', locked: false, mustChangePassword: true, passwordSetAt: Date.UTC(2026, 10, 22, 0, 58, 25) });
-    expect(activeDirectoryDialect.lockChanges(parsed)).toEqual([{ operation: 'replace', type: 'userAccountControl', values: ['66050'] }]);
-    const locked = activeDirectoryDialect.parseAccount({ dn: 'cn=x', objectGUID: Buffer.alloc(16), sAMAccountName: 'x', userAccountControl: '514', pwdLastSet: '133000000000000000' });
+    const parsed = activeDirectoryDialect.parseAccount({
+      dn: 'cn=jsmith,ou=people,dc=example,dc=org',
+      objectGUID: Buffer.alloc(16, 1),
+      sAMAccountName: 'jsmith',
+      userAccountControl: '66048',
+      pwdLastSet: '0',
+      whenCreated: '20261122005825.0Z',
+    });
+    expect(parsed).toMatchObject({
+      key: '01010101-0101-0101-0101-010101010101',
+      uid: 'jsmith',
+      locked: false,
+      mustChangePassword: true,
+      passwordSetAt: Date.UTC(2026, 10, 22, 0, 58, 25),
+    });
+    expect(activeDirectoryDialect.lockChanges(parsed)).toEqual([
+      { operation: 'replace', type: 'userAccountControl', values: ['66050'] },
+    ]);
+    const locked = activeDirectoryDialect.parseAccount({
+      dn: 'cn=x',
+      objectGUID: Buffer.alloc(16),
+      sAMAccountName: 'x',
+      userAccountControl: '514',
+      pwdLastSet: '133000000000000000',
+    });
     expect(locked).toMatchObject({ locked: true, mustChangePassword: false });
-    expect(activeDirectoryDialect.unlockChanges(locked)).toEqual([{ operation: 'replace', type: 'userAccountControl', values: ['512'] }]);
-    expect(activeDirectoryDialect.renameChanges('jsmith2')).toEqual([{ operation: 'replace', type: 'sAMAccountName', values: ['jsmith2'] }]);
-    expect(activeDirectoryDialect.attributeChanges([{ attribute: 'department', to: 'it' }, { attribute: 'title' }])).toEqual([
+    expect(activeDirectoryDialect.unlockChanges(locked)).toEqual([
+      { operation: 'replace', type: 'userAccountControl', values: ['512'] },
+    ]);
+    expect(activeDirectoryDialect.renameChanges('jsmith2')).toEqual([
+      { operation: 'replace', type: 'sAMAccountName', values: ['jsmith2'] },
+    ]);
+    expect(
+      activeDirectoryDialect.attributeChanges([{ attribute: 'department', to: 'it' }, { attribute: 'title' }]),
+    ).toEqual([
       { operation: 'replace', type: 'department', values: ['it'] },
       { operation: 'replace', type: 'title', values: [] },
     ]);
   });
 
   it('refuses to connect to AD without encryption, before any network access', async () => {
-    const layout = { baseDn: 'dc=example,dc=org', peopleDn: 'ou=people,dc=example,dc=org', groupsDn: 'ou=groups,dc=example,dc=org', flavor: 'active-directory' as const };
-    await expect(openLdapDirectory({ url: 'ldap://127.0.0.1:1', bindDn: 'cn=aac', bindPassword: 'x', layout })).rejects.toBeInstanceOf(ConfigError);
+    const layout = {
+      baseDn: 'dc=example,dc=org',
+      peopleDn: 'ou=people,dc=example,dc=org',
+      groupsDn: 'ou=groups,dc=example,dc=org',
+      flavor: 'active-directory' as const,
+    };
+    await expect(
+      openLdapDirectory({ url: 'ldap://127.0.0.1:1', bindDn: 'cn=aac', bindPassword: 'x', layout }),
+    ).rejects.toBeInstanceOf(ConfigError);
   });
 
   it('creates groups that may be empty', () => {
     expect(activeDirectoryDialect.needsPlaceholder).toBe(false);
-    expect(activeDirectoryDialect.newGroup('crm-admins', [])).toEqual({ objectClass: ['top', 'group'], cn: ['crm-admins'], sAMAccountName: ['crm-admins'], groupType: ['-2147483646'] });
+    expect(activeDirectoryDialect.newGroup('crm-admins', [])).toEqual({
+      objectClass: ['top', 'group'],
+      cn: ['crm-admins'],
+      sAMAccountName: ['crm-admins'],
+      groupType: ['-2147483646'],
+    });
   });
 });
 
 describe('OpenLDAP encoding', () => {
   it('creates an inetOrgPerson with pwdReset and locks with a permanent pwdAccountLockedTime', () => {
     const entry = openldapDialect.newAccount('jsmith', attributes, 'Temp-Pass-1234567890');
-    expect(entry).toMatchObject({ objectClass: ['inetOrgPerson'], uid: ['jsmith'], cn: ['Jane Smith'], departmentNumber: ['sales'], employeeNumber: ['EMP-45678'], userPassword: ['Temp-Pass-1234567890'], pwdReset: ['TRUE'] });
-    expect(openldapDialect.lockChanges(undefined)).toEqual([{ operation: 'replace', type: 'pwdAccountLockedTime', values: [PERMANENT_LOCK] }]);
-    expect(openldapDialect.unlockChanges(undefined)).toEqual([{ operation: 'delete', type: 'pwdAccountLockedTime', values: [] }]);
+    expect(entry).toMatchObject({
+      objectClass: ['inetOrgPerson'],
+      uid: ['jsmith'],
+      cn: ['Jane Smith'],
+      departmentNumber: ['sales'],
+      employeeNumber: ['EMP-45678'],
+      userPassword: ['Temp-Pass-1234567890'],
+      pwdReset: ['TRUE'],
+    });
+    expect(openldapDialect.lockChanges(undefined)).toEqual([
+      { operation: 'replace', type: 'pwdAccountLockedTime', values: [PERMANENT_LOCK] },
+    ]);
+    expect(openldapDialect.unlockChanges(undefined)).toEqual([
+      { operation: 'delete', type: 'pwdAccountLockedTime', values: [] },
+    ]);
   });
 
   it('normalises ldapts string-or-array values when parsing', () => {
-    const parsed = openldapDialect.parseAccount({ dn: 'uid=a', entryUUID: 'k', uid: ['a'], cn: ['A One', 'Alias'], mail: 'a@example.org', pwdReset: 'TRUE', pwdAccountLockedTime: PERMANENT_LOCK, createTimestamp: '20261122005825Z' });
-    expect(parsed).toMatchObject({ key: 'k', uid: 'a', attributes: { name: 'A One', mail: 'a@example.org' }, locked: true, mustChangePassword: true });
+    const parsed = openldapDialect.parseAccount({
+      dn: 'uid=a',
+      entryUUID: 'k',
+      uid: ['a'],
+      cn: ['A One', 'Alias'],
+      mail: 'a@example.org',
+      pwdReset: 'TRUE',
+      pwdAccountLockedTime: PERMANENT_LOCK,
+      createTimestamp: '20261122005825Z',
+    });
+    expect(parsed).toMatchObject({
+      key: 'k',
+      uid: 'a',
+      attributes: { name: 'A One', mail: 'a@example.org' },
+      locked: true,
+      mustChangePassword: true,
+    });
   });
 });
 
@@ -99,19 +187,64 @@ describe('computeMemberChanges (redoing a group change from a fresh read)', () =
   const a = 'uid=a,ou=people,dc=example,dc=org';
   const b = 'uid=b,ou=people,dc=example,dc=org';
   it('does only what is left, and nothing when everything is there', () => {
-    expect(computeMemberChanges({ groupDn: g, current: [a], add: [a, b], remove: [], placeholder: undefined, needsPlaceholder: true })).toEqual([{ operation: 'add', type: 'member', values: [b] }]);
-    expect(computeMemberChanges({ groupDn: g, current: [a], add: [a], remove: [b], placeholder: undefined, needsPlaceholder: true })).toEqual([]);
+    expect(
+      computeMemberChanges({
+        groupDn: g,
+        current: [a],
+        add: [a, b],
+        remove: [],
+        placeholder: undefined,
+        needsPlaceholder: true,
+      }),
+    ).toEqual([{ operation: 'add', type: 'member', values: [b] }]);
+    expect(
+      computeMemberChanges({
+        groupDn: g,
+        current: [a],
+        add: [a],
+        remove: [b],
+        placeholder: undefined,
+        needsPlaceholder: true,
+      }),
+    ).toEqual([]);
   });
   it('keeps a groupOfNames valid: placeholder in when it empties, out when a member arrives', () => {
-    expect(computeMemberChanges({ groupDn: g, current: [a], add: [], remove: [a], placeholder: undefined, needsPlaceholder: true })).toEqual([
+    expect(
+      computeMemberChanges({
+        groupDn: g,
+        current: [a],
+        add: [],
+        remove: [a],
+        placeholder: undefined,
+        needsPlaceholder: true,
+      }),
+    ).toEqual([
       { operation: 'add', type: 'member', values: [g] },
       { operation: 'delete', type: 'member', values: [a] },
     ]);
-    expect(computeMemberChanges({ groupDn: g, current: [g.toUpperCase()], add: [b], remove: [], placeholder: undefined, needsPlaceholder: true })).toEqual([
+    expect(
+      computeMemberChanges({
+        groupDn: g,
+        current: [g.toUpperCase()],
+        add: [b],
+        remove: [],
+        placeholder: undefined,
+        needsPlaceholder: true,
+      }),
+    ).toEqual([
       { operation: 'add', type: 'member', values: [b] },
       { operation: 'delete', type: 'member', values: [g.toUpperCase()] },
     ]);
-    expect(computeMemberChanges({ groupDn: g, current: [a], add: [], remove: [a], placeholder: undefined, needsPlaceholder: false })).toEqual([{ operation: 'delete', type: 'member', values: [a] }]);
+    expect(
+      computeMemberChanges({
+        groupDn: g,
+        current: [a],
+        add: [],
+        remove: [a],
+        placeholder: undefined,
+        needsPlaceholder: false,
+      }),
+    ).toEqual([{ operation: 'delete', type: 'member', values: [a] }]);
   });
 });
 

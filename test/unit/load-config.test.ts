@@ -17,12 +17,25 @@ describe('loadConfig', () => {
   it('reads the LDAP settings, the bind password from a file, the CA and the base DN override', () => {
     writeFileSync(join(dir, 'password'), 'S3cret-From-File\n');
     writeFileSync(join(dir, 'ca.pem'), '-----BEGIN CERTIFICATE-----\n');
-    const config = loadConfig({ ...BASE, AAC_LDAP_BIND_PASSWORD_FILE: join(dir, 'password'), AAC_LDAP_CA_FILE: join(dir, 'ca.pem'), AAC_LDAP_BASE_DN: 'dc=staging,dc=example,dc=org' });
-    expect(config.ldap).toEqual({ ...{ url: BASE.AAC_LDAP_URL, bindDn: BASE.AAC_LDAP_BIND_DN }, bindPassword: 'S3cret-From-File', ca: '-----BEGIN CERTIFICATE-----\n', baseDn: 'dc=staging,dc=example,dc=org', startTls: false });
+    const config = loadConfig({
+      ...BASE,
+      AAC_LDAP_BIND_PASSWORD_FILE: join(dir, 'password'),
+      AAC_LDAP_CA_FILE: join(dir, 'ca.pem'),
+      AAC_LDAP_BASE_DN: 'dc=staging,dc=example,dc=org',
+    });
+    expect(config.ldap).toEqual({
+      ...{ url: BASE.AAC_LDAP_URL, bindDn: BASE.AAC_LDAP_BIND_DN },
+      bindPassword: 'S3cret-From-File',
+      ca: '-----BEGIN CERTIFICATE-----\n',
+      baseDn: 'dc=staging,dc=example,dc=org',
+      startTls: false,
+    });
   });
 
   it('reads SMTP settings', () => {
-    expect(loadConfig({ AAC_SMTP_URL: 'smtp://127.0.0.1:2525', AAC_SMTP_HANDOVER_FALLBACK: 'desk@example.org' }).smtp).toEqual({ url: 'smtp://127.0.0.1:2525', from: 'aac@localhost', handoverFallback: 'desk@example.org' });
+    expect(
+      loadConfig({ AAC_SMTP_URL: 'smtp://127.0.0.1:2525', AAC_SMTP_HANDOVER_FALLBACK: 'desk@example.org' }).smtp,
+    ).toEqual({ url: 'smtp://127.0.0.1:2525', from: 'aac@localhost', handoverFallback: 'desk@example.org' });
   });
 
   it.each([

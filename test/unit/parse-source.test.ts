@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { locate, MAX_FILE_BYTES, parseSource, sourceLine } from '../../src/core/source.js';
 
-const codes = (path: string, content: string | Uint8Array) => parseSource(path, content).diagnostics.map((d) => [d.code, d.line, d.column]);
+const codes = (path: string, content: string | Uint8Array) =>
+  parseSource(path, content).diagnostics.map((d) => [d.code, d.line, d.column]);
 
 describe('parseSource: hostile input gives a diagnostic, never a throw', () => {
   it.each([
@@ -17,7 +18,11 @@ describe('parseSource: hostile input gives a diagnostic, never a throw', () => {
     ['unknown kind', 'kind: Robot\n', 'UNKNOWN_KIND'],
     ['non-string kind', 'kind: [Person]\n', 'UNKNOWN_KIND'],
     ['unknown tag', 'kind: Person\nuid: !secret x\n', 'YAML_SYNTAX'],
-    ['a YAML 1.1 directive (yes/no booleans, merge keys)', '%YAML 1.1\n---\nkind: Person\nuid: a\ngrants:\n  - &g { system: x, role: member }\n  - <<: *g\n    emergency: yes\n', 'YAML_SYNTAX'],
+    [
+      'a YAML 1.1 directive (yes/no booleans, merge keys)',
+      '%YAML 1.1\n---\nkind: Person\nuid: a\ngrants:\n  - &g { system: x, role: member }\n  - <<: *g\n    emergency: yes\n',
+      'YAML_SYNTAX',
+    ],
   ])('%s', (_name, text, code) => {
     const result = parseSource('access/people/x.yaml', text);
     expect(result.source).toBeUndefined();
@@ -79,7 +84,8 @@ describe('parseSource: hostile input gives a diagnostic, never a throw', () => {
 });
 
 describe('locate', () => {
-  const text = 'kind: Person\nuid: jsmith\ngrants:\n  - system: crm\n    role: sales-rep\n  - { system: email, role: user }\n';
+  const text =
+    'kind: Person\nuid: jsmith\ngrants:\n  - system: crm\n    role: sales-rep\n  - { system: email, role: user }\n';
   const source = parseSource('f.yaml', text).source!;
 
   it.each([

@@ -10,8 +10,13 @@ const render = (view: object): string => renderTemplate('pull-request-comment.md
 
 describe('the pull-request comment (templates/pull-request-comment.md.hbs)', () => {
   it('starts with the marker and shows each level with who approved or who may approve', () => {
-    const head = { ...appended(JSMITH, grant('project-tools', 'member')), ...appended('access/people/hmueller.yaml', grant('crm', 'sales-rep')) };
-    const text = render(computeCommentView(evaluateScenario({ head, author: 'sroberts-iam', reviews: [review('mjohnson-ex')] })));
+    const head = {
+      ...appended(JSMITH, grant('project-tools', 'member')),
+      ...appended('access/people/hmueller.yaml', grant('crm', 'sales-rep')),
+    };
+    const text = render(
+      computeCommentView(evaluateScenario({ head, author: 'sroberts-iam', reviews: [review('mjohnson-ex')] })),
+    );
     expect(text.startsWith(COMMENT_MARKER)).toBe(true);
     expect(text).toContain('✅ manager: mjohnson-ex');
     expect(text).toContain('⏳ manager: @rbrown-ex');
@@ -21,7 +26,13 @@ describe('the pull-request comment (templates/pull-request-comment.md.hbs)', () 
   it('shows the directory plan when one is given, and escapes text from the files', () => {
     const view = computeCommentView(evaluateScenario({ head: appended(JSMITH, grant('project-tools', 'member')) }), {
       summary: '1 operation',
-      actions: [{ type: 'add-member', target: 'cn=proj-members,ou=groups,dc=example,dc=org', detail: '<img src=x onerror=alert(1)>' }],
+      actions: [
+        {
+          type: 'add-member',
+          target: 'cn=proj-members,ou=groups,dc=example,dc=org',
+          detail: '<img src=x onerror=alert(1)>',
+        },
+      ],
     });
     const text = render(view);
     expect(text).toContain('#### Directory plan after merge');
@@ -40,14 +51,29 @@ describe('the pull-request comment (templates/pull-request-comment.md.hbs)', () 
 
 describe('computeReviewRequests', () => {
   it('asks the missing levels: teams as teams, other sources as people; not those already asked or approving', () => {
-    const withAttestations = sampleFiles()[JSMITH]!.replace('  training: "2026-11-02"\n', '  training: "2026-11-02"\n  deviceEncryption: true\n  vpn: true\n');
-    const evaluation = evaluateScenario({ base: { [JSMITH]: withAttestations }, head: { [JSMITH]: `${withAttestations}${grant('production', 'deployer')}` }, reviews: [review('mjohnson-ex')] });
-    expect(computeReviewRequests(evaluation, { users: [], teams: [] })).toEqual({ users: ['dwilliams-ex'], teams: ['example/it-security'] });
-    expect(computeReviewRequests(evaluation, { users: ['DWilliams-EX'], teams: ['example/it-security'] })).toEqual({ users: [], teams: [] });
+    const withAttestations = sampleFiles()[JSMITH]!.replace(
+      '  training: "2026-11-02"\n',
+      '  training: "2026-11-02"\n  deviceEncryption: true\n  vpn: true\n',
+    );
+    const evaluation = evaluateScenario({
+      base: { [JSMITH]: withAttestations },
+      head: { [JSMITH]: `${withAttestations}${grant('production', 'deployer')}` },
+      reviews: [review('mjohnson-ex')],
+    });
+    expect(computeReviewRequests(evaluation, { users: [], teams: [] })).toEqual({
+      users: ['dwilliams-ex'],
+      teams: ['example/it-security'],
+    });
+    expect(computeReviewRequests(evaluation, { users: ['DWilliams-EX'], teams: ['example/it-security'] })).toEqual({
+      users: [],
+      teams: [],
+    });
   });
 
   it('asks nobody for a blocked pull request', () => {
-    const evaluation = evaluateScenario({ head: appended('access/people/jdoe.acme.yaml', grant('crm', 'admin', { expires: '2027-06-30' })) });
+    const evaluation = evaluateScenario({
+      head: appended('access/people/jdoe.acme.yaml', grant('crm', 'admin', { expires: '2027-06-30' })),
+    });
     expect(computeReviewRequests(evaluation, { users: [], teams: [] })).toEqual({ users: [], teams: [] });
   });
 });

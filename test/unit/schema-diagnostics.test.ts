@@ -54,13 +54,19 @@ describe('schema diagnostics carry the code and the position of the offending va
     expect(check(text)).toMatchObject([{ code: 'SCHEMA_INVALID', ...positionOf(text, 'sometimes') }]);
   });
 
-  it.each([',', '=', '*', '(', ')', '\\\\', '+', '<', '>', ';'])('identifier with %s is an LDAP injection attempt', (ch) => {
-    const text = base.replace('uid: jsmith', `uid: "js${ch}mith"`);
-    expect(check(text)).toMatchObject([{ code: 'UNSAFE_IDENTIFIER', ...positionOf(text, '"js') }]);
-  });
+  it.each([',', '=', '*', '(', ')', '\\\\', '+', '<', '>', ';'])(
+    'identifier with %s is an LDAP injection attempt',
+    (ch) => {
+      const text = base.replace('uid: jsmith', `uid: "js${ch}mith"`);
+      expect(check(text)).toMatchObject([{ code: 'UNSAFE_IDENTIFIER', ...positionOf(text, '"js') }]);
+    },
+  );
 
   it('leading # in a role group is refused', () => {
-    const parsed = parseSource('access/systems/crm.yaml', 'kind: System\nid: crm\nname: CRM\nrisk: low\nroles:\n  user:\n    group: "#admins"\n');
+    const parsed = parseSource(
+      'access/systems/crm.yaml',
+      'kind: System\nid: crm\nname: CRM\nrisk: low\nroles:\n  user:\n    group: "#admins"\n',
+    );
     const diagnostics = schemaChecker()(parsed.source!);
     expect(diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([['UNSAFE_IDENTIFIER', 7, 12]]);
   });
@@ -82,7 +88,12 @@ describe('the schemas', () => {
   const files = readdirSync(`${REPO_ROOT}schemas`).filter((f) => f.endsWith('.schema.json'));
 
   it('are draft 2020-12 with an $id', () => {
-    expect(files.sort()).toEqual(['organization.schema.json', 'person.schema.json', 'policy.schema.json', 'system.schema.json']);
+    expect(files.sort()).toEqual([
+      'organization.schema.json',
+      'person.schema.json',
+      'policy.schema.json',
+      'system.schema.json',
+    ]);
     for (const file of files) {
       const schema = JSON.parse(readFileSync(`${REPO_ROOT}schemas/${file}`, 'utf8')) as Record<string, unknown>;
       expect(schema['$schema']).toBe('https://json-schema.org/draft/2020-12/schema');
@@ -98,7 +109,8 @@ describe('the schemas', () => {
       const obj = node as Record<string, unknown>;
       const props = obj['properties'] as Record<string, Record<string, unknown>> | undefined;
       for (const [name, prop] of Object.entries(props ?? {})) {
-        if (typeof prop['description'] !== 'string' || prop['description'] === '') undocumented.push(`${path}/properties/${name}`);
+        if (typeof prop['description'] !== 'string' || prop['description'] === '')
+          undocumented.push(`${path}/properties/${name}`);
       }
       for (const [k, v] of Object.entries(obj)) visit(v, `${path}/${k}`);
     };

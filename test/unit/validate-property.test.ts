@@ -7,11 +7,60 @@ const paths = Object.keys(sample).sort();
 
 /** One random edit of a file's text, chosen to hit YAML structure, schema values and references. */
 const mutation = fc.oneof(
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.string(), fc.constantFrom(':', '- ', '&a ', '*a', '!!binary ', '{', '[', '"', "'", '\t', '\n', '#', '? ', '|', '>', '%YAML 1.1\n', '---\n', '\u0000', 'kind: Robot\n', 'uid: "x,y"\n', 'emergency: true\n')) }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.oneof(
+      fc.string(),
+      fc.constantFrom(
+        ':',
+        '- ',
+        '&a ',
+        '*a',
+        '!!binary ',
+        '{',
+        '[',
+        '"',
+        "'",
+        '\t',
+        '\n',
+        '#',
+        '? ',
+        '|',
+        '>',
+        '%YAML 1.1\n',
+        '---\n',
+        '\u0000',
+        'kind: Robot\n',
+        'uid: "x,y"\n',
+        'emergency: true\n',
+      ),
+    ),
+  }),
   fc.record({ op: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }),
   fc.record({ op: fc.constant('duplicate-line' as const), at: fc.nat() }),
   fc.record({ op: fc.constant('swap-lines' as const), a: fc.nat(), b: fc.nat() }),
-  fc.record({ op: fc.constant('replace-value' as const), at: fc.nat(), value: fc.oneof(fc.string(), fc.constantFrom('null', '[]', '{}', '~', '123', 'true', 'jsmith', 'crm', 'admin', '2020-01-01', 'external', 'deleted')) }),
+  fc.record({
+    op: fc.constant('replace-value' as const),
+    at: fc.nat(),
+    value: fc.oneof(
+      fc.string(),
+      fc.constantFrom(
+        'null',
+        '[]',
+        '{}',
+        '~',
+        '123',
+        'true',
+        'jsmith',
+        'crm',
+        'admin',
+        '2020-01-01',
+        'external',
+        'deleted',
+      ),
+    ),
+  }),
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
 );
 type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;

@@ -12,7 +12,9 @@ import { InputError } from '../../errors.js';
 export function createFileAuditLog(path: string): AuditLog {
   const read = (): AuditRecord[] => {
     if (!existsSync(path)) return [];
-    const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const lines = readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     return lines.map((line, i) => {
       try {
         return JSON.parse(line) as AuditRecord;

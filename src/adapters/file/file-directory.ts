@@ -47,9 +47,12 @@ function loadState(path: string): DirectoryState {
   if (!existsSync(path)) return { accounts: [], groups: [] };
   try {
     const state = JSON.parse(readFileSync(path, 'utf8')) as DirectoryState;
-    if (!Array.isArray(state.accounts) || !Array.isArray(state.groups)) throw new Error('expected {accounts: [], groups: []}');
+    if (!Array.isArray(state.accounts) || !Array.isArray(state.groups))
+      throw new Error('expected {accounts: [], groups: []}');
     return state;
   } catch (error) {
-    throw new DirectoryError('file-corrupt', `cannot read the directory file ${path}: ${(error as Error).message}`, { cause: error });
+    throw new DirectoryError('file-corrupt', `cannot read the directory file ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }

@@ -44,7 +44,11 @@ export class MemoryDirectory implements Directory {
   private readonly layout: DirectoryLayout;
   private readonly now: () => number;
 
-  constructor(layout: DirectoryLayout, state: DirectoryState = { accounts: [], groups: [] }, options: { now?: () => number } = {}) {
+  constructor(
+    layout: DirectoryLayout,
+    state: DirectoryState = { accounts: [], groups: [] },
+    options: { now?: () => number } = {},
+  ) {
     this.layout = layout;
     this.state = state;
     this.now = options.now ?? Date.now;
@@ -54,16 +58,26 @@ export class MemoryDirectory implements Directory {
     const keyOfDn = new Map(this.state.accounts.map((a) => [a.dn.toLowerCase(), a.key]));
     return {
       accounts: this.state.accounts.map((a) => ({
-        key: a.key, dn: a.dn, uid: a.uid, rdnUid: a.uid, attributes: { ...a.attributes },
-        locked: a.locked, mustChangePassword: a.mustChangePassword, passwordSetAt: a.passwordSetAt,
+        key: a.key,
+        dn: a.dn,
+        uid: a.uid,
+        rdnUid: a.uid,
+        attributes: { ...a.attributes },
+        locked: a.locked,
+        mustChangePassword: a.mustChangePassword,
+        passwordSetAt: a.passwordSetAt,
       })),
       groups: this.state.groups.map((g) => ({
-        key: g.key, dn: g.dn, name: g.name,
+        key: g.key,
+        dn: g.dn,
+        name: g.name,
         hasPlaceholder: g.members.some((m) => m.toLowerCase() === g.dn.toLowerCase()),
-        members: g.members.filter((m) => m.toLowerCase() !== g.dn.toLowerCase()).map((dn): MemberRef => {
-          const key = keyOfDn.get(dn.toLowerCase());
-          return key === undefined ? { dn } : { key, dn };
-        }),
+        members: g.members
+          .filter((m) => m.toLowerCase() !== g.dn.toLowerCase())
+          .map((dn): MemberRef => {
+            const key = keyOfDn.get(dn.toLowerCase());
+            return key === undefined ? { dn } : { key, dn };
+          }),
       })),
     };
   }
@@ -73,16 +87,28 @@ export class MemoryDirectory implements Directory {
       case 'create-account': {
         const dn = this.accountDn(action.uid);
         if (this.findAccount(dn)) return 'already';
-        if (context.password === undefined) throw new DirectoryError('write-failed', `create-account ${action.uid}: no password given`);
-        this.state.accounts.push({ key: randomUUID(), dn, uid: action.uid, attributes: { ...action.attributes }, locked: false, mustChangePassword: true, passwordSetAt: this.now(), passwordHash: hashPassword(context.password) });
+        if (context.password === undefined)
+          throw new DirectoryError('write-failed', `create-account ${action.uid}: no password given`);
+        this.state.accounts.push({
+          key: randomUUID(),
+          dn,
+          uid: action.uid,
+          attributes: { ...action.attributes },
+          locked: false,
+          mustChangePassword: true,
+          passwordSetAt: this.now(),
+          passwordHash: hashPassword(context.password),
+        });
         return 'done';
       }
       case 'rename-account': {
         const account = this.byKey(action.account.key);
         const dn = this.accountDn(action.newUid);
         if (account.dn === dn && account.uid === action.newUid) return 'already';
-        if (this.findAccount(dn)) throw new DirectoryError('write-failed', `rename ${action.account.uid}: ${dn} already exists`);
-        for (const group of this.state.groups) group.members = group.members.map((m) => (m.toLowerCase() === account.dn.toLowerCase() ? dn : m));
+        if (this.findAccount(dn))
+          throw new DirectoryError('write-failed', `rename ${action.account.uid}: ${dn} already exists`);
+        for (const group of this.state.groups)
+          group.members = group.members.map((m) => (m.toLowerCase() === account.dn.toLowerCase() ? dn : m));
         account.dn = dn;
         account.uid = action.newUid;
         return 'done';
@@ -107,14 +133,20 @@ export class MemoryDirectory implements Directory {
         const index = this.state.accounts.findIndex((a) => a.key === action.account.key);
         if (index < 0) return 'already';
         const [gone] = this.state.accounts.splice(index, 1);
-        for (const group of this.state.groups) group.members = group.members.filter((m) => m.toLowerCase() !== gone!.dn.toLowerCase());
+        for (const group of this.state.groups)
+          group.members = group.members.filter((m) => m.toLowerCase() !== gone!.dn.toLowerCase());
         return 'done';
       }
       case 'create-group': {
         const dn = childDn('cn', action.group, this.layout.groupsDn);
         if (this.state.groups.some((g) => g.dn.toLowerCase() === dn.toLowerCase())) return 'already';
         const members = action.members.map((m) => this.memberDn(m));
-        this.state.groups.push({ key: randomUUID(), dn, name: action.group, members: members.length > 0 || this.layout.flavor !== 'openldap' ? members : [dn] });
+        this.state.groups.push({
+          key: randomUUID(),
+          dn,
+          name: action.group,
+          members: members.length > 0 || this.layout.flavor !== 'openldap' ? members : [dn],
+        });
         return 'done';
       }
       case 'update-members': {

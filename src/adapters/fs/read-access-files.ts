@@ -20,7 +20,10 @@ export function readAccessFiles(dir: string, cwd: string = process.cwd()): Acces
   try {
     stat = lstatSync(dir);
   } catch (error) {
-    throw new InputError(`cannot read ${dir}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (error as Error).message}`, { cause: error });
+    throw new InputError(
+      `cannot read ${dir}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (error as Error).message}`,
+      { cause: error },
+    );
   }
   if (!stat.isDirectory()) throw new InputError(`${dir} is not a directory`);
   const root = displayPath(dir, cwd);
@@ -30,9 +33,29 @@ export function readAccessFiles(dir: string, cwd: string = process.cwd()): Acces
     const full = join(dir, path);
     const info = lstatSync(full);
     if (info.isSymbolicLink()) {
-      files.push({ path: shown, problem: { code: 'SYMBOLIC_LINK', severity: 'error', message: 'symbolic links are not followed; put the file itself here', file: shown, line: 1, column: 1 } });
+      files.push({
+        path: shown,
+        problem: {
+          code: 'SYMBOLIC_LINK',
+          severity: 'error',
+          message: 'symbolic links are not followed; put the file itself here',
+          file: shown,
+          line: 1,
+          column: 1,
+        },
+      });
     } else if (info.size > MAX_FILE_BYTES) {
-      files.push({ path: shown, problem: { code: 'FILE_TOO_LARGE', severity: 'error', message: `file is ${info.size} bytes; access files may be at most ${MAX_FILE_BYTES} bytes`, file: shown, line: 1, column: 1 } });
+      files.push({
+        path: shown,
+        problem: {
+          code: 'FILE_TOO_LARGE',
+          severity: 'error',
+          message: `file is ${info.size} bytes; access files may be at most ${MAX_FILE_BYTES} bytes`,
+          file: shown,
+          line: 1,
+          column: 1,
+        },
+      });
     } else {
       files.push({ path: shown, content: readFileSync(full) });
     }

@@ -1,5 +1,11 @@
 import type { AuditEvent, AuditLog, AuditRecord } from '../../core/audit/audit-event.js';
-import { AUDIT_DIR, formatAuditLines, parseAuditFiles, sortAuditFiles, targetFileOf } from '../../core/audit/audit-files.js';
+import {
+  AUDIT_DIR,
+  formatAuditLines,
+  parseAuditFiles,
+  sortAuditFiles,
+  targetFileOf,
+} from '../../core/audit/audit-files.js';
 import type { AuditFile } from '../../core/audit/audit-files.js';
 import { assertNoSecrets } from '../../core/audit/find-secrets.js';
 import { chainEvents } from '../../core/audit/hash-chain.js';
@@ -46,14 +52,20 @@ export function createGitAuditLog(options: GitAuditLogOptions): AuditLog {
   const branch = options.branch ?? 'access-audit';
   const ref = `refs/heads/${branch}`;
   const maxAttempts = options.maxAttempts ?? 20;
-  const git = (args: string[], input?: string): Promise<string> => runGit(args, { cwd: repoDir, ...(input !== undefined ? { input } : {}) }).then((b) => b.toString('utf8'));
+  const git = (args: string[], input?: string): Promise<string> =>
+    runGit(args, { cwd: repoDir, ...(input !== undefined ? { input } : {}) }).then((b) => b.toString('utf8'));
   let identityArgs: Promise<string[]> | undefined;
 
   // git's own identity (config or GIT_COMMITTER_*) wins; the fallback keeps CI machines without one working.
   const identity = (): Promise<string[]> =>
     (identityArgs ??= git(['var', 'GIT_COMMITTER_IDENT']).then(
       () => [],
-      () => ['-c', `user.name=${options.identity?.name ?? 'aac'}`, '-c', `user.email=${options.identity?.email ?? 'aac@localhost'}`],
+      () => [
+        '-c',
+        `user.name=${options.identity?.name ?? 'aac'}`,
+        '-c',
+        `user.email=${options.identity?.email ?? 'aac@localhost'}`,
+      ],
     ));
 
   /** Writes `records` as a commit on top of `parent` (undefined: the first commit); returns its SHA. */
@@ -77,11 +89,20 @@ export function createGitAuditLog(options: GitAuditLogOptions): AuditLog {
       auditEntries.splice(0, auditEntries.length, ...kept, { mode: '100644', type: 'blob', sha, name });
     }
     const auditTree = await mktree(auditEntries);
-    const rootTree = await mktree([...rootEntries.filter((e) => e.name !== AUDIT_DIR), { mode: '040000', type: 'tree', sha: auditTree, name: AUDIT_DIR }]);
+    const rootTree = await mktree([
+      ...rootEntries.filter((e) => e.name !== AUDIT_DIR),
+      { mode: '040000', type: 'tree', sha: auditTree, name: AUDIT_DIR },
+    ]);
     const first = records[0]!;
     const last = records[records.length - 1]!;
     const message = `audit: ${records.length === 1 ? `record ${first.seq}` : `records ${first.seq}-${last.seq}`} (${[...new Set(records.map((r) => r.type))].join(', ')})\n`;
-    const args = [...(await identity()), 'commit-tree', rootTree, ...(parent ? ['-p', parent] : []), ...(options.sign ? ['-S'] : [])];
+    const args = [
+      ...(await identity()),
+      'commit-tree',
+      rootTree,
+      ...(parent ? ['-p', parent] : []),
+      ...(options.sign ? ['-S'] : []),
+    ];
     return (await git(args, message)).trim();
   }
 
@@ -98,7 +119,9 @@ export function createGitAuditLog(options: GitAuditLogOptions): AuditLog {
   }
 
   async function mktree(entries: TreeEntry[]): Promise<string> {
-    return (await git(['mktree', '-z'], entries.map((e) => `${e.mode} ${e.type} ${e.sha}\t${e.name}\0`).join(''))).trim();
+    return (
+      await git(['mktree', '-z'], entries.map((e) => `${e.mode} ${e.type} ${e.sha}\t${e.name}\0`).join(''))
+    ).trim();
   }
 
   async function resolve(refName: string): Promise<string | undefined> {
@@ -109,12 +132,17 @@ export function createGitAuditLog(options: GitAuditLogOptions): AuditLog {
     }
   }
 
-  async function recordsAt(commit: string | undefined, which: 'all' | 'newest' = 'all'): Promise<{ files: AuditFile[]; records: AuditRecord[] }> {
+  async function recordsAt(
+    commit: string | undefined,
+    which: 'all' | 'newest' = 'all',
+  ): Promise<{ files: AuditFile[]; records: AuditRecord[] }> {
     const files = commit ? await readGitAuditFiles(repoDir, commit, { newestOnly: which === 'newest' }) : [];
     const { records, unreadable } = parseAuditFiles(files);
     if (unreadable.length > 0) {
       const u = unreadable[0]!;
-      throw new AuditLogError(`the audit log on ${branch} is damaged (${u.file}:${u.line}: ${u.message}); run \`aac audit verify\``);
+      throw new AuditLogError(
+        `the audit log on ${branch} is damaged (${u.file}:${u.line}: ${u.message}); run \`aac audit verify\``,
+      );
     }
     return { files, records };
   }
@@ -182,7 +210,9 @@ export function createGitAuditLog(options: GitAuditLogOptions): AuditLog {
   // next pushed append replays them on top of the remote's log.
   async function keepLocally(remote: string, events: readonly AuditEvent[], why: string): Promise<never> {
     await appendLocal(events);
-    throw new AuditLogError(`appended to the local ${branch} branch, but ${remote} ${why}; the next pushed append carries these records`);
+    throw new AuditLogError(
+      `appended to the local ${branch} branch, but ${remote} ${why}; the next pushed append carries these records`,
+    );
   }
 
   async function remoteState(remote: string): Promise<'missing' | 'present' | 'unreachable'> {
@@ -210,17 +240,32 @@ export function createGitAuditLog(options: GitAuditLogOptions): AuditLog {
  * `newestOnly`, just the last); [] when the revision does not exist. Two git processes
  * whatever the number of months.
  */
-export async function readGitAuditFiles(repoDir: string, rev: string, options: { newestOnly?: boolean } = {}): Promise<AuditFile[]> {
+export async function readGitAuditFiles(
+  repoDir: string,
+  rev: string,
+  options: { newestOnly?: boolean } = {},
+): Promise<AuditFile[]> {
   let listing: string;
   try {
-    listing = (await runGit(['ls-tree', '-z', '--name-only', rev, '--', `${AUDIT_DIR}/`], { cwd: repoDir })).toString('utf8');
+    listing = (await runGit(['ls-tree', '-z', '--name-only', rev, '--', `${AUDIT_DIR}/`], { cwd: repoDir })).toString(
+      'utf8',
+    );
   } catch (error) {
     if (error instanceof InputError) return [];
     throw error;
   }
-  const all = sortAuditFiles(listing.split('\0').filter((p) => p !== '').map((path) => ({ path }))).map((f) => f.path);
+  const all = sortAuditFiles(
+    listing
+      .split('\0')
+      .filter((p) => p !== '')
+      .map((path) => ({ path })),
+  ).map((f) => f.path);
   const paths = options.newestOnly ? all.slice(-1) : all;
-  const texts = await readBlobs(repoDir, paths.map((p) => `${rev}:${p}`), { large: !options.newestOnly });
+  const texts = await readBlobs(
+    repoDir,
+    paths.map((p) => `${rev}:${p}`),
+    { large: !options.newestOnly },
+  );
   return paths.map((path, i) => ({ path, text: texts[i] ?? '' }));
 }
 

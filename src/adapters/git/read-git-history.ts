@@ -36,7 +36,11 @@ export async function readGitHistory(options: ReadGitHistoryOptions): Promise<Hi
   ];
   // Parsed as git writes it: the parse overlaps git's walk instead of following it.
   const reader = createHistoryReader();
-  await streamGitLarge(args, { cwd: options.repoDir, ...(options.gnupgHome ? { env: { GNUPGHOME: options.gnupgHome } } : {}) }, (chunk) => reader.write(chunk));
+  await streamGitLarge(
+    args,
+    { cwd: options.repoDir, ...(options.gnupgHome ? { env: { GNUPGHOME: options.gnupgHome } } : {}) },
+    (chunk) => reader.write(chunk),
+  );
   return reader.end();
 }
 
@@ -62,7 +66,9 @@ export function trustArgs(trust: SignatureTrust): string[] {
 export async function hasAllowedSigners(repoDir: string, trust: SignatureTrust): Promise<boolean> {
   if (trust.allowedSignersFile) return true;
   try {
-    return (await runGit(['config', '--get', 'gpg.ssh.allowedSignersFile'], { cwd: repoDir })).toString('utf8').trim() !== '';
+    return (
+      (await runGit(['config', '--get', 'gpg.ssh.allowedSignersFile'], { cwd: repoDir })).toString('utf8').trim() !== ''
+    );
   } catch {
     return false;
   }

@@ -43,26 +43,44 @@ export async function readPullRequestSides(options: ReadSidesOptions): Promise<P
   const codeownersPath = options.codeownersPath ?? '.github/CODEOWNERS';
   const schemasDir = options.schemasDir ?? 'schemas';
   // A ref starting with '-' would be read as an option by git.
-  if ([options.base, options.head].some((ref) => ref.startsWith('-'))) throw new InputError('a ref may not start with "-"');
+  if ([options.base, options.head].some((ref) => ref.startsWith('-')))
+    throw new InputError('a ref may not start with "-"');
   let shas: string[];
   try {
-    shas = (await runGit(['rev-parse', `${options.base}^{commit}`, `${options.head}^{commit}`], { cwd: repo })).toString('utf8').trim().split('\n');
+    shas = (await runGit(['rev-parse', `${options.base}^{commit}`, `${options.head}^{commit}`], { cwd: repo }))
+      .toString('utf8')
+      .trim()
+      .split('\n');
   } catch (error) {
-    throw new InputError(`cannot resolve --base ${options.base} or --head ${options.head} to a commit`, { cause: error });
+    throw new InputError(`cannot resolve --base ${options.base} or --head ${options.head} to a commit`, {
+      cause: error,
+    });
   }
   const [baseSha = '', headSha = ''] = shas;
   const [baseEntries, headEntries] = await Promise.all(
-    [baseSha, headSha].map(async (sha) => parseLsTree(await runGit(['ls-tree', '-r', '-z', '--long', '--full-tree', sha, '--', accessDir, codeownersPath, schemasDir], { cwd: repo }))),
+    [baseSha, headSha].map(async (sha) =>
+      parseLsTree(
+        await runGit(
+          ['ls-tree', '-r', '-z', '--long', '--full-tree', sha, '--', accessDir, codeownersPath, schemasDir],
+          { cwd: repo },
+        ),
+      ),
+    ),
   );
   const wanted = (e: TreeEntry): boolean => e.type === 'blob' && e.size <= MAX_FILE_BYTES && e.mode !== '120000';
   const oids = [...new Set([...baseEntries!, ...headEntries!].filter(wanted).map((e) => e.oid))];
   const texts = await readBlobs(repo, oids);
   const blob = new Map(oids.map((oid, i) => [oid, texts[i]]));
-  const side = (entries: TreeEntry[]): PullRequestSide => toSide(entries, blob, { accessDir, codeownersPath, schemasDir });
+  const side = (entries: TreeEntry[]): PullRequestSide =>
+    toSide(entries, blob, { accessDir, codeownersPath, schemasDir });
   return { base: side(baseEntries!), head: side(headEntries!), baseSha, headSha };
 }
 
-function toSide(entries: TreeEntry[], blobs: Map<string, string | undefined>, layout: { accessDir: string; codeownersPath: string; schemasDir: string }): PullRequestSide {
+function toSide(
+  entries: TreeEntry[],
+  blobs: Map<string, string | undefined>,
+  layout: { accessDir: string; codeownersPath: string; schemasDir: string },
+): PullRequestSide {
   const files: InputFile[] = [];
   const governed: GovernedFile[] = [];
   for (const entry of entries) {
@@ -85,9 +103,17 @@ function isAccessFile(path: string, accessDir: string): boolean {
 }
 
 function toInput(entry: TreeEntry, text: string | undefined): InputFile {
-  const problem = (code: 'FILE_TOO_LARGE' | 'BINARY_FILE', message: string): InputFile => ({ path: entry.path, problem: { code, severity: 'error', message, file: entry.path, line: 1, column: 1 } });
-  if (entry.mode === '120000') return problem('BINARY_FILE', 'symbolic links are not followed; put the file itself here');
-  if (entry.size > MAX_FILE_BYTES) return problem('FILE_TOO_LARGE', `file is ${entry.size} bytes; access files may be at most ${MAX_FILE_BYTES} bytes`);
+  const problem = (code: 'FILE_TOO_LARGE' | 'BINARY_FILE', message: string): InputFile => ({
+    path: entry.path,
+    problem: { code, severity: 'error', message, file: entry.path, line: 1, column: 1 },
+  });
+  if (entry.mode === '120000')
+    return problem('BINARY_FILE', 'symbolic links are not followed; put the file itself here');
+  if (entry.size > MAX_FILE_BYTES)
+    return problem(
+      'FILE_TOO_LARGE',
+      `file is ${entry.size} bytes; access files may be at most ${MAX_FILE_BYTES} bytes`,
+    );
   return { path: entry.path, content: text ?? '' };
 }
 

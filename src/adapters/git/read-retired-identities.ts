@@ -26,8 +26,13 @@ export async function readRetiredIdentities(accessDir: string): Promise<RetiredI
   let statusLog: string;
   try {
     [log, statusLog] = await Promise.all([
-      runGit(['log', '-M', '--name-status', '--no-merges', '--diff-filter=DR', '--format=%x00%H', '--', peopleDir], { cwd: repo }).then((b) => b.toString('utf8')),
-      runGit(['log', '-G', '^status:[[:space:]]*deleted', '--name-only', '--no-merges', '--format=%x00%H', '--', peopleDir], { cwd: repo }).then((b) => b.toString('utf8')),
+      runGit(['log', '-M', '--name-status', '--no-merges', '--diff-filter=DR', '--format=%x00%H', '--', peopleDir], {
+        cwd: repo,
+      }).then((b) => b.toString('utf8')),
+      runGit(
+        ['log', '-G', '^status:[[:space:]]*deleted', '--name-only', '--no-merges', '--format=%x00%H', '--', peopleDir],
+        { cwd: repo },
+      ).then((b) => b.toString('utf8')),
     ]);
   } catch {
     return []; // no commits yet
@@ -47,13 +52,20 @@ export async function readRetiredIdentities(accessDir: string): Promise<RetiredI
     for (const path of lines) events.push({ commit, spec: `${commit}:${path}`, needsDeletedStatus: true });
   }
 
-  const blobs = await readBlobs(repo, events.map((e) => e.spec));
+  const blobs = await readBlobs(
+    repo,
+    events.map((e) => e.spec),
+  );
   const retired: RetiredIdentity[] = [];
   events.forEach((event, i) => {
     const identity = identityOf(blobs[i]);
     if (!identity || (event.needsDeletedStatus && identity.status !== 'deleted')) return;
     const { status: _status, ...rest } = identity;
-    retired.push({ ...rest, ...(event.renamedTo ? { renamedTo: event.renamedTo } : {}), evidence: `commit ${event.commit.slice(0, 10)}` });
+    retired.push({
+      ...rest,
+      ...(event.renamedTo ? { renamedTo: event.renamedTo } : {}),
+      evidence: `commit ${event.commit.slice(0, 10)}`,
+    });
   });
   return retired;
 }

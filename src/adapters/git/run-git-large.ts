@@ -16,12 +16,20 @@ const CHUNK = 1 << 20;
  * parsing overlaps git on a second core. `onData` gets a buffer that is reused afterwards: copy
  * or decode it before returning. The file is removed before this settles.
  */
-export function streamGitLarge(args: readonly string[], options: GitOptions, onData: (chunk: Buffer) => void): Promise<void> {
+export function streamGitLarge(
+  args: readonly string[],
+  options: GitOptions,
+  onData: (chunk: Buffer) => void,
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'aac-git-'));
   const path = join(dir, 'out');
   const writeFd = openSync(path, 'w', 0o600);
   const readFd = openSync(path, 'r');
-  const child = spawn('git', args, { cwd: options.cwd, env: { ...gitEnv(), ...options.env }, stdio: [options.input === undefined ? 'ignore' : 'pipe', writeFd, 'pipe'] });
+  const child = spawn('git', args, {
+    cwd: options.cwd,
+    env: { ...gitEnv(), ...options.env },
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', writeFd, 'pipe'],
+  });
   const err: Buffer[] = [];
   child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
   if (child.stdin) {
@@ -54,7 +62,8 @@ export function streamGitLarge(args: readonly string[], options: GitOptions, onD
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2))]);
     }
     const code = await exited;
-    if (code !== 0) throw new InputError(`git ${args[0]} failed: ${Buffer.concat(err).toString('utf8').trim().split('\n')[0] ?? ''}`);
+    if (code !== 0)
+      throw new InputError(`git ${args[0]} failed: ${Buffer.concat(err).toString('utf8').trim().split('\n')[0] ?? ''}`);
   }
 
   return pump()

@@ -15,7 +15,11 @@ export interface GitOptions {
  */
 export function runGit(args: readonly string[], options: GitOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: options.cwd, env: { ...gitEnv(), ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', args, {
+      cwd: options.cwd,
+      env: { ...gitEnv(), ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -23,7 +27,10 @@ export function runGit(args: readonly string[], options: GitOptions): Promise<Bu
     child.on('error', (error) => reject(new InputError(`cannot run git: ${error.message}`, { cause: error })));
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out));
-      else reject(new InputError(`git ${args[0]} failed: ${Buffer.concat(err).toString('utf8').trim().split('\n')[0] ?? ''}`));
+      else
+        reject(
+          new InputError(`git ${args[0]} failed: ${Buffer.concat(err).toString('utf8').trim().split('\n')[0] ?? ''}`),
+        );
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
@@ -40,7 +47,21 @@ export async function findRepositoryRoot(dir: string): Promise<string | undefine
 }
 
 export function gitEnv(): NodeJS.ProcessEnv {
-  const keep = ['PATH', 'HOME', 'USER', 'LANG', 'TMPDIR', 'GNUPGHOME', 'SSH_AUTH_SOCK', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL', 'GIT_AUTHOR_DATE', 'GIT_COMMITTER_DATE'];
+  const keep = [
+    'PATH',
+    'HOME',
+    'USER',
+    'LANG',
+    'TMPDIR',
+    'GNUPGHOME',
+    'SSH_AUTH_SOCK',
+    'GIT_AUTHOR_NAME',
+    'GIT_AUTHOR_EMAIL',
+    'GIT_COMMITTER_NAME',
+    'GIT_COMMITTER_EMAIL',
+    'GIT_AUTHOR_DATE',
+    'GIT_COMMITTER_DATE',
+  ];
   const env: NodeJS.ProcessEnv = { GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C' };
   for (const key of keep) if (process.env[key] !== undefined) env[key] = process.env[key];
   return env;
@@ -51,11 +72,17 @@ export function gitEnv(): NodeJS.ProcessEnv {
  * a missing object gives undefined. `large`: megabytes expected, so git writes to a file
  * (see runGitLarge) and never stalls while Node is busy elsewhere.
  */
-export async function readBlobs(repo: string, specs: readonly string[], options: { large?: boolean } = {}): Promise<Array<string | undefined>> {
+export async function readBlobs(
+  repo: string,
+  specs: readonly string[],
+  options: { large?: boolean } = {},
+): Promise<Array<string | undefined>> {
   if (specs.length === 0) return [];
   const args = ['cat-file', '--batch'];
   const input = specs.map((s) => `${s}\n`).join('');
-  const output = options.large ? await (await import('./run-git-large.js')).runGitLarge(args, { cwd: repo, input }) : await runGit(args, { cwd: repo, input });
+  const output = options.large
+    ? await (await import('./run-git-large.js')).runGitLarge(args, { cwd: repo, input })
+    : await runGit(args, { cwd: repo, input });
   const result: Array<string | undefined> = [];
   let pos = 0;
   for (let i = 0; i < specs.length; i++) {

@@ -19,7 +19,8 @@ export interface ApprovalOctokitOptions {
 export function createApprovalOctokit(options: ApprovalOctokitOptions = {}): typeof ProbotOctokit {
   const retry = options.retry ?? true;
   const throttle = options.throttle ?? true;
-  const onLimit = (_after: number, _request: unknown, _octokit: unknown, retryCount: number): boolean => retryCount < RATE_LIMIT_RETRIES;
+  const onLimit = (_after: number, _request: unknown, _octokit: unknown, retryCount: number): boolean =>
+    retryCount < RATE_LIMIT_RETRIES;
   // The function form of `defaults`: ProbotOctokit merges plain-object throttle options in a way that keeps throttling on.
   return ProbotOctokit.defaults((instance: Record<string, unknown>) => ({
     ...instance,

@@ -1,5 +1,11 @@
 import type { AuditEvent, AuditLog, AuditRecord } from '../../core/audit/audit-event.js';
-import { formatAuditLines, isMonthFile, parseAuditFiles, sortAuditFiles, targetFileOf } from '../../core/audit/audit-files.js';
+import {
+  formatAuditLines,
+  isMonthFile,
+  parseAuditFiles,
+  sortAuditFiles,
+  targetFileOf,
+} from '../../core/audit/audit-files.js';
 import type { AuditFile } from '../../core/audit/audit-files.js';
 import { assertNoSecrets } from '../../core/audit/find-secrets.js';
 import { chainEvents } from '../../core/audit/hash-chain.js';
@@ -44,9 +50,17 @@ export function createGitHubAuditLog(options: GitHubAuditLogOptions): AuditLog {
 
   async function head(): Promise<Head | undefined> {
     try {
-      const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner, repo, ref: `heads/${branch}` });
+      const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
+        owner,
+        repo,
+        ref: `heads/${branch}`,
+      });
       const commit = (data as { object: { sha: string } }).object.sha;
-      const { data: c } = await octokit.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { owner, repo, commit_sha: commit });
+      const { data: c } = await octokit.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
+        owner,
+        repo,
+        commit_sha: commit,
+      });
       return { commit, tree: (c as { tree: { sha: string } }).tree.sha };
     } catch (error) {
       // 404: no such branch yet; 409: the repository is empty.
@@ -58,7 +72,12 @@ export function createGitHubAuditLog(options: GitHubAuditLogOptions): AuditLog {
   /** The month files at `at`, sorted, with their blob SHAs (no content read). */
   async function listMonths(at: Head | undefined): Promise<Array<{ path: string; sha: string }>> {
     if (!at) return [];
-    const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner, repo, tree_sha: at.tree, recursive: '1' });
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+      owner,
+      repo,
+      tree_sha: at.tree,
+      recursive: '1',
+    });
     const tree = data as { tree: Array<{ path: string; type: string; sha: string }>; truncated?: boolean };
     if (tree.truncated) throw new AuditLogError(`the tree of ${branch} is too large to list`);
     return sortAuditFiles(tree.tree.filter((e) => e.type === 'blob' && isMonthFile(e.path)));
@@ -67,9 +86,16 @@ export function createGitHubAuditLog(options: GitHubAuditLogOptions): AuditLog {
   async function readMonths(months: ReadonlyArray<{ path: string; sha: string }>): Promise<AuditFile[]> {
     return Promise.all(
       months.map(async (e) => {
-        const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { owner, repo, file_sha: e.sha });
+        const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', {
+          owner,
+          repo,
+          file_sha: e.sha,
+        });
         const blob = data as { content: string; encoding: string };
-        return { path: e.path, text: Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8') };
+        return {
+          path: e.path,
+          text: Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8'),
+        };
       }),
     );
   }
@@ -78,7 +104,9 @@ export function createGitHubAuditLog(options: GitHubAuditLogOptions): AuditLog {
     const { records, unreadable } = parseAuditFiles(files);
     if (unreadable.length > 0) {
       const u = unreadable[0]!;
-      throw new AuditLogError(`the audit log on ${branch} is damaged (${u.file}:${u.line}: ${u.message}); run \`aac audit verify\``);
+      throw new AuditLogError(
+        `the audit log on ${branch} is damaged (${u.file}:${u.line}: ${u.message}); run \`aac audit verify\``,
+      );
     }
     return records;
   }
@@ -101,18 +129,42 @@ export function createGitHubAuditLog(options: GitHubAuditLogOptions): AuditLog {
     for (const [path, recs] of byFile) {
       const old = newestFiles.find((f) => f.path === path)?.text ?? '';
       const text = `${old}${old === '' || old.endsWith('\n') ? '' : '\n'}${formatAuditLines(recs)}`;
-      const { data: blob } = await octokit.request('POST /repos/{owner}/{repo}/git/blobs', { owner, repo, content: text, encoding: 'utf-8' });
+      const { data: blob } = await octokit.request('POST /repos/{owner}/{repo}/git/blobs', {
+        owner,
+        repo,
+        content: text,
+        encoding: 'utf-8',
+      });
       tree.push({ path, mode: '100644', type: 'blob', sha: (blob as { sha: string }).sha });
     }
-    const { data: newTree } = await octokit.request('POST /repos/{owner}/{repo}/git/trees', { owner, repo, tree, ...(at ? { base_tree: at.tree } : {}) });
+    const { data: newTree } = await octokit.request('POST /repos/{owner}/{repo}/git/trees', {
+      owner,
+      repo,
+      tree,
+      ...(at ? { base_tree: at.tree } : {}),
+    });
     const first = added[0]!;
     const last = added[added.length - 1]!;
     const message = `audit: ${added.length === 1 ? `record ${first.seq}` : `records ${first.seq}-${last.seq}`} (${[...new Set(added.map((r) => r.type))].join(', ')})`;
-    const { data: commit } = await octokit.request('POST /repos/{owner}/{repo}/git/commits', { owner, repo, message, tree: (newTree as { sha: string }).sha, parents: at ? [at.commit] : [] });
+    const { data: commit } = await octokit.request('POST /repos/{owner}/{repo}/git/commits', {
+      owner,
+      repo,
+      message,
+      tree: (newTree as { sha: string }).sha,
+      parents: at ? [at.commit] : [],
+    });
     const sha = (commit as { sha: string }).sha;
     try {
-      if (at) await octokit.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { owner, repo, ref: `heads/${branch}`, sha, force: false });
-      else await octokit.request('POST /repos/{owner}/{repo}/git/refs', { owner, repo, ref: `refs/heads/${branch}`, sha });
+      if (at)
+        await octokit.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
+          owner,
+          repo,
+          ref: `heads/${branch}`,
+          sha,
+          force: false,
+        });
+      else
+        await octokit.request('POST /repos/{owner}/{repo}/git/refs', { owner, repo, ref: `refs/heads/${branch}`, sha });
     } catch (error) {
       // 422: not a fast-forward (someone appended first) or the branch was created meanwhile.
       if (statusOf(error) === 422) return undefined;
@@ -130,7 +182,9 @@ export function createGitHubAuditLog(options: GitHubAuditLogOptions): AuditLog {
         if (added) return added;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * Math.min(attempt, 10)));
       }
-      throw new AuditLogError(`could not append to ${branch} of ${owner}/${repo}: it kept moving (${maxAttempts} attempts)`);
+      throw new AuditLogError(
+        `could not append to ${branch} of ${owner}/${repo}: it kept moving (${maxAttempts} attempts)`,
+      );
     },
     async read() {
       return parse(await readMonths(await listMonths(await head())));
@@ -142,4 +196,3 @@ function statusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === 'number' ? status : undefined;
 }
-

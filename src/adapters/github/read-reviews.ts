@@ -4,11 +4,27 @@ import type { GitHubClient } from './approval-octokit.js';
 import { statusOf } from './read-side-from-github.js';
 
 /** Every review of a pull request, oldest first (100 per request: one request for almost every pull request). */
-export async function readReviews(octokit: GitHubClient, options: { owner: string; repo: string; pull: number }): Promise<Review[]> {
+export async function readReviews(
+  octokit: GitHubClient,
+  options: { owner: string; repo: string; pull: number },
+): Promise<Review[]> {
   try {
-    const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { owner: options.owner, repo: options.repo, pull_number: options.pull, per_page: 100 });
-    return reviews.map((r) => ({ user: r.user ? { login: r.user.login } : null, state: r.state, commit_id: r.commit_id, submitted_at: r.submitted_at ?? null }));
+    const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {
+      owner: options.owner,
+      repo: options.repo,
+      pull_number: options.pull,
+      per_page: 100,
+    });
+    return reviews.map((r) => ({
+      user: r.user ? { login: r.user.login } : null,
+      state: r.state,
+      commit_id: r.commit_id,
+      submitted_at: r.submitted_at ?? null,
+    }));
   } catch (error) {
-    throw new GitHubError(`cannot read the reviews of pull request #${options.pull}`, { cause: error, status: statusOf(error) });
+    throw new GitHubError(`cannot read the reviews of pull request #${options.pull}`, {
+      cause: error,
+      status: statusOf(error),
+    });
   }
 }

@@ -67,7 +67,10 @@ export async function readSideFromGitHub(octokit: GitHubClient, options: ReadSid
       schemas: `${options.ref}:${options.schemasDir ?? 'schemas'}`,
     });
   } catch (error) {
-    throw new GitHubError(`cannot read the access files of ${options.owner}/${options.repo} at ${options.ref}`, { cause: error, status: statusOf(error) });
+    throw new GitHubError(`cannot read the access files of ${options.owner}/${options.repo} at ${options.ref}`, {
+      cause: error,
+      status: statusOf(error),
+    });
   }
   if (!response.repository) throw new GitHubError(`repository ${options.owner}/${options.repo} not found`);
   const files: InputFile[] = [];
@@ -85,18 +88,31 @@ export async function readSideFromGitHub(octokit: GitHubClient, options: ReadSid
   walk(response.repository.access?.entries ?? []);
   const governed: GovernedFile[] = [];
   const codeowners = response.repository.codeowners;
-  if (typeof codeowners?.text === 'string') governed.push({ path: options.codeownersPath ?? '.github/CODEOWNERS', kind: 'codeowners', text: codeowners.text });
+  if (typeof codeowners?.text === 'string')
+    governed.push({ path: options.codeownersPath ?? '.github/CODEOWNERS', kind: 'codeowners', text: codeowners.text });
   for (const entry of response.repository.schemas?.entries ?? []) {
-    if (entry.type === 'blob' && entry.path.endsWith('.json') && typeof entry.object?.text === 'string') governed.push({ path: entry.path, kind: 'schema', text: entry.object.text });
+    if (entry.type === 'blob' && entry.path.endsWith('.json') && typeof entry.object?.text === 'string')
+      governed.push({ path: entry.path, kind: 'schema', text: entry.object.text });
   }
-  return { files: files.sort((a, b) => (a.path < b.path ? -1 : 1)), governed: governed.sort((a, b) => (a.path < b.path ? -1 : 1)) };
+  return {
+    files: files.sort((a, b) => (a.path < b.path ? -1 : 1)),
+    governed: governed.sort((a, b) => (a.path < b.path ? -1 : 1)),
+  };
 }
 
 function toInput(entry: GqlEntry): InputFile {
   const blob = entry.object ?? {};
-  const problem = (code: 'FILE_TOO_LARGE' | 'BINARY_FILE', message: string): InputFile => ({ path: entry.path, problem: { code, severity: 'error', message, file: entry.path, line: 1, column: 1 } });
-  if (entry.mode === SYMLINK_MODE) return problem('BINARY_FILE', 'symbolic links are not followed; put the file itself here');
-  if ((blob.byteSize ?? 0) > MAX_FILE_BYTES || blob.isTruncated) return problem('FILE_TOO_LARGE', `file is ${blob.byteSize ?? 'too many'} bytes; access files may be at most ${MAX_FILE_BYTES} bytes`);
+  const problem = (code: 'FILE_TOO_LARGE' | 'BINARY_FILE', message: string): InputFile => ({
+    path: entry.path,
+    problem: { code, severity: 'error', message, file: entry.path, line: 1, column: 1 },
+  });
+  if (entry.mode === SYMLINK_MODE)
+    return problem('BINARY_FILE', 'symbolic links are not followed; put the file itself here');
+  if ((blob.byteSize ?? 0) > MAX_FILE_BYTES || blob.isTruncated)
+    return problem(
+      'FILE_TOO_LARGE',
+      `file is ${blob.byteSize ?? 'too many'} bytes; access files may be at most ${MAX_FILE_BYTES} bytes`,
+    );
   if (blob.isBinary || typeof blob.text !== 'string') return problem('BINARY_FILE', 'file is not UTF-8 text');
   return { path: entry.path, content: blob.text };
 }
@@ -107,7 +123,17 @@ function toInput(entry: GqlEntry): InputFile {
  * that fails there, so the folder itself is reported (fail closed, no extra request).
  */
 function tooDeep(path: string): InputFile {
-  return { path, problem: { code: 'MISPLACED_FILE', severity: 'error', message: 'a folder this deep is not an access folder; access files live in <access>/<folder>/<file>', file: path, line: 1, column: 1 } };
+  return {
+    path,
+    problem: {
+      code: 'MISPLACED_FILE',
+      severity: 'error',
+      message: 'a folder this deep is not an access folder; access files live in <access>/<folder>/<file>',
+      file: path,
+      line: 1,
+      column: 1,
+    },
+  };
 }
 
 /** The HTTP status of an Octokit error, when it has one. */

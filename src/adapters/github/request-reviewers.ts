@@ -9,13 +9,24 @@ export const MAX_REVIEW_REQUESTS = 15;
  * Requests reviews from users and same-organization teams (`org/slug`). Teams of other
  * organizations cannot be requested and are left out. Does nothing when both lists are empty.
  */
-export async function requestReviewers(octokit: GitHubClient, options: { owner: string; repo: string; pull: number; users: readonly string[]; teams: readonly string[] }): Promise<void> {
-  const sameOrg = options.teams.filter((t) => t.split('/')[0]?.toLowerCase() === options.owner.toLowerCase()).map((t) => t.split('/')[1]!);
+export async function requestReviewers(
+  octokit: GitHubClient,
+  options: { owner: string; repo: string; pull: number; users: readonly string[]; teams: readonly string[] },
+): Promise<void> {
+  const sameOrg = options.teams
+    .filter((t) => t.split('/')[0]?.toLowerCase() === options.owner.toLowerCase())
+    .map((t) => t.split('/')[1]!);
   const teams = sameOrg.slice(0, MAX_REVIEW_REQUESTS);
   const users = options.users.slice(0, MAX_REVIEW_REQUESTS - teams.length);
   if (users.length === 0 && teams.length === 0) return;
   try {
-    await octokit.rest.pulls.requestReviewers({ owner: options.owner, repo: options.repo, pull_number: options.pull, reviewers: users, team_reviewers: teams });
+    await octokit.rest.pulls.requestReviewers({
+      owner: options.owner,
+      repo: options.repo,
+      pull_number: options.pull,
+      reviewers: users,
+      team_reviewers: teams,
+    });
   } catch (error) {
     throw new GitHubError(`cannot request reviews on #${options.pull}`, { cause: error, status: statusOf(error) });
   }

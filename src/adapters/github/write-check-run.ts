@@ -35,9 +35,15 @@ const MAX_SUMMARY = 65_535;
  */
 export async function writeCheckRun(octokit: GitHubClient, run: CheckRunOutput): Promise<number> {
   const batches: Annotation[][] = [];
-  for (let i = 0; i < run.annotations.length; i += ANNOTATIONS_PER_REQUEST) batches.push(run.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
-  const summary = run.summary.length > MAX_SUMMARY ? `${run.summary.slice(0, MAX_SUMMARY - 20)}\n\n(truncated)` : run.summary;
-  const output = (annotations: Annotation[] | undefined) => ({ title: run.title, summary, ...(annotations ? { annotations } : {}) });
+  for (let i = 0; i < run.annotations.length; i += ANNOTATIONS_PER_REQUEST)
+    batches.push(run.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
+  const summary =
+    run.summary.length > MAX_SUMMARY ? `${run.summary.slice(0, MAX_SUMMARY - 20)}\n\n(truncated)` : run.summary;
+  const output = (annotations: Annotation[] | undefined) => ({
+    title: run.title,
+    summary,
+    ...(annotations ? { annotations } : {}),
+  });
   try {
     const created = await octokit.rest.checks.create({
       owner: run.owner,
@@ -49,7 +55,12 @@ export async function writeCheckRun(octokit: GitHubClient, run: CheckRunOutput):
       output: output(batches[0]),
     });
     for (const batch of batches.slice(1)) {
-      await octokit.rest.checks.update({ owner: run.owner, repo: run.repo, check_run_id: created.data.id, output: output(batch) });
+      await octokit.rest.checks.update({
+        owner: run.owner,
+        repo: run.repo,
+        check_run_id: created.data.id,
+        output: output(batch),
+      });
     }
     return created.data.id;
   } catch (error) {

@@ -16,10 +16,17 @@ export interface StatusComment {
  * Keeps ONE comment up to date: finds the comment carrying the marker (written by this app),
  * edits it if the body changed, or creates it. Returns what was done.
  */
-export async function writeStatusComment(octokit: GitHubClient, comment: StatusComment): Promise<'created' | 'updated' | 'unchanged'> {
+export async function writeStatusComment(
+  octokit: GitHubClient,
+  comment: StatusComment,
+): Promise<'created' | 'updated' | 'unchanged'> {
   const where = { owner: comment.owner, repo: comment.repo };
   try {
-    for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, { ...where, issue_number: comment.issue, per_page: 100 })) {
+    for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, {
+      ...where,
+      issue_number: comment.issue,
+      per_page: 100,
+    })) {
       const found = page.data.find((c) => c.body?.includes(comment.marker) && c.user?.type === 'Bot');
       if (!found) continue;
       if (found.body === comment.body) return 'unchanged';
@@ -29,6 +36,9 @@ export async function writeStatusComment(octokit: GitHubClient, comment: StatusC
     await octokit.rest.issues.createComment({ ...where, issue_number: comment.issue, body: comment.body });
     return 'created';
   } catch (error) {
-    throw new GitHubError(`cannot write the status comment on #${comment.issue}`, { cause: error, status: statusOf(error) });
+    throw new GitHubError(`cannot write the status comment on #${comment.issue}`, {
+      cause: error,
+      status: statusOf(error),
+    });
   }
 }

@@ -8,8 +8,14 @@ export const UAC = { ACCOUNTDISABLE: 0x2, NORMAL_ACCOUNT: 0x200 } as const;
 
 /** The AD attribute of each managed account attribute. */
 export const AD_ATTRIBUTE: Record<keyof AccountAttributes, string> = {
-  name: 'displayName', surname: 'sn', givenName: 'givenName', mail: 'mail', title: 'title',
-  department: 'department', employeeId: 'employeeID', type: 'employeeType',
+  name: 'displayName',
+  surname: 'sn',
+  givenName: 'givenName',
+  mail: 'mail',
+  title: 'title',
+  department: 'department',
+  employeeId: 'employeeID',
+  type: 'employeeType',
 };
 
 /**
@@ -68,9 +74,21 @@ export function parseRangedValues(entry: LdapEntry, attribute: string): { values
 export const activeDirectoryDialect: LdapDialect = {
   flavor: 'active-directory',
   accountRdnAttribute: 'cn',
-  accountFilter: new AndFilter({ filters: [new EqualityFilter({ attribute: 'objectClass', value: 'user' }), new EqualityFilter({ attribute: 'objectCategory', value: 'person' })] }),
+  accountFilter: new AndFilter({
+    filters: [
+      new EqualityFilter({ attribute: 'objectClass', value: 'user' }),
+      new EqualityFilter({ attribute: 'objectCategory', value: 'person' }),
+    ],
+  }),
   groupFilter: new EqualityFilter({ attribute: 'objectClass', value: 'group' }),
-  accountAttributes: ['objectGUID', 'sAMAccountName', ...Object.values(AD_ATTRIBUTE), 'userAccountControl', 'pwdLastSet', 'whenCreated'],
+  accountAttributes: [
+    'objectGUID',
+    'sAMAccountName',
+    ...Object.values(AD_ATTRIBUTE),
+    'userAccountControl',
+    'pwdLastSet',
+    'whenCreated',
+  ],
   groupAttributes: ['objectGUID', 'sAMAccountName', 'cn', 'member'],
   binaryAttributes: ['objectGUID'],
   needsPlaceholder: false,
@@ -98,7 +116,10 @@ export const activeDirectoryDialect: LdapDialect = {
 
   parseGroup(entry: LdapEntry) {
     const guid = entry['objectGUID'];
-    return { key: Buffer.isBuffer(guid) ? formatObjectGuid(guid) : '', name: firstValue(entry, 'sAMAccountName') ?? firstValue(entry, 'cn') ?? '' };
+    return {
+      key: Buffer.isBuffer(guid) ? formatObjectGuid(guid) : '',
+      name: firstValue(entry, 'sAMAccountName') ?? firstValue(entry, 'cn') ?? '',
+    };
   },
 
   newAccount(uid, attributes, password) {
@@ -120,11 +141,21 @@ export const activeDirectoryDialect: LdapDialect = {
 
   newGroup(name, members) {
     // groupType -2147483646: a global security group.
-    return { objectClass: ['top', 'group'], cn: [name], sAMAccountName: [name], groupType: ['-2147483646'], ...(members.length > 0 ? { member: members } : {}) };
+    return {
+      objectClass: ['top', 'group'],
+      cn: [name],
+      sAMAccountName: [name],
+      groupType: ['-2147483646'],
+      ...(members.length > 0 ? { member: members } : {}),
+    };
   },
 
   attributeChanges(changes) {
-    return changes.map((c) => ({ operation: 'replace' as const, type: AD_ATTRIBUTE[c.attribute], values: c.to === undefined ? [] : [c.to] }));
+    return changes.map((c) => ({
+      operation: 'replace' as const,
+      type: AD_ATTRIBUTE[c.attribute],
+      values: c.to === undefined ? [] : [c.to],
+    }));
   },
 
   renameChanges(newUid) {
@@ -134,11 +165,15 @@ export const activeDirectoryDialect: LdapDialect = {
 
   lockChanges(account) {
     const current = Number(account?.extra?.['userAccountControl'] ?? UAC.NORMAL_ACCOUNT);
-    return [{ operation: 'replace', type: 'userAccountControl', values: [String(computeUserAccountControl(current, true))] }];
+    return [
+      { operation: 'replace', type: 'userAccountControl', values: [String(computeUserAccountControl(current, true))] },
+    ];
   },
 
   unlockChanges(account) {
     const current = Number(account?.extra?.['userAccountControl'] ?? UAC.NORMAL_ACCOUNT);
-    return [{ operation: 'replace', type: 'userAccountControl', values: [String(computeUserAccountControl(current, false))] }];
+    return [
+      { operation: 'replace', type: 'userAccountControl', values: [String(computeUserAccountControl(current, false))] },
+    ];
   },
 };

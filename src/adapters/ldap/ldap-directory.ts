@@ -1,6 +1,12 @@
 import {
-  AlreadyExistsError, Client, NoSuchAttributeError, NoSuchObjectError, ObjectClassViolationError,
-  ResultCodeError, SizeLimitExceededError, TypeOrValueExistsError,
+  AlreadyExistsError,
+  Client,
+  NoSuchAttributeError,
+  NoSuchObjectError,
+  ObjectClassViolationError,
+  ResultCodeError,
+  SizeLimitExceededError,
+  TypeOrValueExistsError,
 } from 'ldapts';
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
@@ -9,7 +15,12 @@ import { actionSubject, assertNever } from '../../core/plan/action.js';
 import type { Action, MemberAddition } from '../../core/plan/action.js';
 import type { Directory, WriteContext } from '../../core/plan/directory.js';
 import type { DirectoryLayout } from '../../core/plan/directory-layout.js';
-import type { DirectorySnapshot, MemberRef, ObservedAccount, ObservedGroup } from '../../core/plan/directory-snapshot.js';
+import type {
+  DirectorySnapshot,
+  MemberRef,
+  ObservedAccount,
+  ObservedGroup,
+} from '../../core/plan/directory-snapshot.js';
 import { ConfigError, DirectoryError } from '../../errors.js';
 import type { DirectoryErrorCode } from '../../errors.js';
 import { childDn, parseRdn } from './child-dn.js';
@@ -42,29 +53,43 @@ const MAX_UNRESOLVED_CHECKS = 100;
 /** Connects, binds and returns the directory. Throws `DirectoryError` (`connect-failed`, `bind-failed`). */
 export async function openLdapDirectory(options: LdapDirectoryOptions): Promise<LdapDirectory> {
   // AD accepts unicodePwd only over an encrypted connection: fail before connecting, not on the first new account.
-  if (options.layout.flavor === 'active-directory' && !options.url.toLowerCase().startsWith('ldaps:') && !options.startTls) {
-    throw new ConfigError('Active Directory sets passwords only over an encrypted connection: use an ldaps:// AAC_LDAP_URL or AAC_LDAP_STARTTLS=true');
+  if (
+    options.layout.flavor === 'active-directory' &&
+    !options.url.toLowerCase().startsWith('ldaps:') &&
+    !options.startTls
+  ) {
+    throw new ConfigError(
+      'Active Directory sets passwords only over an encrypted connection: use an ldaps:// AAC_LDAP_URL or AAC_LDAP_STARTTLS=true',
+    );
   }
   const tlsOptions: ConnectionOptions = options.ca ? { ca: options.ca } : {};
   const client = new Client({
-    url: options.url, timeout: options.timeoutMs ?? 60_000, connectTimeout: 10_000,
+    url: options.url,
+    timeout: options.timeoutMs ?? 60_000,
+    connectTimeout: 10_000,
     // Only for ldaps://: given for an ldap:// URL, ldapts' StartTLS upgrade fails.
     ...(options.url.toLowerCase().startsWith('ldaps:') ? { tlsOptions } : {}),
-    createConnection: ((...args: Parameters<typeof netConnect>) => coalesceWrites(netConnect(...args))) as typeof netConnect,
-    createSecureConnection: ((...args: Parameters<typeof tlsConnect>) => coalesceWrites(tlsConnect(...args))) as typeof tlsConnect,
+    createConnection: ((...args: Parameters<typeof netConnect>) =>
+      coalesceWrites(netConnect(...args))) as typeof netConnect,
+    createSecureConnection: ((...args: Parameters<typeof tlsConnect>) =>
+      coalesceWrites(tlsConnect(...args))) as typeof tlsConnect,
   });
   try {
     // Node checks the certificate against `host`, which defaults to localhost when upgrading a socket.
     if (options.startTls) await client.startTLS({ ...tlsOptions, host: new URL(options.url).hostname });
   } catch (error) {
-    throw new DirectoryError('connect-failed', `cannot start TLS with ${options.url}: ${describeError(error)}`, { cause: error });
+    throw new DirectoryError('connect-failed', `cannot start TLS with ${options.url}: ${describeError(error)}`, {
+      cause: error,
+    });
   }
   try {
     await client.bind(options.bindDn, options.bindPassword);
   } catch (error) {
     await client.unbind().catch(() => undefined);
     const code: DirectoryErrorCode = error instanceof ResultCodeError ? 'bind-failed' : 'connect-failed';
-    throw new DirectoryError(code, `cannot bind to ${options.url} as ${options.bindDn}: ${describeError(error)}`, { cause: error });
+    throw new DirectoryError(code, `cannot bind to ${options.url} as ${options.bindDn}: ${describeError(error)}`, {
+      cause: error,
+    });
   }
   const dialect = options.layout.flavor === 'active-directory' ? activeDirectoryDialect : openldapDialect;
   return new LdapDirectory(client, options, dialect);
@@ -94,9 +119,20 @@ export class LdapDirectory implements Directory {
     const keyByDn = new Map<string, string>();
     for (const entry of accountEntries) {
       const parsed = this.dialect.parseAccount(entry);
-      if (parsed.key === '') throw new DirectoryError('short-read', `${entry.dn} came back without its ${this.dialect.accountAttributes[0]}`);
+      if (parsed.key === '')
+        throw new DirectoryError(
+          'short-read',
+          `${entry.dn} came back without its ${this.dialect.accountAttributes[0]}`,
+        );
       const rdn = parseRdn(entry.dn);
-      const account: ObservedAccount = { key: parsed.key, dn: entry.dn, uid: parsed.uid, attributes: parsed.attributes, locked: parsed.locked, mustChangePassword: parsed.mustChangePassword };
+      const account: ObservedAccount = {
+        key: parsed.key,
+        dn: entry.dn,
+        uid: parsed.uid,
+        attributes: parsed.attributes,
+        locked: parsed.locked,
+        mustChangePassword: parsed.mustChangePassword,
+      };
       if (rdn && rdn.attribute === this.dialect.accountRdnAttribute.toLowerCase()) account.rdnUid = rdn.value;
       if (parsed.passwordSetAt !== undefined) account.passwordSetAt = parsed.passwordSetAt;
       accounts.push(account);
@@ -110,7 +146,8 @@ export class LdapDirectory implements Directory {
     const peopleSuffix = `,${normalizeDn(peopleDn)}`;
     for (const entry of groupEntries) {
       const { key, name } = this.dialect.parseGroup(entry);
-      if (key === '') throw new DirectoryError('short-read', `${entry.dn} came back without its ${this.dialect.groupAttributes[0]}`);
+      if (key === '')
+        throw new DirectoryError('short-read', `${entry.dn} came back without its ${this.dialect.groupAttributes[0]}`);
       const self = normalizeDn(entry.dn);
       const values = await this.readMembers(entry);
       const members: MemberRef[] = [];
@@ -137,7 +174,11 @@ export class LdapDirectory implements Directory {
     } catch (error) {
       if (error instanceof DirectoryError) throw error;
       const lost = !(error instanceof ResultCodeError);
-      throw new DirectoryError(lost ? 'connection-lost' : 'write-failed', `${action.type} ${actionSubject(action)}: ${describeError(error)}`, { cause: error });
+      throw new DirectoryError(
+        lost ? 'connection-lost' : 'write-failed',
+        `${action.type} ${actionSubject(action)}: ${describeError(error)}`,
+        { cause: error },
+      );
     }
   }
 
@@ -149,9 +190,12 @@ export class LdapDirectory implements Directory {
     const { layout } = this.options;
     switch (action.type) {
       case 'create-account': {
-        if (context.password === undefined) throw new DirectoryError('write-failed', `create-account ${action.uid}: no password given`);
+        if (context.password === undefined)
+          throw new DirectoryError('write-failed', `create-account ${action.uid}: no password given`);
         const dn = childDn(this.dialect.accountRdnAttribute, action.uid, layout.peopleDn);
-        return this.ignoring(AlreadyExistsError, () => this.op().add(dn, toAttributes(this.dialect.newAccount(action.uid, action.attributes, context.password!))));
+        return this.ignoring(AlreadyExistsError, () =>
+          this.op().add(dn, toAttributes(this.dialect.newAccount(action.uid, action.attributes, context.password!))),
+        );
       }
       case 'rename-account': {
         const from = this.dnOf(action.account.key, action.account.dn);
@@ -173,13 +217,24 @@ export class LdapDirectory implements Directory {
         return outcome;
       }
       case 'update-account':
-        await this.op().modify(this.dnOf(action.account.key, action.account.dn), toChanges(this.dialect.attributeChanges(action.changes)));
+        await this.op().modify(
+          this.dnOf(action.account.key, action.account.dn),
+          toChanges(this.dialect.attributeChanges(action.changes)),
+        );
         return 'done';
       case 'lock-account':
-        await this.op().modify(this.dnOf(action.account.key, action.account.dn), toChanges(this.dialect.lockChanges(this.accounts.get(action.account.key))));
+        await this.op().modify(
+          this.dnOf(action.account.key, action.account.dn),
+          toChanges(this.dialect.lockChanges(this.accounts.get(action.account.key))),
+        );
         return 'done';
       case 'unlock-account':
-        return this.ignoring(NoSuchAttributeError, () => this.op().modify(this.dnOf(action.account.key, action.account.dn), toChanges(this.dialect.unlockChanges(this.accounts.get(action.account.key)))));
+        return this.ignoring(NoSuchAttributeError, () =>
+          this.op().modify(
+            this.dnOf(action.account.key, action.account.dn),
+            toChanges(this.dialect.unlockChanges(this.accounts.get(action.account.key))),
+          ),
+        );
       case 'delete-account':
         return this.ignoring(NoSuchObjectError, () => this.op().del(this.dnOf(action.account.key, action.account.dn)));
       case 'create-group': {
@@ -198,8 +253,18 @@ export class LdapDirectory implements Directory {
         const add = action.add.map((m) => this.memberDn(m));
         const remove = action.remove.map((r) => r.dn);
         const changes: LdapModification[] = [];
-        if (add.length > 0 || action.placeholder === 'add') changes.push({ operation: 'add', type: 'member', values: [...add, ...(action.placeholder === 'add' ? [action.groupDn] : [])] });
-        if (remove.length > 0 || action.placeholder === 'remove') changes.push({ operation: 'delete', type: 'member', values: [...remove, ...(action.placeholder === 'remove' ? [action.groupDn] : [])] });
+        if (add.length > 0 || action.placeholder === 'add')
+          changes.push({
+            operation: 'add',
+            type: 'member',
+            values: [...add, ...(action.placeholder === 'add' ? [action.groupDn] : [])],
+          });
+        if (remove.length > 0 || action.placeholder === 'remove')
+          changes.push({
+            operation: 'delete',
+            type: 'member',
+            values: [...remove, ...(action.placeholder === 'remove' ? [action.groupDn] : [])],
+          });
         if (changes.length === 0) return 'already';
         try {
           await this.op().modify(action.groupDn, toChanges(changes));
@@ -207,7 +272,12 @@ export class LdapDirectory implements Directory {
         } catch (error) {
           // A value already there or already gone (a retry after a lost answer), or a group that would
           // be left empty: redo from what the group holds now.
-          if (!(error instanceof TypeOrValueExistsError) && !(error instanceof NoSuchAttributeError) && !(error instanceof ObjectClassViolationError)) throw error;
+          if (
+            !(error instanceof TypeOrValueExistsError) &&
+            !(error instanceof NoSuchAttributeError) &&
+            !(error instanceof ObjectClassViolationError)
+          )
+            throw error;
           return this.reconcileMembers(action.groupDn, add, remove, action.placeholder);
         }
       }
@@ -217,10 +287,22 @@ export class LdapDirectory implements Directory {
   }
 
   /** Brings a group to (current - remove + add), keeping the placeholder rule, from a fresh read of the group. */
-  private async reconcileMembers(groupDn: string, add: string[], remove: string[], placeholder: 'add' | 'remove' | undefined): Promise<'done' | 'already'> {
+  private async reconcileMembers(
+    groupDn: string,
+    add: string[],
+    remove: string[],
+    placeholder: 'add' | 'remove' | undefined,
+  ): Promise<'done' | 'already'> {
     const { searchEntries } = await this.op().search(groupDn, { scope: 'base', attributes: ['member'] });
     const current = searchEntries[0] ? parseRangedValues(searchEntries[0] as LdapEntry, 'member').values : [];
-    const changes = computeMemberChanges({ groupDn, current, add, remove, placeholder, needsPlaceholder: this.dialect.needsPlaceholder });
+    const changes = computeMemberChanges({
+      groupDn,
+      current,
+      add,
+      remove,
+      placeholder,
+      needsPlaceholder: this.dialect.needsPlaceholder,
+    });
     if (changes.length === 0) return 'already';
     await this.op().modify(groupDn, toChanges(changes));
     return 'done';
@@ -228,11 +310,18 @@ export class LdapDirectory implements Directory {
 
   /** The ldapts client, once we know the connection is still the bound one. */
   private op(): Client {
-    if (!this.client.isBound) throw new DirectoryError('connection-lost', 'the connection to the directory was lost; no further writes in this run');
+    if (!this.client.isBound)
+      throw new DirectoryError(
+        'connection-lost',
+        'the connection to the directory was lost; no further writes in this run',
+      );
     return this.client;
   }
 
-  private async ignoring(errorClass: abstract new (...args: never[]) => Error, operation: () => Promise<void>): Promise<'done' | 'already'> {
+  private async ignoring(
+    errorClass: abstract new (...args: never[]) => Error,
+    operation: () => Promise<void>,
+  ): Promise<'done' | 'already'> {
     try {
       await operation();
       return 'done';
@@ -245,13 +334,26 @@ export class LdapDirectory implements Directory {
   private async search(base: string, filter: LdapDialectFilter, attributes: string[]): Promise<LdapEntry[]> {
     try {
       // sizeLimit 0: a server limit then fails the search (ldapts only tolerates code 4 when a limit was asked for).
-      const result = await this.op().search(base, { scope: 'sub', filter, attributes, paged: { pageSize: this.options.pageSize ?? 500 }, sizeLimit: 0, explicitBufferAttributes: this.dialect.binaryAttributes });
-      if (result.searchReferences.length > 0) throw new DirectoryError('short-read', `${base}: the server sent referrals; aac reads one server only`);
+      const result = await this.op().search(base, {
+        scope: 'sub',
+        filter,
+        attributes,
+        paged: { pageSize: this.options.pageSize ?? 500 },
+        sizeLimit: 0,
+        explicitBufferAttributes: this.dialect.binaryAttributes,
+      });
+      if (result.searchReferences.length > 0)
+        throw new DirectoryError('short-read', `${base}: the server sent referrals; aac reads one server only`);
       return result.searchEntries as LdapEntry[];
     } catch (error) {
       if (error instanceof DirectoryError) throw error;
       if (error instanceof NoSuchObjectError) return [];
-      const code: DirectoryErrorCode = error instanceof SizeLimitExceededError ? 'size-limit' : error instanceof ResultCodeError ? 'read-failed' : 'connection-lost';
+      const code: DirectoryErrorCode =
+        error instanceof SizeLimitExceededError
+          ? 'size-limit'
+          : error instanceof ResultCodeError
+            ? 'read-failed'
+            : 'connection-lost';
       throw new DirectoryError(code, `cannot read ${base}: ${describeError(error)}`, { cause: error });
     }
   }
@@ -262,7 +364,8 @@ export class LdapDirectory implements Directory {
     while (next !== undefined) {
       const { searchEntries } = await this.op().search(entry.dn, { scope: 'base', attributes: [next] });
       const chunk = parseRangedValues((searchEntries[0] ?? { dn: entry.dn }) as LdapEntry, 'member');
-      if (chunk.values.length === 0) throw new DirectoryError('short-read', `${entry.dn}: a range of member values came back empty`);
+      if (chunk.values.length === 0)
+        throw new DirectoryError('short-read', `${entry.dn}: a range of member values came back empty`);
       values = values.concat(chunk.values);
       next = chunk.next;
     }
@@ -275,9 +378,17 @@ export class LdapDirectory implements Directory {
    * a missed entry aborts, since removals must never be computed from a partial read.
    */
   private async checkUnresolved(dns: string[]): Promise<void> {
-    if (dns.length > MAX_UNRESOLVED_CHECKS) throw new DirectoryError('short-read', `${dns.length} group members point into ${this.options.layout.peopleDn} but were not read`);
+    if (dns.length > MAX_UNRESOLVED_CHECKS)
+      throw new DirectoryError(
+        'short-read',
+        `${dns.length} group members point into ${this.options.layout.peopleDn} but were not read`,
+      );
     for (const dn of dns) {
-      if (await this.exists(dn)) throw new DirectoryError('short-read', `${dn} exists but the read of ${this.options.layout.peopleDn} did not return it`);
+      if (await this.exists(dn))
+        throw new DirectoryError(
+          'short-read',
+          `${dn} exists but the read of ${this.options.layout.peopleDn} did not return it`,
+        );
     }
   }
 

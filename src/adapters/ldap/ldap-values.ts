@@ -14,7 +14,13 @@ export function toAttributes(entry: Record<string, LdapValue[]>): Attribute[] {
 
 /** A dialect's modifications as ldapts `Change`s, in order (one modify request). */
 export function toChanges(modifications: LdapModification[]): Change[] {
-  return modifications.map((m) => new Change({ operation: m.operation, modification: new Attribute({ type: m.type, values: m.values as string[] | Buffer[] }) }));
+  return modifications.map(
+    (m) =>
+      new Change({
+        operation: m.operation,
+        modification: new Attribute({ type: m.type, values: m.values as string[] | Buffer[] }),
+      }),
+  );
 }
 
 /** The error's class and message, as safe to print (ldapts messages carry the server's text, never our password). */

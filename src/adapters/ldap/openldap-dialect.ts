@@ -5,8 +5,14 @@ import type { LdapDialect, LdapEntry, LdapValue } from './ldap-dialect.js';
 
 /** The LDAP attribute of each managed account attribute (inetOrgPerson). */
 export const OPENLDAP_ATTRIBUTE: Record<keyof AccountAttributes, string> = {
-  name: 'cn', surname: 'sn', givenName: 'givenName', mail: 'mail', title: 'title',
-  department: 'departmentNumber', employeeId: 'employeeNumber', type: 'employeeType',
+  name: 'cn',
+  surname: 'sn',
+  givenName: 'givenName',
+  mail: 'mail',
+  title: 'title',
+  department: 'departmentNumber',
+  employeeId: 'employeeNumber',
+  type: 'employeeType',
 };
 
 /** ppolicy: a lock time of 0001-01-01 means locked until an administrator unlocks (needs pwdLockout). */
@@ -21,7 +27,15 @@ export const openldapDialect: LdapDialect = {
   accountRdnAttribute: 'uid',
   accountFilter: new EqualityFilter({ attribute: 'objectClass', value: 'inetOrgPerson' }),
   groupFilter: new EqualityFilter({ attribute: 'objectClass', value: 'groupOfNames' }),
-  accountAttributes: ['entryUUID', 'uid', ...Object.values(OPENLDAP_ATTRIBUTE), 'pwdAccountLockedTime', 'pwdReset', 'pwdChangedTime', 'createTimestamp'],
+  accountAttributes: [
+    'entryUUID',
+    'uid',
+    ...Object.values(OPENLDAP_ATTRIBUTE),
+    'pwdAccountLockedTime',
+    'pwdReset',
+    'pwdChangedTime',
+    'createTimestamp',
+  ],
   groupAttributes: ['entryUUID', 'cn', 'member'],
   binaryAttributes: [],
   needsPlaceholder: true,
@@ -32,7 +46,9 @@ export const openldapDialect: LdapDialect = {
       const value = firstValue(entry, ldap);
       if (value !== undefined) attributes[name] = value;
     }
-    const passwordSetAt = parseGeneralizedTime(firstValue(entry, 'pwdChangedTime') ?? firstValue(entry, 'createTimestamp'));
+    const passwordSetAt = parseGeneralizedTime(
+      firstValue(entry, 'pwdChangedTime') ?? firstValue(entry, 'createTimestamp'),
+    );
     return {
       key: firstValue(entry, 'entryUUID') ?? '',
       uid: firstValue(entry, 'uid') ?? '',
@@ -44,7 +60,10 @@ export const openldapDialect: LdapDialect = {
   },
 
   parseGroup(entry: LdapEntry) {
-    return { key: firstValue(entry, 'entryUUID') ?? '', name: firstValue(entry, 'cn') ?? allValues(entry, 'cn')[0] ?? '' };
+    return {
+      key: firstValue(entry, 'entryUUID') ?? '',
+      name: firstValue(entry, 'cn') ?? allValues(entry, 'cn')[0] ?? '',
+    };
   },
 
   newAccount(uid, attributes, password) {
@@ -64,7 +83,11 @@ export const openldapDialect: LdapDialect = {
   },
 
   attributeChanges(changes) {
-    return changes.map((c) => ({ operation: 'replace' as const, type: OPENLDAP_ATTRIBUTE[c.attribute], values: c.to === undefined ? [] : [c.to] }));
+    return changes.map((c) => ({
+      operation: 'replace' as const,
+      type: OPENLDAP_ATTRIBUTE[c.attribute],
+      values: c.to === undefined ? [] : [c.to],
+    }));
   },
 
   renameChanges() {

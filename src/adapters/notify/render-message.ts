@@ -28,7 +28,9 @@ export function renderMessage(name: MessageName, data: object, dir: string = TEM
     try {
       source = readFileSync(path, 'utf8');
     } catch (error) {
-      throw new ConfigError(`cannot read the message template ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+      throw new ConfigError(
+        `cannot read the message template ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
     }
     template = Handlebars.compile(source, { noEscape: true, strict: true });
     cache.set(path, template);

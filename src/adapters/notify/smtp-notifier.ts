@@ -29,14 +29,39 @@ export class SmtpNotifier implements Notifier {
   async notifyAccountCreated(account: NewAccount, temporaryPassword: string): Promise<void> {
     const p = account.provisioning;
     const fallback = this.options.handoverFallback;
-    const handover = p.handoverTo ?? (fallback === undefined ? undefined : { uid: '', name: 'service desk', email: fallback, role: 'service desk' as const });
+    const handover =
+      p.handoverTo ??
+      (fallback === undefined
+        ? undefined
+        : { uid: '', name: 'service desk', email: fallback, role: 'service desk' as const });
     // Without someone to hand the password to, it must not be sent at all, least of all to the person.
-    if (!handover) throw new Error(`${account.uid} has no ${p.type === 'external' ? 'sponsor' : 'manager'} to hand the temporary password to, and AAC_SMTP_HANDOVER_FALLBACK is not set`);
+    if (!handover)
+      throw new Error(
+        `${account.uid} has no ${p.type === 'external' ? 'sponsor' : 'manager'} to hand the temporary password to, and AAC_SMTP_HANDOVER_FALLBACK is not set`,
+      );
     const data = { uid: account.uid, name: p.name, email: p.email, type: p.type, systems: p.systems, handover };
-    const welcome = renderMessage(p.type === 'external' ? 'external-onboarding' : 'account-provisioned', data, this.options.templatesDir);
-    await this.transport.sendMail({ from: this.options.from, to: p.email, subject: welcome.subject, text: welcome.text });
-    const secret = renderMessage('temporary-password', { ...data, password: temporaryPassword }, this.options.templatesDir);
-    await this.transport.sendMail({ from: this.options.from, to: handover.email, subject: secret.subject, text: secret.text });
+    const welcome = renderMessage(
+      p.type === 'external' ? 'external-onboarding' : 'account-provisioned',
+      data,
+      this.options.templatesDir,
+    );
+    await this.transport.sendMail({
+      from: this.options.from,
+      to: p.email,
+      subject: welcome.subject,
+      text: welcome.text,
+    });
+    const secret = renderMessage(
+      'temporary-password',
+      { ...data, password: temporaryPassword },
+      this.options.templatesDir,
+    );
+    await this.transport.sendMail({
+      from: this.options.from,
+      to: handover.email,
+      subject: secret.subject,
+      text: secret.text,
+    });
   }
 
   async close(): Promise<void> {

@@ -27,7 +27,10 @@ const CHUNK = 64;
  * tree (bench/reconcile: ~80% of validation), and nothing else runs yet, so the second core
  * is idle. Small trees, one-core machines and a worker that cannot start parse here alone.
  */
-export async function parseSourcesInParallel(files: readonly InputFile[], options: ParseInParallelOptions = {}): Promise<Array<ParseResult | undefined>> {
+export async function parseSourcesInParallel(
+  files: readonly InputFile[],
+  options: ParseInParallelOptions = {},
+): Promise<Array<ParseResult | undefined>> {
   const results: Array<ParseResult | undefined> = new Array(files.length);
   const parseAt = (i: number): void => {
     const file = files[i]!;
@@ -62,7 +65,12 @@ export async function parseSourcesInParallel(files: readonly InputFile[], option
   }
   const share = await worker;
   for (const [i, parsed] of share) {
-    results[i] = parsed.source ? { source: new SourceFile(parsed.source.path, parsed.source.text, parsed.source.value, parsed.source.kind), diagnostics: parsed.diagnostics } : { diagnostics: parsed.diagnostics };
+    results[i] = parsed.source
+      ? {
+          source: new SourceFile(parsed.source.path, parsed.source.text, parsed.source.value, parsed.source.kind),
+          diagnostics: parsed.diagnostics,
+        }
+      : { diagnostics: parsed.diagnostics };
     done[i] = 1;
   }
   // Chunks the worker took but never returned (it failed): parsed here, so the result never depends on the worker.
@@ -81,7 +89,14 @@ function startWorker(files: readonly InputFile[], next: Int32Array): Promise<Par
     shared.set(b, offsets[i]!);
     offsets[i + 1] = offsets[i]! + b.byteLength;
   });
-  const work: ParseWork = { paths: files.map((f) => f.path), skip: files.map((f) => 'problem' in f), bytes: shared, offsets, next, chunk: CHUNK };
+  const work: ParseWork = {
+    paths: files.map((f) => f.path),
+    skip: files.map((f) => 'problem' in f),
+    bytes: shared,
+    offsets,
+    next,
+    chunk: CHUNK,
+  };
   return new Promise((resolve) => {
     let worker: Worker;
     try {

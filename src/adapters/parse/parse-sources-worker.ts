@@ -36,7 +36,15 @@ if (parentPort && workerData) {
       // A private copy: parseSource decodes with TextDecoder, which does not take shared memory.
       const parsed = parseSource(work.paths[i]!, work.bytes.slice(work.offsets[i]!, work.offsets[i + 1]!));
       const source = parsed.source;
-      share.push([i, source ? { diagnostics: parsed.diagnostics, source: { path: source.path, text: source.text, value: source.value, kind: source.kind } } : { diagnostics: parsed.diagnostics }]);
+      share.push([
+        i,
+        source
+          ? {
+              diagnostics: parsed.diagnostics,
+              source: { path: source.path, text: source.text, value: source.value, kind: source.kind },
+            }
+          : { diagnostics: parsed.diagnostics },
+      ]);
     }
   }
   parentPort.postMessage(share);

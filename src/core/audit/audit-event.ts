@@ -22,12 +22,20 @@ export type AuditEventType =
  * on these; extra fields are allowed. Times are ISO 8601 UTC.
  */
 export interface AuditDetails {
-  'request.evaluated': { approved: boolean; tier: string; changes: Array<{ kind: string; subject: string; tier: string; file?: string }>; missing: string[] };
+  'request.evaluated': {
+    approved: boolean;
+    tier: string;
+    changes: Array<{ kind: string; subject: string; tier: string; file?: string }>;
+    missing: string[];
+  };
   'level.approved': { level: string; reviewer: string; reviewedAt: string; tier: string };
   'request.approved': { tier: string; approvers: Array<{ level: string; reviewer: string; at: string }> };
   'request.rejected': { reason: string; reviewer?: string };
   'escalation.blocked': { reasons: string[]; file?: string; grant?: { system: string; role: string } };
-  'apply.completed': { actions: Array<{ type: string; subject: string; result: 'done' | 'failed' | 'skipped'; error?: string }>; counts: Record<string, number> };
+  'apply.completed': {
+    actions: Array<{ type: string; subject: string; result: 'done' | 'failed' | 'skipped'; error?: string }>;
+    counts: Record<string, number>;
+  };
   'apply.failed': { error: string; counts?: Record<string, number> };
   'grant.expired': { system: string; role: string; expires: string };
   'account.locked': { uid: string; reason: 'disabled' | 'temporary-password-unchanged' | 'file-removed' | string };

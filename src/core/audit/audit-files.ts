@@ -60,7 +60,11 @@ export interface RecordPlace {
  * was. Blank lines are skipped; a line that is not a JSON object with `seq`, `type`, `prev` and
  * `hash` is reported, not thrown, so a verifier can name every damaged line.
  */
-export function parseAuditFiles(files: readonly AuditFile[]): { records: AuditRecord[]; places: RecordPlace[]; unreadable: UnreadableLine[] } {
+export function parseAuditFiles(files: readonly AuditFile[]): {
+  records: AuditRecord[];
+  places: RecordPlace[];
+  unreadable: UnreadableLine[];
+} {
   const records: AuditRecord[] = [];
   const places: RecordPlace[] = [];
   const unreadable: UnreadableLine[] = [];
@@ -77,7 +81,11 @@ export function parseAuditFiles(files: readonly AuditFile[]): { records: AuditRe
         continue;
       }
       if (!isRecordShape(value)) {
-        unreadable.push({ file: file.path, line: i + 1, message: 'not an audit record (needs seq, time, type, actor, prev, hash)' });
+        unreadable.push({
+          file: file.path,
+          line: i + 1,
+          message: 'not an audit record (needs seq, time, type, actor, prev, hash)',
+        });
         continue;
       }
       records.push(value);
@@ -90,5 +98,12 @@ export function parseAuditFiles(files: readonly AuditFile[]): { records: AuditRe
 function isRecordShape(value: unknown): value is AuditRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const v = value as Record<string, unknown>;
-  return typeof v['seq'] === 'number' && typeof v['time'] === 'string' && typeof v['type'] === 'string' && typeof v['actor'] === 'string' && typeof v['prev'] === 'string' && typeof v['hash'] === 'string';
+  return (
+    typeof v['seq'] === 'number' &&
+    typeof v['time'] === 'string' &&
+    typeof v['type'] === 'string' &&
+    typeof v['actor'] === 'string' &&
+    typeof v['prev'] === 'string' &&
+    typeof v['hash'] === 'string'
+  );
 }

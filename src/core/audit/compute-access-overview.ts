@@ -5,14 +5,42 @@ import type { ReportView } from './compute-report-view.js';
 export interface AccessOverview {
   kind: 'access';
   /** Systems (columns) and, per active person, the roles held in each. */
-  matrix: { systems: string[]; rows: Array<{ uid: string; name: string; type: string; cells: Record<string, string[]> }> };
-  privileged: Array<{ uid: string; name: string; system: string; role: string; group: string; tier: string; expires: string | null; emergency: boolean }>;
-  external: Array<{ org: string; legalName: string | null; type: string | null; contractEnds: string | null; people: Array<{ uid: string; name: string; sponsor: string | null; sponsorActive: boolean; roles: string[]; expires: string[] }> }>;
+  matrix: {
+    systems: string[];
+    rows: Array<{ uid: string; name: string; type: string; cells: Record<string, string[]> }>;
+  };
+  privileged: Array<{
+    uid: string;
+    name: string;
+    system: string;
+    role: string;
+    group: string;
+    tier: string;
+    expires: string | null;
+    emergency: boolean;
+  }>;
+  external: Array<{
+    org: string;
+    legalName: string | null;
+    type: string | null;
+    contractEnds: string | null;
+    people: Array<{
+      uid: string;
+      name: string;
+      sponsor: string | null;
+      sponsorActive: boolean;
+      roles: string[];
+      expires: string[];
+    }>;
+  }>;
 }
 
 /** Who has what now, from the access tree: the access matrix, privileged access, externals per organization with their sponsors. */
 export function computeAccessOverview(tree: AccessTree): AccessOverview {
-  const people = [...tree.people.values()].map((p) => p.value).filter((p) => p.status === 'active').sort((a, b) => (a.uid < b.uid ? -1 : 1));
+  const people = [...tree.people.values()]
+    .map((p) => p.value)
+    .filter((p) => p.status === 'active')
+    .sort((a, b) => (a.uid < b.uid ? -1 : 1));
   const systems = [...tree.systems.keys()].sort();
   const rows = people.map((p) => {
     const cells: Record<string, string[]> = {};
@@ -27,10 +55,23 @@ export function computeAccessOverview(tree: AccessTree): AccessOverview {
       const role = system?.roles[g.role];
       if (!system || !role) continue;
       const tier = policy ? roleTier(policy, system, role) : role.privileged ? 'privileged' : 'standard';
-      if (role.privileged || tier === 'privileged') privileged.push({ uid: p.uid, name: p.name, system: g.system, role: g.role, group: role.group, tier, expires: g.expires ?? null, emergency: g.emergency === true });
+      if (role.privileged || tier === 'privileged')
+        privileged.push({
+          uid: p.uid,
+          name: p.name,
+          system: g.system,
+          role: g.role,
+          group: role.group,
+          tier,
+          expires: g.expires ?? null,
+          emergency: g.emergency === true,
+        });
     }
   }
-  const orgIds = new Set([...tree.orgs.keys(), ...people.filter((p) => p.type === 'external' && p.org).map((p) => p.org!)]);
+  const orgIds = new Set([
+    ...tree.orgs.keys(),
+    ...people.filter((p) => p.type === 'external' && p.org).map((p) => p.org!),
+  ]);
   const external = [...orgIds].sort().map((id) => {
     const org = tree.orgs.get(id)?.value;
     return {
@@ -63,15 +104,59 @@ export function computeAccessView(o: AccessOverview): ReportView {
       { label: 'external people', value: String(o.external.reduce((n, e) => n + e.people.length, 0)) },
     ],
     tables: [
-      { title: 'Access matrix', columns: ['person', 'name', 'type', ...o.matrix.systems], rows: o.matrix.rows.map((r) => [r.uid, r.name, r.type, ...o.matrix.systems.map((s) => (r.cells[s] ?? []).join(' '))]) },
-      { title: 'Privileged access', columns: ['person', 'name', 'system', 'role', 'group', 'tier', 'expires', 'emergency'], rows: o.privileged.map((p) => [p.uid, p.name, p.system, p.role, p.group, p.tier, p.expires ?? '', p.emergency ? 'yes' : 'no']) },
+      {
+        title: 'Access matrix',
+        columns: ['person', 'name', 'type', ...o.matrix.systems],
+        rows: o.matrix.rows.map((r) => [
+          r.uid,
+          r.name,
+          r.type,
+          ...o.matrix.systems.map((s) => (r.cells[s] ?? []).join(' ')),
+        ]),
+      },
+      {
+        title: 'Privileged access',
+        columns: ['person', 'name', 'system', 'role', 'group', 'tier', 'expires', 'emergency'],
+        rows: o.privileged.map((p) => [
+          p.uid,
+          p.name,
+          p.system,
+          p.role,
+          p.group,
+          p.tier,
+          p.expires ?? '',
+          p.emergency ? 'yes' : 'no',
+        ]),
+      },
       {
         title: 'External users by organization',
-        columns: ['organization', 'legal name', 'type', 'contract ends', 'person', 'name', 'sponsor', 'sponsor active', 'roles', 'expires'],
+        columns: [
+          'organization',
+          'legal name',
+          'type',
+          'contract ends',
+          'person',
+          'name',
+          'sponsor',
+          'sponsor active',
+          'roles',
+          'expires',
+        ],
         rows: o.external.flatMap((e) =>
           e.people.length === 0
             ? [[e.org, e.legalName ?? '', e.type ?? '', e.contractEnds ?? '', '', '', '', '', '', '']]
-            : e.people.map((p) => [e.org, e.legalName ?? '', e.type ?? '', e.contractEnds ?? '', p.uid, p.name, p.sponsor ?? '', p.sponsorActive ? 'yes' : 'NO', p.roles.join('; '), p.expires.join('; ')]),
+            : e.people.map((p) => [
+                e.org,
+                e.legalName ?? '',
+                e.type ?? '',
+                e.contractEnds ?? '',
+                p.uid,
+                p.name,
+                p.sponsor ?? '',
+                p.sponsorActive ? 'yes' : 'NO',
+                p.roles.join('; '),
+                p.expires.join('; '),
+              ]),
         ),
       },
     ],

@@ -6,7 +6,8 @@ import type { ReportTable } from './compute-report-view.js';
 import type { RequestTimeline } from './compute-request-timelines.js';
 import type { AuditTrailVerdict } from './verify-audit-trail.js';
 
-export type ControlId = '3.1.1' | '3.1.4' | '3.1.5' | '3.1.7' | '3.3.1' | '3.3.2' | '3.3.8' | '3.5.5' | '3.5.6' | '3.5.9';
+export type ControlId =
+  '3.1.1' | '3.1.4' | '3.1.5' | '3.1.7' | '3.3.1' | '3.3.2' | '3.3.8' | '3.5.5' | '3.5.6' | '3.5.9';
 
 /** What this repository shows for one NIST SP 800-171 rev. 2 requirement. */
 export interface EvidenceControl {
@@ -38,8 +39,10 @@ const TITLES: Record<ControlId, string> = {
   '3.1.1': 'Limit system access to authorized users, processes acting on behalf of authorized users, and devices',
   '3.1.4': 'Separate the duties of individuals to reduce the risk of malevolent activity without collusion',
   '3.1.5': 'Employ the principle of least privilege, including for specific security functions and privileged accounts',
-  '3.1.7': 'Prevent non-privileged users from executing privileged functions and capture the execution of such functions in audit logs',
-  '3.3.1': 'Create and retain system audit logs and records to enable monitoring, analysis, investigation and reporting',
+  '3.1.7':
+    'Prevent non-privileged users from executing privileged functions and capture the execution of such functions in audit logs',
+  '3.3.1':
+    'Create and retain system audit logs and records to enable monitoring, analysis, investigation and reporting',
   '3.3.2': 'Ensure that the actions of individual system users can be uniquely traced to those users',
   '3.3.8': 'Protect audit information and audit logging tools from unauthorized access, modification, and deletion',
   '3.5.5': 'Prevent reuse of identifiers for a defined period',
@@ -48,8 +51,16 @@ const TITLES: Record<ControlId, string> = {
 };
 
 const count = (records: readonly AuditRecord[], type: string): number => records.filter((r) => r.type === type).length;
-const diag = (ds: readonly Diagnostic[], ...codes: string[]): string[] => ds.filter((d) => codes.includes(d.code)).map((d) => `${d.file}:${d.line}:${d.column}: ${d.code}: ${d.message}`);
-const control = (id: ControlId, evidence: string[], gaps: string[], tables: ReportTable[] = []): EvidenceControl => ({ control: id, title: TITLES[id], status: gaps.length === 0 ? 'evidenced' : 'gaps', evidence, gaps, tables });
+const diag = (ds: readonly Diagnostic[], ...codes: string[]): string[] =>
+  ds.filter((d) => codes.includes(d.code)).map((d) => `${d.file}:${d.line}:${d.column}: ${d.code}: ${d.message}`);
+const control = (id: ControlId, evidence: string[], gaps: string[], tables: ReportTable[] = []): EvidenceControl => ({
+  control: id,
+  title: TITLES[id],
+  status: gaps.length === 0 ? 'evidenced' : 'gaps',
+  evidence,
+  gaps,
+  tables,
+});
 
 /** The evidence for each of the ten controls, from the repository's real data. Pure. */
 export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
@@ -62,15 +73,33 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
   const grants = overview.matrix.rows.reduce((n, r) => n + Object.values(r.cells).flat().length, 0);
   const lastApply = [...records].reverse().find((r) => r.type === 'apply.completed');
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  const selfApproved = timelines.flatMap((t) => t.approvalChain.filter((s) => s.decision === 'approved' && s.approver === t.requester).map((s) => `request #${t.requestId}: ${s.approver} approved their own request at level ${s.level}`));
+  const selfApproved = timelines.flatMap((t) =>
+    t.approvalChain
+      .filter((s) => s.decision === 'approved' && s.approver === t.requester)
+      .map((s) => `request #${t.requestId}: ${s.approver} approved their own request at level ${s.level}`),
+  );
   const blocked = records.filter((r) => r.type === 'escalation.blocked');
   const locked = records.filter((r) => r.type === 'account.locked');
-  const lockReason = (reason: string): AuditRecord[] => locked.filter((r) => (r.details as { reason?: unknown }).reason === reason);
+  const lockReason = (reason: string): AuditRecord[] =>
+    locked.filter((r) => (r.details as { reason?: unknown }).reason === reason);
   const months = new Set(records.map((r) => r.time.slice(0, 7)));
   const actorless = records.filter((r) => !r.actor || r.actor.trim() === '');
-  const creates = records.flatMap((r) => (r.type === 'apply.completed' ? ((r.details as { actions?: Array<{ type: string; result: string }> }).actions ?? []) : [])).filter((a) => a.type === 'create-account' && a.result === 'done').length;
-  const privilegedTiers = policy ? (['elevated', 'privileged'] as const).map((t) => `tier ${t} needs levels ${policy.tiers[t]?.levels.join(', ') ?? 'none'}${policy.tiers[t]?.attestations ? ` and attestations ${policy.tiers[t]!.attestations!.join(', ')}` : ''}`) : [];
-  const signatureGaps = verdict.signatures.map((p) => `commit ${p.commit.slice(0, 12)} (${p.subject}): ${p.kind}: ${p.message}`);
+  const creates = records
+    .flatMap((r) =>
+      r.type === 'apply.completed'
+        ? ((r.details as { actions?: Array<{ type: string; result: string }> }).actions ?? [])
+        : [],
+    )
+    .filter((a) => a.type === 'create-account' && a.result === 'done').length;
+  const privilegedTiers = policy
+    ? (['elevated', 'privileged'] as const).map(
+        (t) =>
+          `tier ${t} needs levels ${policy.tiers[t]?.levels.join(', ') ?? 'none'}${policy.tiers[t]?.attestations ? ` and attestations ${policy.tiers[t]!.attestations!.join(', ')}` : ''}`,
+      )
+    : [];
+  const signatureGaps = verdict.signatures.map(
+    (p) => `commit ${p.commit.slice(0, 12)} (${p.subject}): ${p.kind}: ${p.message}`,
+  );
   const chainGaps = verdict.log.map((p) => `${p.file}:${p.line}: ${p.kind}: ${p.message}`);
 
   return [
@@ -79,10 +108,27 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
       [
         `${overview.matrix.rows.length} active people hold ${grants} grants across ${overview.matrix.systems.length} systems, declared in ${input.accessRoot}/ on ${input.branch} (matrix below); nobody else is provisioned: the reconciler removes undeclared group members as drift (${count(records, 'drift.reverted')} reverted).`,
         `${viaPr.length} changes to ${input.accessRoot}/ landed through pull requests, ${approved.length} of them with approvals recorded in the audit log.`,
-        lastApply ? `Last reconcile: ${lastApply.time} at commit ${(lastApply.commit ?? '').slice(0, 12)}.` : 'No reconcile run is recorded in the audit log yet.',
+        lastApply
+          ? `Last reconcile: ${lastApply.time} at commit ${(lastApply.commit ?? '').slice(0, 12)}.`
+          : 'No reconcile run is recorded in the audit log yet.',
       ],
-      [...direct.map((t) => `direct commit ${t.merge!.commit.slice(0, 12)} changed ${input.accessRoot}/ without a pull request: ${t.merge!.subject}`), ...errors.map((d) => `${d.file}:${d.line}: ${d.code}: ${d.message}`)],
-      [{ title: 'Access matrix', columns: ['person', ...overview.matrix.systems], rows: overview.matrix.rows.map((r) => [r.uid, ...overview.matrix.systems.map((s) => (r.cells[s] ?? []).join(' '))]) }],
+      [
+        ...direct.map(
+          (t) =>
+            `direct commit ${t.merge!.commit.slice(0, 12)} changed ${input.accessRoot}/ without a pull request: ${t.merge!.subject}`,
+        ),
+        ...errors.map((d) => `${d.file}:${d.line}: ${d.code}: ${d.message}`),
+      ],
+      [
+        {
+          title: 'Access matrix',
+          columns: ['person', ...overview.matrix.systems],
+          rows: overview.matrix.rows.map((r) => [
+            r.uid,
+            ...overview.matrix.systems.map((s) => (r.cells[s] ?? []).join(' ')),
+          ]),
+        },
+      ],
     ),
     control(
       '3.1.4',
@@ -92,13 +138,41 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
         'Approvals by the author or by the person whose access changes never count (approval app); each person satisfies at most one level.',
       ],
       [...diag(diagnostics, 'SOD_CONFLICT'), ...selfApproved],
-      [{ title: 'Blocked escalations', columns: ['time', 'request', 'subject', 'reasons'], rows: blocked.map((r) => [r.time, r.pr === undefined ? '' : `#${r.pr}`, r.subject ?? '', ((r.details as { reasons?: string[] }).reasons ?? []).join('; ')]) }],
+      [
+        {
+          title: 'Blocked escalations',
+          columns: ['time', 'request', 'subject', 'reasons'],
+          rows: blocked.map((r) => [
+            r.time,
+            r.pr === undefined ? '' : `#${r.pr}`,
+            r.subject ?? '',
+            ((r.details as { reasons?: string[] }).reasons ?? []).join('; '),
+          ]),
+        },
+      ],
     ),
     control(
       '3.1.5',
-      [`${overview.privileged.length} privileged grants (list below); privileged roles need the privileged tier.`, ...privilegedTiers],
+      [
+        `${overview.privileged.length} privileged grants (list below); privileged roles need the privileged tier.`,
+        ...privilegedTiers,
+      ],
       diag(diagnostics, 'MISSING_ATTESTATION', 'PRIVILEGE_ESCALATION', 'EMERGENCY_TOO_LONG', 'EMERGENCY_NO_EXPIRY'),
-      [{ title: 'Privileged access', columns: ['person', 'system', 'role', 'group', 'tier', 'expires', 'emergency'], rows: overview.privileged.map((p) => [p.uid, p.system, p.role, p.group, p.tier, p.expires ?? '', p.emergency ? 'yes' : 'no']) }],
+      [
+        {
+          title: 'Privileged access',
+          columns: ['person', 'system', 'role', 'group', 'tier', 'expires', 'emergency'],
+          rows: overview.privileged.map((p) => [
+            p.uid,
+            p.system,
+            p.role,
+            p.group,
+            p.tier,
+            p.expires ?? '',
+            p.emergency ? 'yes' : 'no',
+          ]),
+        },
+      ],
     ),
     control(
       '3.1.7',
@@ -112,7 +186,13 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
       '3.3.1',
       [
         `The audit log on ${input.auditBranch} holds ${records.length} records${records.length > 0 ? ` from ${records[0]!.time} to ${records[records.length - 1]!.time}` : ''} in ${months.size} month files, append-only and hash-chained.`,
-        `Records by type: ${Object.entries(records.reduce<Record<string, number>>((m, r) => ({ ...m, [r.type]: (m[r.type] ?? 0) + 1 }), {})).map(([t, n]) => `${t} ${n}`).join(', ') || 'none'}.`,
+        `Records by type: ${
+          Object.entries(
+            records.reduce<Record<string, number>>((m, r) => ({ ...m, [r.type]: (m[r.type] ?? 0) + 1 }), {}),
+          )
+            .map(([t, n]) => `${t} ${n}`)
+            .join(', ') || 'none'
+        }.`,
         `Git history of ${input.branch}: ${verdict.commits} commits, the record of desired state.`,
       ],
       records.length === 0 ? [`no audit records on ${input.auditBranch}`] : [],
@@ -135,17 +215,38 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
     ),
     control(
       '3.5.5',
-      [`${input.retiredCount} retired identifiers are known (person files deleted, renamed or set to deleted in git history, and tombstones in the policy); none may be given to anyone else.`],
+      [
+        `${input.retiredCount} retired identifiers are known (person files deleted, renamed or set to deleted in git history, and tombstones in the policy); none may be given to anyone else.`,
+      ],
       diag(diagnostics, 'UID_REUSED', 'EMAIL_REUSED', 'DUPLICATE_ID', 'DUPLICATE_EMAIL'),
     ),
     control(
       '3.5.6',
       [
-        `${locked.length} accounts locked by the reconciler: ${Object.entries(locked.reduce<Record<string, number>>((m, r) => { const k = String((r.details as { reason?: unknown }).reason); return { ...m, [k]: (m[k] ?? 0) + 1 }; }, {})).map(([k, n]) => `${k} ${n}`).join(', ') || 'none yet'}.`,
+        `${locked.length} accounts locked by the reconciler: ${
+          Object.entries(
+            locked.reduce<Record<string, number>>((m, r) => {
+              const k = String((r.details as { reason?: unknown }).reason);
+              return { ...m, [k]: (m[k] ?? 0) + 1 };
+            }, {}),
+          )
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ') || 'none yet'
+        }.`,
         `${[...tree.people.values()].filter((p) => p.value.status !== 'active').length} people are disabled or deleted in the files; their accounts are locked and removed from groups.`,
       ],
       [],
-      [{ title: 'Locked accounts', columns: ['time', 'uid', 'reason'], rows: locked.map((r) => [r.time, String((r.details as { uid?: unknown }).uid ?? r.subject ?? ''), String((r.details as { reason?: unknown }).reason)]) }],
+      [
+        {
+          title: 'Locked accounts',
+          columns: ['time', 'uid', 'reason'],
+          rows: locked.map((r) => [
+            r.time,
+            String((r.details as { uid?: unknown }).uid ?? r.subject ?? ''),
+            String((r.details as { reason?: unknown }).reason),
+          ]),
+        },
+      ],
     ),
     control(
       '3.5.9',
@@ -159,14 +260,32 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
 }
 
 /** One control as a Markdown evidence file. */
-export function formatEvidenceMarkdown(c: EvidenceControl, meta: { generatedAt: string; branch: string; auditBranch: string }): string {
+export function formatEvidenceMarkdown(
+  c: EvidenceControl,
+  meta: { generatedAt: string; branch: string; auditBranch: string },
+): string {
   const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-  const out = [`# NIST SP 800-171 rev. 2, ${c.control}: ${c.title}`, '', `Status: **${c.status}**. Generated ${meta.generatedAt} from ${meta.branch} and the audit log on ${meta.auditBranch}.`, '', '## Evidence', '', ...c.evidence.map((e) => `- ${e}`), ''];
+  const out = [
+    `# NIST SP 800-171 rev. 2, ${c.control}: ${c.title}`,
+    '',
+    `Status: **${c.status}**. Generated ${meta.generatedAt} from ${meta.branch} and the audit log on ${meta.auditBranch}.`,
+    '',
+    '## Evidence',
+    '',
+    ...c.evidence.map((e) => `- ${e}`),
+    '',
+  ];
   if (c.gaps.length > 0) out.push('## Gaps', '', ...c.gaps.map((g) => `- ${g}`), '');
   for (const t of c.tables) {
     out.push(`## ${t.title}`, '');
     if (t.rows.length === 0) out.push('_none_', '');
-    else out.push(`| ${t.columns.map(cell).join(' | ')} |`, `|${t.columns.map(() => ' --- ').join('|')}|`, ...t.rows.map((r) => `| ${r.map(cell).join(' | ')} |`), '');
+    else
+      out.push(
+        `| ${t.columns.map(cell).join(' | ')} |`,
+        `|${t.columns.map(() => ' --- ').join('|')}|`,
+        ...t.rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+        '',
+      );
   }
   return out.join('\n');
 }

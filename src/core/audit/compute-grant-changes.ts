@@ -22,16 +22,31 @@ export function computeGrantChanges(before: string | undefined, after: string | 
   const a = factsOf(before);
   const b = factsOf(after);
   if (!a && !b) return [];
-  if (!a) return [{ change: 'person-created', status: b!.status }, ...[...b!.grants.values()].map((g) => ({ change: 'grant-added' as const, ...g }))];
-  if (!b) return [{ change: 'person-removed' }, ...[...a.grants.values()].map((g) => ({ change: 'grant-removed' as const, system: g.system, role: g.role }))];
+  if (!a)
+    return [
+      { change: 'person-created', status: b!.status },
+      ...[...b!.grants.values()].map((g) => ({ change: 'grant-added' as const, ...g })),
+    ];
+  if (!b)
+    return [
+      { change: 'person-removed' },
+      ...[...a.grants.values()].map((g) => ({ change: 'grant-removed' as const, system: g.system, role: g.role })),
+    ];
   const out: PersonChange[] = [];
   if (a.status !== b.status) out.push({ change: 'status-changed', from: a.status, to: b.status });
   for (const [key, g] of b.grants) {
     const old = a.grants.get(key);
     if (!old) out.push({ change: 'grant-added', ...g });
-    else if (old.expires !== g.expires) out.push({ change: 'grant-changed', system: g.system, role: g.role, ...(g.expires ? { expires: g.expires } : {}) });
+    else if (old.expires !== g.expires)
+      out.push({
+        change: 'grant-changed',
+        system: g.system,
+        role: g.role,
+        ...(g.expires ? { expires: g.expires } : {}),
+      });
   }
-  for (const [key, g] of a.grants) if (!b.grants.has(key)) out.push({ change: 'grant-removed', system: g.system, role: g.role });
+  for (const [key, g] of a.grants)
+    if (!b.grants.has(key)) out.push({ change: 'grant-removed', system: g.system, role: g.role });
   return out;
 }
 
@@ -43,7 +58,12 @@ function factsOf(text: string | undefined): PersonFacts | undefined {
     if (typeof g !== 'object' || g === null) continue;
     const { system, role, expires, emergency } = g as Record<string, unknown>;
     if (typeof system !== 'string' || typeof role !== 'string') continue;
-    grants.set(`${system}/${role}`, { system, role, ...(typeof expires === 'string' ? { expires } : {}), ...(emergency === true ? { emergency: true } : {}) });
+    grants.set(`${system}/${role}`, {
+      system,
+      role,
+      ...(typeof expires === 'string' ? { expires } : {}),
+      ...(emergency === true ? { emergency: true } : {}),
+    });
   }
   return { status: typeof v.status === 'string' ? v.status : 'active', grants };
 }

@@ -36,8 +36,16 @@ const STANDALONE = new Set(['grant.expired', 'account.locked', 'drift.reverted',
  * Requests merged (or, unmerged, first seen) in [since, until], the standalone events of the
  * period, and time to provision per tier against the policy's targets. Times are ISO 8601.
  */
-export function computePeriodReport(input: { timelines: readonly RequestTimeline[]; records: readonly AuditRecord[]; tiers: TierTargets | undefined; since?: string; until?: string }): PeriodReport {
-  const inRange = (time: string): boolean => (!input.since || Date.parse(time) >= Date.parse(input.since)) && (!input.until || Date.parse(time) <= Date.parse(input.until));
+export function computePeriodReport(input: {
+  timelines: readonly RequestTimeline[];
+  records: readonly AuditRecord[];
+  tiers: TierTargets | undefined;
+  since?: string;
+  until?: string;
+}): PeriodReport {
+  const inRange = (time: string): boolean =>
+    (!input.since || Date.parse(time) >= Date.parse(input.since)) &&
+    (!input.until || Date.parse(time) <= Date.parse(input.until));
   const requests = input.timelines.filter((t) => inRange(t.merge?.date ?? t.requestedAt));
   const events = input.records
     .filter((r) => STANDALONE.has(r.type) && inRange(r.time))
@@ -54,7 +62,10 @@ export function computePeriodReport(input: { timelines: readonly RequestTimeline
 }
 
 /** Per tier of the policy (in its order), then any other tier seen: counts, median and worst time to provision. */
-export function computeTierProvisioning(requests: readonly RequestTimeline[], targets: TierTargets | undefined): TierProvisioning[] {
+export function computeTierProvisioning(
+  requests: readonly RequestTimeline[],
+  targets: TierTargets | undefined,
+): TierProvisioning[] {
   const tiers = [...Object.keys(targets ?? {})];
   for (const r of requests) if (r.tier && !tiers.includes(r.tier)) tiers.push(r.tier);
   return tiers.map((tier) => {
@@ -62,7 +73,10 @@ export function computeTierProvisioning(requests: readonly RequestTimeline[], ta
     const ms = target ? parseDuration(target) : undefined;
     const targetHours = ms === undefined ? null : ms / 3_600_000;
     const mine = requests.filter((r) => r.tier === tier);
-    const hours = mine.map((r) => r.hoursToProvision).filter((h): h is number => h !== null).sort((a, b) => a - b);
+    const hours = mine
+      .map((r) => r.hoursToProvision)
+      .filter((h): h is number => h !== null)
+      .sort((a, b) => a - b);
     return {
       tier,
       target,
@@ -70,7 +84,12 @@ export function computeTierProvisioning(requests: readonly RequestTimeline[], ta
       requests: mine.length,
       provisioned: hours.length,
       withinTarget: targetHours === null ? hours.length : hours.filter((h) => h <= targetHours).length,
-      medianHours: hours.length === 0 ? null : hours.length % 2 === 1 ? hours[(hours.length - 1) / 2]! : (hours[hours.length / 2 - 1]! + hours[hours.length / 2]!) / 2,
+      medianHours:
+        hours.length === 0
+          ? null
+          : hours.length % 2 === 1
+            ? hours[(hours.length - 1) / 2]!
+            : (hours[hours.length / 2 - 1]! + hours[hours.length / 2]!) / 2,
       maxHours: hours.at(-1) ?? null,
     };
   });

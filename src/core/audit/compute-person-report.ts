@@ -47,7 +47,15 @@ export interface PersonReport {
   org: string | null;
   sponsor: string | null;
   manager: string | null;
-  currentAccess: Array<{ system: string; accessLevel: string; group: string | null; privileged: boolean; expires: string | null; requestId: number | null; since: string | null }>;
+  currentAccess: Array<{
+    system: string;
+    accessLevel: string;
+    group: string | null;
+    privileged: boolean;
+    expires: string | null;
+    requestId: number | null;
+    since: string | null;
+  }>;
   accessRecords: AccessRecord[];
   timeline: TimelineEntry[];
 }
@@ -64,33 +72,122 @@ const byTime = <T extends { time: string }>(a: T, b: T): number => (a.time < b.t
  * that changed their file (`changes` maps a landing commit to what it changed), and a timeline
  * with approvals, merges, applies, expiries and locks from the audit log.
  */
-export function computePersonReport(uid: string, input: { tree: AccessTree; timelines: readonly RequestTimeline[]; changes: ReadonlyMap<string, PersonChange[]>; records: readonly AuditRecord[] }): PersonReport {
+export function computePersonReport(
+  uid: string,
+  input: {
+    tree: AccessTree;
+    timelines: readonly RequestTimeline[];
+    changes: ReadonlyMap<string, PersonChange[]>;
+    records: readonly AuditRecord[];
+  },
+): PersonReport {
   const { tree } = input;
   const person = tree.people.get(uid)?.value;
-  const touching = input.timelines.filter((t) => (t.merge && input.changes.has(t.merge.commit)) || (t.merge === null && input.records.some((r) => r.pr === t.requestId && r.subject === uid)));
-  const accessRecords = touching.map((t) => accessRecordOf(uid, t, t.merge ? (input.changes.get(t.merge.commit) ?? []) : [], tree)).reverse();
+  const touching = input.timelines.filter(
+    (t) =>
+      (t.merge && input.changes.has(t.merge.commit)) ||
+      (t.merge === null && input.records.some((r) => r.pr === t.requestId && r.subject === uid)),
+  );
+  const accessRecords = touching
+    .map((t) => accessRecordOf(uid, t, t.merge ? (input.changes.get(t.merge.commit) ?? []) : [], tree))
+    .reverse();
 
   const timeline: TimelineEntry[] = [];
   for (const r of accessRecords) {
     const id = r.requestId;
     const what = r.changes.map(describeChange).join('; ') || 'request';
-    timeline.push({ time: r.requestedAt, event: 'requested', requestId: id, commit: null, actor: r.requester, detail: what });
-    for (const s of r.approvalChain) timeline.push({ time: s.date, event: s.decision === 'approved' ? 'approved' : 'rejected', requestId: id, commit: null, actor: s.approver, detail: `${s.level}${s.reason ? `: ${s.reason}` : ''}` });
-    if (r.merge) timeline.push({ time: r.merge.date, event: 'merged', requestId: id, commit: r.merge.commit, actor: r.merge.committer, detail: `signature ${r.merge.signature.verified ? 'verified' : 'NOT verified'} (${r.merge.signature.by})` });
-    for (const p of r.systemsProvisioned) if (p.date) timeline.push({ time: p.date, event: 'provisioned', requestId: id, commit: p.applyCommit, actor: 'reconciler', detail: `${p.system}/${p.accessLevel}${p.group ? ` (${p.group})` : ''}` });
-    for (const p of r.systemsRevoked) if (p.date) timeline.push({ time: p.date, event: 'revoked', requestId: id, commit: p.applyCommit, actor: 'reconciler', detail: `${p.system}/${p.accessLevel}${p.group ? ` (${p.group})` : ''}` });
+    timeline.push({
+      time: r.requestedAt,
+      event: 'requested',
+      requestId: id,
+      commit: null,
+      actor: r.requester,
+      detail: what,
+    });
+    for (const s of r.approvalChain)
+      timeline.push({
+        time: s.date,
+        event: s.decision === 'approved' ? 'approved' : 'rejected',
+        requestId: id,
+        commit: null,
+        actor: s.approver,
+        detail: `${s.level}${s.reason ? `: ${s.reason}` : ''}`,
+      });
+    if (r.merge)
+      timeline.push({
+        time: r.merge.date,
+        event: 'merged',
+        requestId: id,
+        commit: r.merge.commit,
+        actor: r.merge.committer,
+        detail: `signature ${r.merge.signature.verified ? 'verified' : 'NOT verified'} (${r.merge.signature.by})`,
+      });
+    for (const p of r.systemsProvisioned)
+      if (p.date)
+        timeline.push({
+          time: p.date,
+          event: 'provisioned',
+          requestId: id,
+          commit: p.applyCommit,
+          actor: 'reconciler',
+          detail: `${p.system}/${p.accessLevel}${p.group ? ` (${p.group})` : ''}`,
+        });
+    for (const p of r.systemsRevoked)
+      if (p.date)
+        timeline.push({
+          time: p.date,
+          event: 'revoked',
+          requestId: id,
+          commit: p.applyCommit,
+          actor: 'reconciler',
+          detail: `${p.system}/${p.accessLevel}${p.group ? ` (${p.group})` : ''}`,
+        });
   }
   for (const r of input.records) {
     const d = r.details as Record<string, unknown>;
-    if (r.type === 'grant.expired' && r.subject === uid) timeline.push({ time: r.time, event: 'expired', requestId: null, commit: r.commit ?? null, actor: r.actor, detail: `${String(d['system'])}/${String(d['role'])} expired ${String(d['expires'])}` });
-    if (r.type === 'account.locked' && (r.subject === uid || d['uid'] === uid)) timeline.push({ time: r.time, event: 'locked', requestId: null, commit: r.commit ?? null, actor: r.actor, detail: String(d['reason']) });
-    if (r.type === 'drift.reverted' && (r.subject === uid || d['member'] === uid)) timeline.push({ time: r.time, event: 'drift-reverted', requestId: null, commit: r.commit ?? null, actor: r.actor, detail: `${String(d['action'])} ${String(d['group'])}` });
-    if (r.type === 'escalation.blocked' && r.subject === uid) timeline.push({ time: r.time, event: 'blocked', requestId: r.pr ?? null, commit: r.commit ?? null, actor: r.actor, detail: ((d['reasons'] as string[] | undefined) ?? []).join('; ') });
+    if (r.type === 'grant.expired' && r.subject === uid)
+      timeline.push({
+        time: r.time,
+        event: 'expired',
+        requestId: null,
+        commit: r.commit ?? null,
+        actor: r.actor,
+        detail: `${String(d['system'])}/${String(d['role'])} expired ${String(d['expires'])}`,
+      });
+    if (r.type === 'account.locked' && (r.subject === uid || d['uid'] === uid))
+      timeline.push({
+        time: r.time,
+        event: 'locked',
+        requestId: null,
+        commit: r.commit ?? null,
+        actor: r.actor,
+        detail: String(d['reason']),
+      });
+    if (r.type === 'drift.reverted' && (r.subject === uid || d['member'] === uid))
+      timeline.push({
+        time: r.time,
+        event: 'drift-reverted',
+        requestId: null,
+        commit: r.commit ?? null,
+        actor: r.actor,
+        detail: `${String(d['action'])} ${String(d['group'])}`,
+      });
+    if (r.type === 'escalation.blocked' && r.subject === uid)
+      timeline.push({
+        time: r.time,
+        event: 'blocked',
+        requestId: r.pr ?? null,
+        commit: r.commit ?? null,
+        actor: r.actor,
+        detail: ((d['reasons'] as string[] | undefined) ?? []).join('; '),
+      });
   }
   timeline.sort(byTime);
 
   const since = (system: string, role: string): { requestId: number | null; since: string | null } => {
-    const r = [...accessRecords].reverse().find((a) => a.systemsProvisioned.some((p) => p.system === system && p.accessLevel === role));
+    const r = [...accessRecords]
+      .reverse()
+      .find((a) => a.systemsProvisioned.some((p) => p.system === system && p.accessLevel === role));
     const p = r?.systemsProvisioned.find((x) => x.system === system && x.accessLevel === role);
     return { requestId: r?.requestId ?? null, since: p?.date ?? null };
   };
@@ -121,12 +218,16 @@ function accessRecordOf(uid: string, t: RequestTimeline, changes: PersonChange[]
   const at = (system: string, role: string): SystemAccess => {
     const group = groupOf(tree, system, role);
     const touches = new Set([group, uid].filter((x): x is string => x !== null).map((x) => ` ${x}`));
-    const done = t.applies.find((a) => a.result === 'completed' && !a.failed.some((f) => [...touches].some((x) => f.endsWith(x))));
+    const done = t.applies.find(
+      (a) => a.result === 'completed' && !a.failed.some((f) => [...touches].some((x) => f.endsWith(x))),
+    );
     return { system, accessLevel: role, group, date: done?.time ?? null, applyCommit: done?.commit ?? null };
   };
   const added = changes.flatMap((c) => (c.change === 'grant-added' ? [at(c.system, c.role)] : []));
   const removed = changes.flatMap((c) => (c.change === 'grant-removed' ? [at(c.system, c.role)] : []));
-  const disabled = changes.some((c) => c.change === 'status-changed' && c.to !== 'active') || changes.some((c) => c.change === 'person-removed');
+  const disabled =
+    changes.some((c) => c.change === 'status-changed' && c.to !== 'active') ||
+    changes.some((c) => c.change === 'person-removed');
   const onlyRemovals = (removed.length > 0 || disabled) && added.length === 0;
   return {
     requestId: t.requestId,
@@ -140,7 +241,14 @@ function accessRecordOf(uid: string, t: RequestTimeline, changes: PersonChange[]
     commits: t.commits,
     systemsProvisioned: added,
     systemsRevoked: removed,
-    status: onlyRemovals && [...added, ...removed].every((s) => s.date !== null) && t.applies.some((a) => a.result === 'completed') ? 'revoked' : added.length > 0 && added.every((s) => s.date !== null) ? 'provisioned' : t.status,
+    status:
+      onlyRemovals &&
+      [...added, ...removed].every((s) => s.date !== null) &&
+      t.applies.some((a) => a.result === 'completed')
+        ? 'revoked'
+        : added.length > 0 && added.every((s) => s.date !== null)
+          ? 'provisioned'
+          : t.status,
   };
 }
 

@@ -76,7 +76,13 @@ export function commitView(c: HistoryCommit): CommitView {
     author: `${c.author.name} <${c.author.email}>`,
     committer: `${c.committer.name} <${c.committer.email}>`,
     subject: c.subject,
-    signature: { status: c.signature.status, verified: 'accepted' in verdict, by: 'accepted' in verdict ? verdict.accepted : verdict.problem, signer: c.signature.signer, key: c.signature.key },
+    signature: {
+      status: c.signature.status,
+      verified: 'accepted' in verdict,
+      by: 'accepted' in verdict ? verdict.accepted : verdict.problem,
+      signer: c.signature.signer,
+      key: c.signature.key,
+    },
   };
 }
 
@@ -85,20 +91,38 @@ export function approvalStepsOf(records: readonly AuditRecord[]): ApprovalStep[]
   const steps: ApprovalStep[] = [];
   for (const r of records) {
     const d = r.details as Record<string, unknown>;
-    if (r.type === 'level.approved') steps.push({ level: String(d['level'] ?? ''), approver: String(d['reviewer'] ?? r.actor), decision: 'approved', date: String(d['reviewedAt'] ?? r.time) });
-    if (r.type === 'request.rejected') steps.push({ level: String(d['level'] ?? 'review'), approver: String(d['reviewer'] ?? r.actor), decision: 'rejected', date: r.time, reason: String(d['reason'] ?? '') });
+    if (r.type === 'level.approved')
+      steps.push({
+        level: String(d['level'] ?? ''),
+        approver: String(d['reviewer'] ?? r.actor),
+        decision: 'approved',
+        date: String(d['reviewedAt'] ?? r.time),
+      });
+    if (r.type === 'request.rejected')
+      steps.push({
+        level: String(d['level'] ?? 'review'),
+        approver: String(d['reviewer'] ?? r.actor),
+        decision: 'rejected',
+        date: r.time,
+        reason: String(d['reason'] ?? ''),
+      });
   }
   return steps.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 }
 
-const hoursBetween = (from: string, to: string): number => Math.round(((Date.parse(to) - Date.parse(from)) / 3_600_000) * 100) / 100;
+const hoursBetween = (from: string, to: string): number =>
+  Math.round(((Date.parse(to) - Date.parse(from)) / 3_600_000) * 100) / 100;
 
 /**
  * Joins history and audit records into one timeline per request, newest merge first, then
  * requests that never merged. An apply counts for a merge when it applied that commit or a
  * later one on main (by first-parent position; by time when its commit is not in the history read).
  */
-export function computeRequestTimelines(commits: readonly HistoryCommit[], records: readonly AuditRecord[], options: { accessRoot?: string } = {}): RequestTimeline[] {
+export function computeRequestTimelines(
+  commits: readonly HistoryCommit[],
+  records: readonly AuditRecord[],
+  options: { accessRoot?: string } = {},
+): RequestTimeline[] {
   return joinRequestTimelines(commits, indexRequestRecords(records), options);
 }
 
@@ -123,7 +147,11 @@ export function indexRequestRecords(records: readonly AuditRecord[]): RequestRec
 }
 
 /** computeRequestTimelines with the records already indexed. */
-export function joinRequestTimelines(commits: readonly HistoryCommit[], { byPr, applies: applyRecords }: RequestRecords, options: { accessRoot?: string } = {}): RequestTimeline[] {
+export function joinRequestTimelines(
+  commits: readonly HistoryCommit[],
+  { byPr, applies: applyRecords }: RequestRecords,
+  options: { accessRoot?: string } = {},
+): RequestTimeline[] {
   const root = `${(options.accessRoot ?? 'access').replace(/\/+$/, '')}/`;
   const landed = groupRequests(commits);
   const applies = assignApplies(landed, applyRecords);
@@ -169,7 +197,9 @@ function assignApplies(landed: readonly LandedChange[], applies: RequestRecords[
     }
     return found;
   };
-  const placed = applies.map(({ record, view }, i) => ({ view, place: placeOf(record), i })).sort((a, b) => b.place - a.place || a.i - b.i);
+  const placed = applies
+    .map(({ record, view }, i) => ({ view, place: placeOf(record), i }))
+    .sort((a, b) => b.place - a.place || a.i - b.i);
   const out: ApplyView[][] = new Array(n);
   let start = 0;
   for (let k = n - 1; k >= 0; k--) {
@@ -189,11 +219,22 @@ function applyView(r: AuditRecord): ApplyView {
   const actions = (r.details as { actions?: Array<{ type: string; subject: string; result: string }> }).actions ?? [];
   const failed: string[] = [];
   for (const a of actions) if (a.result === 'failed') failed.push(`${a.type} ${a.subject}`);
-  return { time: r.time, commit: r.commit ?? null, actor: r.actor, result: r.type === 'apply.completed' ? 'completed' : 'failed', failed };
+  return {
+    time: r.time,
+    commit: r.commit ?? null,
+    actor: r.actor,
+    result: r.type === 'apply.completed' ? 'completed' : 'failed',
+    failed,
+  };
 }
 
 /** What a request's own records say: approval steps, the tier last evaluated, escalations blocked, the author seen. */
-function requestFacts(recs: readonly AuditRecord[]): { steps: ApprovalStep[]; tier: string | null; blocked: RequestTimeline['blocked']; author: string | undefined } {
+function requestFacts(recs: readonly AuditRecord[]): {
+  steps: ApprovalStep[];
+  tier: string | null;
+  blocked: RequestTimeline['blocked'];
+  author: string | undefined;
+} {
   let tier: string | null = null;
   let author: string | undefined;
   const blocked: RequestTimeline['blocked'] = [];
@@ -201,16 +242,25 @@ function requestFacts(recs: readonly AuditRecord[]): { steps: ApprovalStep[]; ti
     const d = r.details as Record<string, unknown>;
     if (r.type === 'request.evaluated' || r.type === 'request.approved') tier = String(d['tier'] ?? '') || null;
     if (r.type === 'request.evaluated' && author === undefined && typeof d['author'] === 'string') author = d['author'];
-    if (r.type === 'escalation.blocked') blocked.push({ time: r.time, reasons: (d['reasons'] as string[] | undefined) ?? [] });
+    if (r.type === 'escalation.blocked')
+      blocked.push({ time: r.time, reasons: (d['reasons'] as string[] | undefined) ?? [] });
   }
   return { steps: approvalStepsOf(recs), tier, blocked, author };
 }
 
-function timelineOf(change: LandedChange, recs: readonly AuditRecord[], applies: ApplyView[], root: string): RequestTimeline {
+function timelineOf(
+  change: LandedChange,
+  recs: readonly AuditRecord[],
+  applies: ApplyView[],
+  root: string,
+): RequestTimeline {
   const { steps, tier, blocked } = requestFacts(recs);
   const branchTime = change.branch[0]?.author.time;
   const recordTime = recs[0]?.time;
-  const firstSeen = branchTime !== undefined && (recordTime === undefined || branchTime <= recordTime) ? branchTime : (recordTime ?? change.landing.author.time);
+  const firstSeen =
+    branchTime !== undefined && (recordTime === undefined || branchTime <= recordTime)
+      ? branchTime
+      : (recordTime ?? change.landing.author.time);
   const done = applies.find((a) => a.result === 'completed' && a.failed.length === 0);
   const provisionedAt = done?.time ?? null;
   return {

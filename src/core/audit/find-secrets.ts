@@ -3,10 +3,32 @@ import { AuditSecretError } from '../../errors.js';
 import type { AuditEvent } from './audit-event.js';
 
 // Keys compared with case and separators removed: `private_key`, `privateKey` and `Private-Key` are one.
-const SECRET_KEYS = new Set(['password', 'passwd', 'pwd', 'userpassword', 'unicodepwd', 'secret', 'token', 'privatekey', 'apikey', 'credential', 'credentials', 'passphrase', 'authorization', 'cookie']);
+const SECRET_KEYS = new Set([
+  'password',
+  'passwd',
+  'pwd',
+  'userpassword',
+  'unicodepwd',
+  'secret',
+  'token',
+  'privatekey',
+  'apikey',
+  'credential',
+  'credentials',
+  'passphrase',
+  'authorization',
+  'cookie',
+]);
 const SECRET_SUFFIXES = ['password', 'secret', 'token', 'privatekey', 'apikey', 'passphrase'];
 // Values that are secrets whatever their key: PEM private keys, GitHub and Slack tokens, JWTs, bearer headers.
-const SECRET_VALUES = [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}/, /\bgithub_pat_[A-Za-z0-9_]{30,}/, /\bxox[abpr]-[A-Za-z0-9-]{10,}/, /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\./, /\bBearer\s+[A-Za-z0-9._~+/-]{20,}/];
+const SECRET_VALUES = [
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+  /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}/,
+  /\bgithub_pat_[A-Za-z0-9_]{30,}/,
+  /\bxox[abpr]-[A-Za-z0-9-]{10,}/,
+  /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\./,
+  /\bBearer\s+[A-Za-z0-9._~+/-]{20,}/,
+];
 
 /** Whether a key names a secret: `password`, `apiToken`, `client_secret`, `privateKey`; not `tokenCount`. */
 export function isSecretKey(key: string): boolean {

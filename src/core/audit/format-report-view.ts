@@ -15,8 +15,16 @@ export function formatReportMarkdown(view: ReportView): string {
     out.push('');
   }
   if (view.provisioning.length > 0) {
-    out.push('## Time to provision per tier', '', '| tier | target | requests | provisioned | within target | median hours | max hours |', '| --- | --- | --- | --- | --- | --- | --- |');
-    for (const p of view.provisioning) out.push(`| ${p.tier} | ${p.target ?? ''} | ${p.requests} | ${p.provisioned} | ${p.withinTarget} | ${p.medianHours ?? ''} | ${p.maxHours ?? ''} |`);
+    out.push(
+      '## Time to provision per tier',
+      '',
+      '| tier | target | requests | provisioned | within target | median hours | max hours |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const p of view.provisioning)
+      out.push(
+        `| ${p.tier} | ${p.target ?? ''} | ${p.requests} | ${p.provisioned} | ${p.withinTarget} | ${p.medianHours ?? ''} | ${p.maxHours ?? ''} |`,
+      );
     out.push('');
   }
   return `${out.join('\n')}`;

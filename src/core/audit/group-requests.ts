@@ -29,7 +29,7 @@ export function groupRequests(commits: readonly HistoryCommit[]): LandedChange[]
   for (let i = 0; i < commits.length; i++) index.set(commits[i]!.sha, i);
   const state = new Uint8Array(commits.length);
   const line: number[] = [];
-  for (let i: number | undefined = commits.length > 0 ? 0 : undefined; i !== undefined && state[i] === 0; ) {
+  for (let i: number | undefined = commits.length > 0 ? 0 : undefined; i !== undefined && state[i] === 0;) {
     line.push(i);
     state[i] = ON_LINE;
     const parent = commits[i]!.parents[0];
@@ -49,7 +49,8 @@ export function groupRequests(commits: readonly HistoryCommit[]): LandedChange[]
       branch.push(c);
       for (const parent of c.parents) queue.push(parent);
     }
-    if (branch.length > 1) branch.sort((a, b) => (a.author.time < b.author.time ? -1 : a.author.time > b.author.time ? 1 : 0));
+    if (branch.length > 1)
+      branch.sort((a, b) => (a.author.time < b.author.time ? -1 : a.author.time > b.author.time ? 1 : 0));
     const first = branch[0] ?? landing;
     changes[k] = {
       id: pullRequestOf(landing.subject),

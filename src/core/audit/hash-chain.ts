@@ -13,7 +13,8 @@ export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) {
     let out = '[';
-    for (let i = 0; i < value.length; i++) out += `${i > 0 ? ',' : ''}${value[i] === undefined ? 'null' : canonicalJson(value[i])}`;
+    for (let i = 0; i < value.length; i++)
+      out += `${i > 0 ? ',' : ''}${value[i] === undefined ? 'null' : canonicalJson(value[i])}`;
     return `${out}]`;
   }
   // A plain loop over sorted keys: this runs for every record a report or verify reads.
@@ -34,7 +35,10 @@ export function canonicalJson(value: unknown): string {
 export type HashText = (text: string) => string;
 
 /** The hash a record must carry: SHA-256 of its canonical JSON without `hash`. */
-export function computeRecordHash(record: Omit<AuditRecord, 'hash'> & { hash?: string }, hash: HashText = sha256Hex): string {
+export function computeRecordHash(
+  record: Omit<AuditRecord, 'hash'> & { hash?: string },
+  hash: HashText = sha256Hex,
+): string {
   const { hash: _hash, ...rest } = record;
   return hash(canonicalJson(rest));
 }
@@ -73,7 +77,10 @@ export interface ChainProblem {
  * reordered record. An intact log gives []. `links: 'only'` skips recomputing hashes (edits
  * then go unseen): a quick check for readers that do not vouch for the log.
  */
-export function verifyChain(records: readonly AuditRecord[], options: { hash?: HashText; links?: 'only' } = {}): ChainProblem[] {
+export function verifyChain(
+  records: readonly AuditRecord[],
+  options: { hash?: HashText; links?: 'only' } = {},
+): ChainProblem[] {
   const hash = options.hash ?? sha256Hex;
   const problems: ChainProblem[] = [];
   let prev = GENESIS;
@@ -81,13 +88,28 @@ export function verifyChain(records: readonly AuditRecord[], options: { hash?: H
   records.forEach((record, i) => {
     const index = i + 1;
     if (options.links !== 'only' && computeRecordHash(record, hash) !== record.hash) {
-      problems.push({ kind: 'hash-mismatch', index, seq: record.seq, message: `record ${record.seq} was edited: its content does not match its hash` });
+      problems.push({
+        kind: 'hash-mismatch',
+        index,
+        seq: record.seq,
+        message: `record ${record.seq} was edited: its content does not match its hash`,
+      });
     }
     if (record.seq !== expectedSeq) {
-      problems.push({ kind: 'sequence-gap', index, seq: record.seq, message: `expected record ${expectedSeq} but found ${record.seq}: records were removed, inserted or reordered` });
+      problems.push({
+        kind: 'sequence-gap',
+        index,
+        seq: record.seq,
+        message: `expected record ${expectedSeq} but found ${record.seq}: records were removed, inserted or reordered`,
+      });
     }
     if (record.prev !== prev) {
-      problems.push({ kind: 'broken-link', index, seq: record.seq, message: `record ${record.seq} does not follow the record before it (prev hash mismatch)` });
+      problems.push({
+        kind: 'broken-link',
+        index,
+        seq: record.seq,
+        message: `record ${record.seq} does not follow the record before it (prev hash mismatch)`,
+      });
     }
     prev = record.hash;
     expectedSeq = (typeof record.seq === 'number' ? record.seq : expectedSeq) + 1;

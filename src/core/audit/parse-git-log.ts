@@ -39,7 +39,14 @@ const FIELDS = ['%H', '%P', '%G?', '%GK', '%GS', '%an', '%ae', '%aI', '%cn', '%c
  * revision range, with signature status and the files each changed (merges against their
  * first parent). Append the range and `--` paths.
  */
-export const GIT_LOG_ARGS: readonly string[] = ['log', `--format=%x1e${FIELDS.join('%x1f')}`, '--name-status', '--diff-merges=first-parent', '--no-renames', '-z'];
+export const GIT_LOG_ARGS: readonly string[] = [
+  'log',
+  `--format=%x1e${FIELDS.join('%x1f')}`,
+  '--name-status',
+  '--diff-merges=first-parent',
+  '--no-renames',
+  '-z',
+];
 
 /** Parses the output of `git log` run with GIT_LOG_ARGS, newest first as git printed it. */
 export function parseGitLog(output: string): HistoryCommit[] {
@@ -85,7 +92,19 @@ function parseChunks(text: string, commits: HistoryCommit[]): void {
 function parseCommit(chunk: string): HistoryCommit | undefined {
   const fields = chunk.split('\x1f');
   if (fields.length < FIELDS.length) return undefined;
-  const [sha = '', parents = '', status = 'N', key = '', signer = '', an = '', ae = '', at = '', cn = '', ce = '', ct = ''] = fields;
+  const [
+    sha = '',
+    parents = '',
+    status = 'N',
+    key = '',
+    signer = '',
+    an = '',
+    ae = '',
+    at = '',
+    cn = '',
+    ce = '',
+    ct = '',
+  ] = fields;
   // With -z the subject ends with NUL; then, after a newline, come the NUL-separated name-status fields.
   const rest = fields.length === FIELDS.length ? fields[11]! : fields.slice(11).join('\x1f');
   const end = rest.indexOf('\0');

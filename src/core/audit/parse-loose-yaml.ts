@@ -13,7 +13,9 @@ export function parseLooseYaml(text: string | undefined): Record<string, unknown
   } catch {
     return undefined;
   }
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** `tiers.<tier>.target` of a policy file's text; anything else in a broken policy is ignored. */

@@ -7,7 +7,8 @@ import type { HistoryCommit } from './parse-git-log.js';
 /** GitHub's committer on merges and web edits; its commits are signed with GitHub's own key. */
 export const GITHUB_COMMITTER = { name: 'GitHub', email: 'noreply@github.com' } as const;
 
-export type SignatureProblemKind = 'unsigned' | 'untrusted-key' | 'bad-signature' | 'expired' | 'revoked' | 'cannot-check';
+export type SignatureProblemKind =
+  'unsigned' | 'untrusted-key' | 'bad-signature' | 'expired' | 'revoked' | 'cannot-check';
 
 /** How a commit's signature was accepted: a key the verifier trusts, or GitHub's key on a commit GitHub made. */
 export type SignatureAcceptance = 'trusted-key' | 'github';
@@ -49,7 +50,9 @@ export function isGitHubCommit(commit: HistoryCommit): boolean {
  * the allowed-signers file or the keyring) is accepted. A GitHub commit needs GitHub's key in
  * the keyring, so it reads `G` too; the distinction is reported, not trusted on its own.
  */
-export function judgeSignature(commit: HistoryCommit): { accepted: SignatureAcceptance } | { problem: SignatureProblemKind; message: string } {
+export function judgeSignature(
+  commit: HistoryCommit,
+): { accepted: SignatureAcceptance } | { problem: SignatureProblemKind; message: string } {
   const github = isGitHubCommit(commit);
   switch (commit.signature.status) {
     case 'G':
@@ -57,7 +60,10 @@ export function judgeSignature(commit: HistoryCommit): { accepted: SignatureAcce
     case 'N':
       return { problem: 'unsigned', message: 'not signed' };
     case 'U':
-      return { problem: 'untrusted-key', message: `signed by a key that is not trusted (${commit.signature.key || 'unknown key'})` };
+      return {
+        problem: 'untrusted-key',
+        message: `signed by a key that is not trusted (${commit.signature.key || 'unknown key'})`,
+      };
     case 'B':
       return { problem: 'bad-signature', message: 'the signature does not match the commit (altered after signing?)' };
     case 'X':
@@ -68,7 +74,9 @@ export function judgeSignature(commit: HistoryCommit): { accepted: SignatureAcce
     case 'E':
       return {
         problem: 'cannot-check',
-        message: github ? "signed by GitHub, but GitHub's key (web-flow) is not in the keyring" : `the signature cannot be checked: key ${commit.signature.key || 'unknown'} is missing`,
+        message: github
+          ? "signed by GitHub, but GitHub's key (web-flow) is not in the keyring"
+          : `the signature cannot be checked: key ${commit.signature.key || 'unknown'} is missing`,
       };
   }
 }
@@ -92,25 +100,49 @@ export function verifyAuditTrail(input: {
   for (const commit of input.commits) {
     const verdict = judgeSignature(commit);
     if ('accepted' in verdict) accepted[verdict.accepted] += 1;
-    else signatures.push({ kind: verdict.problem, commit: commit.sha, subject: commit.subject, author: `${commit.author.name} <${commit.author.email}>`, message: verdict.message });
+    else
+      signatures.push({
+        kind: verdict.problem,
+        commit: commit.sha,
+        subject: commit.subject,
+        author: `${commit.author.name} <${commit.author.email}>`,
+        message: verdict.message,
+      });
   }
   const log: AuditLogProblem[] = [
-    ...input.unreadable.map((u) => ({ kind: 'unreadable-line' as const, file: u.file, line: u.line, seq: undefined, message: u.message })),
+    ...input.unreadable.map((u) => ({
+      kind: 'unreadable-line' as const,
+      file: u.file,
+      line: u.line,
+      seq: undefined,
+      message: u.message,
+    })),
     ...verifyChain(input.records, input.hash ? { hash: input.hash } : {}).map((p) => {
       const place = input.places[p.index - 1]!;
       return { kind: p.kind, file: place.file, line: place.line, seq: p.seq, message: p.message };
     }),
   ];
-  return { ok: signatures.length === 0 && log.length === 0, commits: input.commits.length, records: input.records.length, accepted, signatures, log };
+  return {
+    ok: signatures.length === 0 && log.length === 0,
+    commits: input.commits.length,
+    records: input.records.length,
+    accepted,
+    signatures,
+    log,
+  };
 }
 
 /** The verdict as text: one line per problem, then a summary line. */
 export function formatAuditTrailVerdict(verdict: AuditTrailVerdict): string {
   const lines: string[] = [];
-  for (const p of verdict.signatures) lines.push(`commit ${p.commit.slice(0, 12)} ${p.kind}: ${p.message} — "${p.subject}" by ${p.author}`);
+  for (const p of verdict.signatures)
+    lines.push(`commit ${p.commit.slice(0, 12)} ${p.kind}: ${p.message} — "${p.subject}" by ${p.author}`);
   for (const p of verdict.log) lines.push(`${p.file}:${p.line}: audit ${p.kind}: ${p.message}`);
   const signed = `${verdict.commits - verdict.signatures.length} of ${verdict.commits} commits signed and verified (${verdict.accepted['trusted-key']} by trusted keys, ${verdict.accepted.github} by GitHub)`;
-  const chain = verdict.log.length === 0 ? `audit log intact (${verdict.records} records)` : `audit log: ${verdict.log.length} problems in ${verdict.records} records`;
+  const chain =
+    verdict.log.length === 0
+      ? `audit log intact (${verdict.records} records)`
+      : `audit log: ${verdict.log.length} problems in ${verdict.records} records`;
   lines.push(`${verdict.ok ? 'ok' : 'FAILED'}: ${signed}; ${chain}`);
   return `${lines.join('\n')}\n`;
 }

@@ -31,7 +31,14 @@ export function diagnosticAt(
   options: { severity?: Severity; key?: boolean } = {},
 ): Diagnostic {
   const at = locate(entity.source, path, { key: options.key ?? false });
-  return { code, severity: options.severity ?? 'error', message, file: entity.source.path, line: at.line, column: at.column };
+  return {
+    code,
+    severity: options.severity ?? 'error',
+    message,
+    file: entity.source.path,
+    line: at.line,
+    column: at.column,
+  };
 }
 
 const FOLDER: Record<Exclude<Kind, 'Policy'>, string> = { Person: 'people', System: 'systems', Organization: 'orgs' };
@@ -41,7 +48,10 @@ const FOLDER: Record<Exclude<Kind, 'Policy'>, string> = { Person: 'people', Syst
  * declared once, each kind lives in its folder, and there is exactly one policy.
  * `root` is the access folder as shown in paths (e.g. `access`).
  */
-export function buildAccessTree(root: string, sources: readonly SourceFile[]): { tree: AccessTree; diagnostics: Diagnostic[] } {
+export function buildAccessTree(
+  root: string,
+  sources: readonly SourceFile[],
+): { tree: AccessTree; diagnostics: Diagnostic[] } {
   const tree: AccessTree = emptyTree();
   const diagnostics: Diagnostic[] = [];
   const prefix = root === '' || root === '.' ? '' : `${root.replace(/\/+$/, '')}/`;
@@ -52,10 +62,19 @@ export function buildAccessTree(root: string, sources: readonly SourceFile[]): {
     const base = (parts[parts.length - 1] ?? '').replace(/\.ya?ml$/, '');
     if (source.kind === 'Policy') {
       if (relative !== 'policy.yaml' && relative !== 'policy.yml') {
-        diagnostics.push(diagnosticAt({ source }, ['kind'], 'MISPLACED_FILE', `the Policy belongs in ${prefix}policy.yaml`));
+        diagnostics.push(
+          diagnosticAt({ source }, ['kind'], 'MISPLACED_FILE', `the Policy belongs in ${prefix}policy.yaml`),
+        );
       }
       if (tree.policy) {
-        diagnostics.push(diagnosticAt({ source }, ['kind'], 'DUPLICATE_POLICY', `a second Policy; the first is ${tree.policy.source.path}`));
+        diagnostics.push(
+          diagnosticAt(
+            { source },
+            ['kind'],
+            'DUPLICATE_POLICY',
+            `a second Policy; the first is ${tree.policy.source.path}`,
+          ),
+        );
         continue;
       }
       tree.policy = { value: toPolicy(source.value), source };
@@ -63,17 +82,32 @@ export function buildAccessTree(root: string, sources: readonly SourceFile[]): {
     }
     const folder = FOLDER[source.kind];
     if (parts.length !== 2 || parts[0] !== folder) {
-      diagnostics.push(diagnosticAt({ source }, ['kind'], 'MISPLACED_FILE', `a ${source.kind} belongs in ${prefix}${folder}/`));
+      diagnostics.push(
+        diagnosticAt({ source }, ['kind'], 'MISPLACED_FILE', `a ${source.kind} belongs in ${prefix}${folder}/`),
+      );
     }
     const idKey = source.kind === 'Person' ? 'uid' : 'id';
     const id = String(source.value[idKey]);
     if (id !== base) {
-      diagnostics.push(diagnosticAt({ source }, [idKey], 'ID_FILE_MISMATCH', `${idKey} "${id}" must equal the file name "${base}"`));
+      diagnostics.push(
+        diagnosticAt({ source }, [idKey], 'ID_FILE_MISMATCH', `${idKey} "${id}" must equal the file name "${base}"`),
+      );
     }
-    const index: Map<string, Entity<unknown>> = source.kind === 'Person' ? tree.people : source.kind === 'System' ? tree.systems : tree.orgs;
+    const index: Map<string, Entity<unknown>> = source.kind === 'Person'
+      ? tree.people
+      : source.kind === 'System'
+        ? tree.systems
+        : tree.orgs;
     const earlier = index.get(id);
     if (earlier) {
-      diagnostics.push(diagnosticAt({ source }, [idKey], 'DUPLICATE_ID', `${idKey} "${id}" is already declared in ${earlier.source.path}`));
+      diagnostics.push(
+        diagnosticAt(
+          { source },
+          [idKey],
+          'DUPLICATE_ID',
+          `${idKey} "${id}" is already declared in ${earlier.source.path}`,
+        ),
+      );
       continue;
     }
     if (source.kind === 'Person') tree.people.set(id, { value: toPerson(source.value), source });
@@ -84,7 +118,12 @@ export function buildAccessTree(root: string, sources: readonly SourceFile[]): {
 }
 
 export function emptyTree(): AccessTree {
-  return { systems: new Map(), people: new Map(), orgs: new Map(), broken: { policy: false, people: new Set(), systems: new Set(), orgs: new Set() } };
+  return {
+    systems: new Map(),
+    people: new Map(),
+    orgs: new Map(),
+    broken: { policy: false, people: new Set(), systems: new Set(), orgs: new Set() },
+  };
 }
 
 /** Records the id of a file that failed the schema (see `AccessTree.broken`). */
@@ -95,7 +134,8 @@ export function markBroken(tree: AccessTree, source: SourceFile): void {
   }
   const id = source.value[source.kind === 'Person' ? 'uid' : 'id'];
   if (typeof id !== 'string') return;
-  const set = source.kind === 'Person' ? tree.broken.people : source.kind === 'System' ? tree.broken.systems : tree.broken.orgs;
+  const set =
+    source.kind === 'Person' ? tree.broken.people : source.kind === 'System' ? tree.broken.systems : tree.broken.orgs;
   set.add(id);
 }
 
@@ -111,7 +151,8 @@ function toSystem(value: Record<string, unknown>): System {
 }
 
 function toPolicy(value: Record<string, unknown>): Policy {
-  const v = value as unknown as Partial<Policy> & Pick<Policy, 'levels' | 'tiers' | 'risk'> & { directory: Partial<Policy['directory']> & { baseDN: string } };
+  const v = value as unknown as Partial<Policy> &
+    Pick<Policy, 'levels' | 'tiers' | 'risk'> & { directory: Partial<Policy['directory']> & { baseDN: string } };
   return {
     ...v,
     kind: 'Policy',

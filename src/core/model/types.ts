@@ -79,13 +79,7 @@ export interface Organization {
 
 /** Who can satisfy an approval level. */
 export type ApproverSource =
-  | 'manager'
-  | 'department-head'
-  | 'codeowners'
-  | 'sponsor'
-  | { team: string }
-  | { users: string[] }
-  | { people: Uid[] };
+  'manager' | 'department-head' | 'codeowners' | 'sponsor' | { team: string } | { users: string[] } | { people: Uid[] };
 
 export interface Level {
   description?: string;

@@ -118,7 +118,9 @@ export function actionSubject(action: Action): string {
 
 /** Number of directory writes an action takes (one per entry touched). */
 export function countWrites(action: Action): number {
-  return action.type === 'update-members' && action.add.length + action.remove.length === 0 && !action.placeholder ? 0 : 1;
+  return action.type === 'update-members' && action.add.length + action.remove.length === 0 && !action.placeholder
+    ? 0
+    : 1;
 }
 
 /** Compile-time exhaustiveness check for switches over unions. */

@@ -58,9 +58,18 @@ export function computeApplyEvents(results: readonly ActionResult[], options: Ap
     for (const removal of action.remove) {
       if (removal.reason === 'expired' && removal.grant) {
         const details: AuditDetails['grant.expired'] = { ...removal.grant };
-        events.push({ ...base, type: 'grant.expired', subject: removal.uid ?? removal.dn, details: { ...details, group: action.group } });
+        events.push({
+          ...base,
+          type: 'grant.expired',
+          subject: removal.uid ?? removal.dn,
+          details: { ...details, group: action.group },
+        });
       } else if (removal.reason === 'drift') {
-        const details: AuditDetails['drift.reverted'] = { group: action.group, member: removal.uid ?? removal.dn, action: 'removed' };
+        const details: AuditDetails['drift.reverted'] = {
+          group: action.group,
+          member: removal.uid ?? removal.dn,
+          action: 'removed',
+        };
         events.push({ ...base, type: 'drift.reverted', subject: removal.uid ?? removal.dn, details });
       }
     }
@@ -69,7 +78,20 @@ export function computeApplyEvents(results: readonly ActionResult[], options: Ap
 }
 
 /** The event of a run that stopped before writing (guards, a failed read, bad files). */
-export function computeApplyFailedEvent(error: { code: string; message: string }, options: ApplyEventOptions, counts?: Record<string, number>): AuditEvent {
-  const details: AuditDetails['apply.failed'] = { error: `${error.code}: ${error.message}`, ...(counts ? { counts } : {}) };
-  return { time: options.time, actor: options.actor, ...(options.commit ? { commit: options.commit } : {}), type: 'apply.failed', details };
+export function computeApplyFailedEvent(
+  error: { code: string; message: string },
+  options: ApplyEventOptions,
+  counts?: Record<string, number>,
+): AuditEvent {
+  const details: AuditDetails['apply.failed'] = {
+    error: `${error.code}: ${error.message}`,
+    ...(counts ? { counts } : {}),
+  };
+  return {
+    time: options.time,
+    actor: options.actor,
+    ...(options.commit ? { commit: options.commit } : {}),
+    type: 'apply.failed',
+    details,
+  };
 }

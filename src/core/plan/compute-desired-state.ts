@@ -47,7 +47,12 @@ export function computeDesiredState(tree: AccessTree, now: number): DesiredState
   const roleGroup = new Map<string, DesiredGroup>();
   for (const [systemId, system] of tree.systems) {
     for (const [roleId, role] of Object.entries(system.value.roles)) {
-      const group: DesiredGroup = groups.get(role.group) ?? { name: role.group, cause: causeAt(system, ['roles', roleId, 'group']), members: new Map(), expired: new Map() };
+      const group: DesiredGroup = groups.get(role.group) ?? {
+        name: role.group,
+        cause: causeAt(system, ['roles', roleId, 'group']),
+        members: new Map(),
+        expired: new Map(),
+      };
       groups.set(role.group, group);
       roleGroup.set(`${systemId}/${roleId}`, group);
     }
@@ -61,7 +66,11 @@ export function computeDesiredState(tree: AccessTree, now: number): DesiredState
       if (person.status !== 'active') return;
       const group = roleGroup.get(`${grant.system}/${grant.role}`);
       if (!group) return;
-      const membership: Membership = { cause: causeAt(entity, ['grants', index]), system: grant.system, role: grant.role };
+      const membership: Membership = {
+        cause: causeAt(entity, ['grants', index]),
+        system: grant.system,
+        role: grant.role,
+      };
       const expires = grant.expires === undefined ? undefined : parseExpiry(grant.expires);
       if (expires !== undefined && expires < now) {
         group.expired.set(uid, { ...membership, expires: grant.expires ?? '' });
@@ -99,7 +108,8 @@ function computeProvisioning(person: Person, tree: AccessTree, systems: string[]
   const handoverUid = person.type === 'external' ? person.sponsor : person.manager;
   const handover = handoverUid === undefined ? undefined : tree.people.get(handoverUid)?.value;
   const provisioning: Provisioning = { email: person.email, name: person.name, type: person.type, systems };
-  if (handover && handoverUid !== undefined) provisioning.handoverTo = { uid: handoverUid, name: handover.name, email: handover.email, role };
+  if (handover && handoverUid !== undefined)
+    provisioning.handoverTo = { uid: handoverUid, name: handover.name, email: handover.email, role };
   return provisioning;
 }
 

@@ -21,7 +21,11 @@ export interface GuardViolation {
  * `maxPercent` percent of the accounts the directory holds (for removals: the people losing a
  * membership). Pure.
  */
-export function computeGuardViolations(actions: readonly Action[], observed: { accounts: number; memberships: number }, guards: Policy['guards']): GuardViolation[] {
+export function computeGuardViolations(
+  actions: readonly Action[],
+  observed: { accounts: number; memberships: number },
+  guards: Policy['guards'],
+): GuardViolation[] {
   let deletions = 0;
   let disables = 0;
   let removals = 0;
@@ -35,7 +39,12 @@ export function computeGuardViolations(actions: readonly Action[], observed: { a
     }
   }
   const violations: GuardViolation[] = [];
-  const byCount = (guard: GuardName, counts: GuardViolation['counts'], count: number, limit: number | undefined): void => {
+  const byCount = (
+    guard: GuardName,
+    counts: GuardViolation['counts'],
+    count: number,
+    limit: number | undefined,
+  ): void => {
     if (limit !== undefined && count > limit) violations.push({ guard, counts, count, limit });
   };
   byCount('maxDeletions', 'deletions', deletions, guards.maxDeletions);

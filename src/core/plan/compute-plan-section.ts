@@ -11,8 +11,14 @@ export const MAX_PLAN_SECTION_ACTIONS = 50;
  * performs after merge): one row per action, the summary, and any guard the plan would trip.
  */
 export function computePlanSection(plan: Plan): PlanSection {
-  const actions = plan.actions.slice(0, MAX_PLAN_SECTION_ACTIONS).map((a) => ({ type: a.type, target: actionSubject(a), detail: describeAction(a) }));
+  const actions = plan.actions
+    .slice(0, MAX_PLAN_SECTION_ACTIONS)
+    .map((a) => ({ type: a.type, target: actionSubject(a), detail: describeAction(a) }));
   const more = plan.actions.length - actions.length;
-  const notes = [formatSummaryLine(plan), ...(more > 0 ? [`(${more} more not listed)`] : []), ...plan.violations.map((v) => `Guard: ${formatViolation(v)}; apply would stop.`)];
+  const notes = [
+    formatSummaryLine(plan),
+    ...(more > 0 ? [`(${more} more not listed)`] : []),
+    ...plan.violations.map((v) => `Guard: ${formatViolation(v)}; apply would stop.`),
+  ];
   return { actions, summary: notes.join(' ') };
 }

@@ -1,6 +1,14 @@
 import type { Policy } from '../model/types.js';
 import { PHASES, actionSubject } from './action.js';
-import type { AccountRef, Action, AttributeChange, Cause, MemberAddition, MemberRemoval, RemovalReason } from './action.js';
+import type {
+  AccountRef,
+  Action,
+  AttributeChange,
+  Cause,
+  MemberAddition,
+  MemberRemoval,
+  RemovalReason,
+} from './action.js';
 import { ACCOUNT_ATTRIBUTES } from './directory-snapshot.js';
 import type { DirectorySnapshot, ObservedAccount } from './directory-snapshot.js';
 import type { DesiredAccount, DesiredState } from './compute-desired-state.js';
@@ -50,7 +58,14 @@ export function computePlan(desired: DesiredState, observed: DirectorySnapshot, 
   for (const want of desired.accounts.values()) {
     const have = matched.get(want.uid);
     if (!have) {
-      if (want.status === 'active') actions.push({ type: 'create-account', uid: want.uid, attributes: want.attributes, provisioning: want.provisioning, cause: want.cause });
+      if (want.status === 'active')
+        actions.push({
+          type: 'create-account',
+          uid: want.uid,
+          attributes: want.attributes,
+          provisioning: want.provisioning,
+          cause: want.cause,
+        });
       continue;
     }
     const ref: AccountRef = { key: have.key, dn: have.dn, uid: have.uid };
@@ -58,7 +73,8 @@ export function computePlan(desired: DesiredState, observed: DirectorySnapshot, 
       actions.push({ type: 'delete-account', account: ref, cause: want.cause });
       continue;
     }
-    if (have.uid !== want.uid || have.rdnUid !== want.uid) actions.push({ type: 'rename-account', account: ref, newUid: want.uid, cause: want.cause });
+    if (have.uid !== want.uid || have.rdnUid !== want.uid)
+      actions.push({ type: 'rename-account', account: ref, newUid: want.uid, cause: want.cause });
     const current: AccountRef = { ...ref, uid: want.uid };
     const changes = computeAttributeChanges(want, have);
     if (changes.length > 0) actions.push({ type: 'update-account', account: current, changes, cause: want.cause });
@@ -66,12 +82,24 @@ export function computePlan(desired: DesiredState, observed: DirectorySnapshot, 
       if (!have.locked) actions.push({ type: 'lock-account', account: current, reason: 'disabled', cause: want.cause });
       continue;
     }
-    const stale = have.mustChangePassword && have.passwordSetAt !== undefined && options.now - have.passwordSetAt >= lifetime;
-    if (stale && !have.locked) actions.push({ type: 'lock-account', account: current, reason: 'temporary-password-unchanged', cause: want.cause });
+    const stale =
+      have.mustChangePassword && have.passwordSetAt !== undefined && options.now - have.passwordSetAt >= lifetime;
+    if (stale && !have.locked)
+      actions.push({
+        type: 'lock-account',
+        account: current,
+        reason: 'temporary-password-unchanged',
+        cause: want.cause,
+      });
     if (!stale && have.locked) actions.push({ type: 'unlock-account', account: current, cause: want.cause });
   }
   for (const have of observed.accounts) {
-    if (!uidOfKey.has(have.key) && !have.locked) actions.push({ type: 'lock-account', account: { key: have.key, dn: have.dn, uid: have.uid }, reason: 'file-removed' });
+    if (!uidOfKey.has(have.key) && !have.locked)
+      actions.push({
+        type: 'lock-account',
+        account: { key: have.key, dn: have.dn, uid: have.uid },
+        reason: 'file-removed',
+      });
   }
 
   actions.push(...computeGroupActions(desired, observed, uidOfKey, matched, options));
@@ -91,7 +119,8 @@ function computeGroupActions(
   const actions: Action[] = [];
   const observedByName = new Map(observed.groups.map((g) => [g.name, g]));
   const observedUidOfKey = new Map(observed.accounts.map((a) => [a.key, a.uid]));
-  const observedUid = (key: string | undefined): string | undefined => (key === undefined ? undefined : observedUidOfKey.get(key));
+  const observedUid = (key: string | undefined): string | undefined =>
+    key === undefined ? undefined : observedUidOfKey.get(key);
   for (const group of desired.groups.values()) {
     const have = observedByName.get(group.name);
     const wanted = [...group.members.entries()].map(([uid, m]): MemberAddition => {
@@ -110,7 +139,15 @@ function computeGroupActions(
         present.add(uid);
         continue;
       }
-      remove.push(removalOf(member.dn, uid ?? observedUid(member.key), reasonFor(uid, member.key, desired, group.expired), group.expired.get(uid ?? ''), desired.accounts.get(uid ?? '')?.cause));
+      remove.push(
+        removalOf(
+          member.dn,
+          uid ?? observedUid(member.key),
+          reasonFor(uid, member.key, desired, group.expired),
+          group.expired.get(uid ?? ''),
+          desired.accounts.get(uid ?? '')?.cause,
+        ),
+      );
     }
     const add = wanted.filter((m) => !present.has(m.uid));
     const remaining = present.size + add.length;
@@ -120,19 +157,41 @@ function computeGroupActions(
       if (remaining > 0 && have.hasPlaceholder) placeholder = 'remove';
     }
     if (add.length === 0 && remove.length === 0 && placeholder === undefined) continue;
-    actions.push({ type: 'update-members', group: group.name, groupKey: have.key, groupDn: have.dn, add, remove, ...(placeholder ? { placeholder } : {}), cause: group.cause });
+    actions.push({
+      type: 'update-members',
+      group: group.name,
+      groupKey: have.key,
+      groupDn: have.dn,
+      add,
+      remove,
+      ...(placeholder ? { placeholder } : {}),
+      cause: group.cause,
+    });
   }
   // A group in the managed OU that no role declares any more is emptied, not deleted.
   for (const have of observed.groups) {
     if (desired.groups.has(have.name) || have.members.length === 0) continue;
     const remove = have.members.map((m) => removalOf(m.dn, observedUid(m.key), 'group-retired', undefined, undefined));
     const placeholder = options.flavor === 'openldap' && !have.hasPlaceholder ? 'add' : undefined;
-    actions.push({ type: 'update-members', group: have.name, groupKey: have.key, groupDn: have.dn, add: [], remove, ...(placeholder ? { placeholder } : {}) });
+    actions.push({
+      type: 'update-members',
+      group: have.name,
+      groupKey: have.key,
+      groupDn: have.dn,
+      add: [],
+      remove,
+      ...(placeholder ? { placeholder } : {}),
+    });
   }
   return actions;
 }
 
-function reasonFor(uid: string | undefined, key: string | undefined, desired: DesiredState, expired: Map<string, unknown>): RemovalReason {
+function reasonFor(
+  uid: string | undefined,
+  key: string | undefined,
+  desired: DesiredState,
+  expired: Map<string, unknown>,
+): RemovalReason {
   if (uid === undefined) return key === undefined ? 'drift' : 'file-removed';
   const status = desired.accounts.get(uid)?.status;
   if (status === 'deleted') return 'deleted';
@@ -140,7 +199,13 @@ function reasonFor(uid: string | undefined, key: string | undefined, desired: De
   return expired.has(uid) ? 'expired' : 'drift';
 }
 
-function removalOf(dn: string, uid: string | undefined, reason: RemovalReason, grant: { system: string; role: string; expires: string; cause: Cause } | undefined, accountCause: Cause | undefined): MemberRemoval {
+function removalOf(
+  dn: string,
+  uid: string | undefined,
+  reason: RemovalReason,
+  grant: { system: string; role: string; expires: string; cause: Cause } | undefined,
+  accountCause: Cause | undefined,
+): MemberRemoval {
   const removal: MemberRemoval = { dn, reason };
   if (uid !== undefined) removal.uid = uid;
   if (reason === 'expired' && grant) {
@@ -166,7 +231,8 @@ function matchAccounts(desired: DesiredState, observed: readonly ObservedAccount
   const byUid = indexBy(observed, (a) => a.uid);
   const byMail = indexBy(observed, (a) => a.attributes.mail?.toLowerCase());
   const wants = [...desired.accounts.values()];
-  for (const want of wants) if (want.attributes.employeeId !== undefined) claim(want.uid, byEmployeeId.get(want.attributes.employeeId));
+  for (const want of wants)
+    if (want.attributes.employeeId !== undefined) claim(want.uid, byEmployeeId.get(want.attributes.employeeId));
   for (const want of wants) claim(want.uid, byUid.get(want.uid));
   for (const want of wants) {
     const candidate = byMail.get(want.attributes.mail.toLowerCase());
@@ -175,7 +241,10 @@ function matchAccounts(desired: DesiredState, observed: readonly ObservedAccount
   return matched;
 }
 
-function indexBy(accounts: readonly ObservedAccount[], keyOf: (a: ObservedAccount) => string | undefined): Map<string, ObservedAccount> {
+function indexBy(
+  accounts: readonly ObservedAccount[],
+  keyOf: (a: ObservedAccount) => string | undefined,
+): Map<string, ObservedAccount> {
   const index = new Map<string, ObservedAccount>();
   for (const account of accounts) {
     const k = keyOf(account);
@@ -202,6 +271,12 @@ function orderActions(actions: Action[]): Action[] {
   const phaseOf = new Map(PHASES.flatMap((types, i) => types.map((t) => [t, i] as const)));
   return actions
     .map((action, index) => ({ action, index, phase: phaseOf.get(action.type) ?? 0, subject: actionSubject(action) }))
-    .sort((a, b) => a.phase - b.phase || (a.action.type < b.action.type ? -1 : a.action.type > b.action.type ? 1 : 0) || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0) || a.index - b.index)
+    .sort(
+      (a, b) =>
+        a.phase - b.phase ||
+        (a.action.type < b.action.type ? -1 : a.action.type > b.action.type ? 1 : 0) ||
+        (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0) ||
+        a.index - b.index,
+    )
     .map((x) => x.action);
 }

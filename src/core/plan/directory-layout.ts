@@ -13,5 +13,10 @@ export interface DirectoryLayout {
 /** The layout from the policy's `directory`, with the base DN optionally overridden (AAC_LDAP_BASE_DN). */
 export function computeDirectoryLayout(directory: Policy['directory'], baseDnOverride?: string): DirectoryLayout {
   const baseDn = baseDnOverride ?? directory.baseDN;
-  return { baseDn, peopleDn: `${directory.peopleOU},${baseDn}`, groupsDn: `${directory.groupsOU},${baseDn}`, flavor: directory.flavor };
+  return {
+    baseDn,
+    peopleDn: `${directory.peopleOU},${baseDn}`,
+    groupsDn: `${directory.groupsOU},${baseDn}`,
+    flavor: directory.flavor,
+  };
 }

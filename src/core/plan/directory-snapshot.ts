@@ -23,7 +23,16 @@ export interface AccountAttributes {
 }
 
 /** The attribute names of `AccountAttributes`, in the order they are compared and shown. */
-export const ACCOUNT_ATTRIBUTES: readonly (keyof AccountAttributes)[] = ['name', 'surname', 'givenName', 'mail', 'title', 'department', 'employeeId', 'type'];
+export const ACCOUNT_ATTRIBUTES: readonly (keyof AccountAttributes)[] = [
+  'name',
+  'surname',
+  'givenName',
+  'mail',
+  'title',
+  'department',
+  'employeeId',
+  'type',
+];
 
 export interface ObservedAccount {
   /** Stable id of the entry (entryUUID / objectGUID). */

@@ -20,23 +20,51 @@ export interface PlanSummary {
 
 /** Counts the changes a plan makes. Pure. */
 export function summarizePlan(plan: Pick<Plan, 'actions'>): PlanSummary {
-  const s: PlanSummary = { create: 0, rename: 0, update: 0, unlock: 0, lock: 0, delete: 0, groupsCreated: 0, membersAdded: 0, membersRemoved: 0, drift: 0, expired: 0 };
+  const s: PlanSummary = {
+    create: 0,
+    rename: 0,
+    update: 0,
+    unlock: 0,
+    lock: 0,
+    delete: 0,
+    groupsCreated: 0,
+    membersAdded: 0,
+    membersRemoved: 0,
+    drift: 0,
+    expired: 0,
+  };
   for (const action of plan.actions) {
     switch (action.type) {
-      case 'create-account': s.create++; break;
-      case 'rename-account': s.rename++; break;
-      case 'update-account': s.update++; break;
-      case 'unlock-account': s.unlock++; break;
-      case 'lock-account': s.lock++; break;
-      case 'delete-account': s.delete++; break;
-      case 'create-group': s.groupsCreated++; s.membersAdded += action.members.length; break;
+      case 'create-account':
+        s.create++;
+        break;
+      case 'rename-account':
+        s.rename++;
+        break;
+      case 'update-account':
+        s.update++;
+        break;
+      case 'unlock-account':
+        s.unlock++;
+        break;
+      case 'lock-account':
+        s.lock++;
+        break;
+      case 'delete-account':
+        s.delete++;
+        break;
+      case 'create-group':
+        s.groupsCreated++;
+        s.membersAdded += action.members.length;
+        break;
       case 'update-members':
         s.membersAdded += action.add.length;
         s.membersRemoved += action.remove.length;
         s.drift += action.remove.filter((r) => r.reason === 'drift').length;
         s.expired += action.remove.filter((r) => r.reason === 'expired').length;
         break;
-      default: assertNever(action);
+      default:
+        assertNever(action);
     }
   }
   return s;
@@ -60,7 +88,10 @@ export function describeAction(action: Action): string {
     case 'create-group':
       return `create group ${action.group} with ${action.members.length === 0 ? 'no members' : action.members.map((m) => m.uid).join(', ')}`;
     case 'update-members': {
-      const parts = [...action.add.map((m) => `+${m.uid}`), ...action.remove.map((r) => `-${memberName(r)} (${r.reason})`)];
+      const parts = [
+        ...action.add.map((m) => `+${m.uid}`),
+        ...action.remove.map((r) => `-${memberName(r)} (${r.reason})`),
+      ];
       if (action.placeholder === 'add') parts.push('placeholder added: group left with no member');
       if (action.placeholder === 'remove') parts.push('placeholder removed');
       return `group ${action.group}: ${parts.join(', ')}`;
@@ -71,13 +102,21 @@ export function describeAction(action: Action): string {
 }
 
 const SIGN: Record<Action['type'], string> = {
-  'create-account': '+', 'create-group': '+', 'rename-account': '~', 'update-account': '~',
-  'unlock-account': '~', 'update-members': '~', 'lock-account': '!', 'delete-account': '-',
+  'create-account': '+',
+  'create-group': '+',
+  'rename-account': '~',
+  'update-account': '~',
+  'unlock-account': '~',
+  'update-members': '~',
+  'lock-account': '!',
+  'delete-account': '-',
 };
 
 /** The plan as text: one line per action with the file position that caused it, then a summary. */
 export function formatPlanText(plan: Plan): string {
-  const lines = plan.actions.map((a) => `${SIGN[a.type]} ${describeAction(a)}${a.cause ? `  [${formatCause(a.cause)}]` : ''}`);
+  const lines = plan.actions.map(
+    (a) => `${SIGN[a.type]} ${describeAction(a)}${a.cause ? `  [${formatCause(a.cause)}]` : ''}`,
+  );
   lines.push(formatSummaryLine(plan));
   lines.push(...plan.violations.map((v) => `guard: ${formatViolation(v)}`));
   return `${lines.join('\n')}\n`;
@@ -88,9 +127,11 @@ export function formatPlanMarkdown(plan: Plan): string {
   let out = '### Directory plan\n\n';
   if (plan.actions.length === 0) return `${out}No changes: the directory matches the access files.\n`;
   out += '| | change | caused by |\n|---|---|---|\n';
-  for (const a of plan.actions) out += `| ${SIGN[a.type]} | ${escapeCell(describeAction(a))} | ${a.cause ? `\`${formatCause(a.cause)}\`` : ''} |\n`;
+  for (const a of plan.actions)
+    out += `| ${SIGN[a.type]} | ${escapeCell(describeAction(a))} | ${a.cause ? `\`${formatCause(a.cause)}\`` : ''} |\n`;
   out += `\n${formatSummaryLine(plan)}\n`;
-  if (plan.violations.length > 0) out += `\n> [!WARNING]\n${plan.violations.map((v) => `> ${formatViolation(v)}`).join('\n')}\n`;
+  if (plan.violations.length > 0)
+    out += `\n> [!WARNING]\n${plan.violations.map((v) => `> ${formatViolation(v)}`).join('\n')}\n`;
   return out;
 }
 

@@ -18,7 +18,8 @@ export function locatePlanCauses(plan: Plan, sources: readonly SourceFile[]): Pl
   const actions = plan.actions.map((action): Action => {
     const located = at(action);
     if (located.type === 'create-group') return { ...located, members: located.members.map(at) };
-    if (located.type === 'update-members') return { ...located, add: located.add.map(at), remove: located.remove.map(at) };
+    if (located.type === 'update-members')
+      return { ...located, add: located.add.map(at), remove: located.remove.map(at) };
     return located;
   });
   return { ...plan, actions };

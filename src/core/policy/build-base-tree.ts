@@ -12,11 +12,17 @@ import type { InputFile, ValidationResult } from '../validate/validate-access-tr
  * files this makes the base side nearly free. The base is not validated beyond its schema:
  * it is what was merged, and its rules are the ones that judge the pull request.
  */
-export function buildBaseTree(root: string, files: readonly InputFile[], head: ValidationResult, checkSchema: SchemaChecker): AccessTree {
+export function buildBaseTree(
+  root: string,
+  files: readonly InputFile[],
+  head: ValidationResult,
+  checkSchema: SchemaChecker,
+): AccessTree {
   const headByPath = new Map(head.sources.map((s) => [s.path, s]));
   const validInHead = new Set<SourceFile>();
   if (head.tree.policy) validInHead.add(head.tree.policy.source);
-  for (const index of [head.tree.people, head.tree.systems, head.tree.orgs]) for (const entity of index.values()) validInHead.add(entity.source);
+  for (const index of [head.tree.people, head.tree.systems, head.tree.orgs])
+    for (const entity of index.values()) validInHead.add(entity.source);
 
   const valid: SourceFile[] = [];
   const broken: SourceFile[] = [];

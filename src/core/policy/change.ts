@@ -73,5 +73,8 @@ export interface GovernedFile {
 /** The person a change concerns as base knows them: by uid, else by `predecessor`. */
 export function basePersonOf(change: Change, base: AccessTree): Person | undefined {
   if (change.person === undefined) return undefined;
-  return base.people.get(change.person)?.value ?? (change.predecessor === undefined ? undefined : base.people.get(change.predecessor)?.value);
+  return (
+    base.people.get(change.person)?.value ??
+    (change.predecessor === undefined ? undefined : base.people.get(change.predecessor)?.value)
+  );
 }

@@ -31,8 +31,14 @@ export function computeApprovals(reviews: readonly Review[], headSha: string): M
   const latest = new Map<string, Review>();
   // GitHub lists reviews oldest first; sorting by time (stable) also accepts files in any order.
   const ordered = reviews
-    .map((review, index) => ({ review, index, time: review.submitted_at ? Date.parse(review.submitted_at) : Number.NaN }))
-    .sort((a, b) => (Number.isNaN(a.time) || Number.isNaN(b.time) ? a.index - b.index : a.time - b.time || a.index - b.index));
+    .map((review, index) => ({
+      review,
+      index,
+      time: review.submitted_at ? Date.parse(review.submitted_at) : Number.NaN,
+    }))
+    .sort((a, b) =>
+      Number.isNaN(a.time) || Number.isNaN(b.time) ? a.index - b.index : a.time - b.time || a.index - b.index,
+    );
   for (const { review } of ordered) {
     const login = review.user?.login?.toLowerCase();
     if (!login || review.state === 'COMMENTED' || review.state === 'PENDING') continue;
@@ -40,7 +46,8 @@ export function computeApprovals(reviews: readonly Review[], headSha: string): M
   }
   const approvals = new Map<string, Approval>();
   for (const [login, review] of latest) {
-    if (review.state === 'APPROVED' && review.commit_id === headSha) approvals.set(login, { login, at: review.submitted_at ?? '' });
+    if (review.state === 'APPROVED' && review.commit_id === headSha)
+      approvals.set(login, { login, at: review.submitted_at ?? '' });
   }
   return approvals;
 }

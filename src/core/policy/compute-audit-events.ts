@@ -31,8 +31,18 @@ export function computeAuditEvents(evaluation: Evaluation, context: AuditContext
     return evaluation.changes
       .filter((c) => c.blocked.length > 0)
       .map((c) => {
-        const details: AuditDetails['escalation.blocked'] = { reasons: [...c.blocked], file: c.file, ...(c.grant ? { grant: { system: c.grant.system, role: c.grant.role } } : {}) };
-        return { ...base, type: 'escalation.blocked', actor: context.author, subject: c.subject, details: { ...details, kind: c.kind, line: c.line } };
+        const details: AuditDetails['escalation.blocked'] = {
+          reasons: [...c.blocked],
+          file: c.file,
+          ...(c.grant ? { grant: { system: c.grant.system, role: c.grant.role } } : {}),
+        };
+        return {
+          ...base,
+          type: 'escalation.blocked',
+          actor: context.author,
+          subject: c.subject,
+          details: { ...details, kind: c.kind, line: c.line },
+        };
       });
   }
   if (trigger.type !== 'review' || trigger.state.toUpperCase() !== 'APPROVED') return [];
@@ -41,21 +51,57 @@ export function computeAuditEvents(evaluation: Evaluation, context: AuditContext
   for (const change of evaluation.changes) {
     for (const level of change.levels) {
       if (level.satisfiedBy !== reviewer) continue;
-      const details: AuditDetails['level.approved'] = { level: level.level, reviewer, reviewedAt: level.approvedAt ?? context.time, tier: change.tier };
-      events.push({ ...base, type: 'level.approved', actor: reviewer, subject: change.subject, details: { ...details, kind: change.kind, file: change.file } });
+      const details: AuditDetails['level.approved'] = {
+        level: level.level,
+        reviewer,
+        reviewedAt: level.approvedAt ?? context.time,
+        tier: change.tier,
+      };
+      events.push({
+        ...base,
+        type: 'level.approved',
+        actor: reviewer,
+        subject: change.subject,
+        details: { ...details, kind: change.kind, file: change.file },
+      });
     }
   }
   if (evaluation.approved) {
-    const approvers = evaluation.changes.flatMap((c) => c.levels.map((l) => ({ level: l.level, reviewer: l.satisfiedBy ?? '', at: l.approvedAt ?? '' })));
+    const approvers = evaluation.changes.flatMap((c) =>
+      c.levels.map((l) => ({ level: l.level, reviewer: l.satisfiedBy ?? '', at: l.approvedAt ?? '' })),
+    );
     const unique = [...new Map(approvers.map((a) => [`${a.level}\u0000${a.reviewer}`, a])).values()];
     const details: AuditDetails['request.approved'] = { tier: evaluation.tier, approvers: unique };
-    events.push({ ...base, type: 'request.approved', actor: reviewer, details: { ...details, changes: evaluation.changes.map((c) => ({ kind: c.kind, subject: c.subject, tier: c.tier, file: c.file })) } });
+    events.push({
+      ...base,
+      type: 'request.approved',
+      actor: reviewer,
+      details: {
+        ...details,
+        changes: evaluation.changes.map((c) => ({ kind: c.kind, subject: c.subject, tier: c.tier, file: c.file })),
+      },
+    });
   }
   return events;
 }
 
 /** A pull request closed without merging: the request is rejected (by whoever closed it). */
-export function computeRejectionEvent(options: { pr: number; commit: string; closedBy: string; time: string }): AuditEvent {
-  const details: AuditDetails['request.rejected'] = { reason: 'closed without merging', reviewer: options.closedBy.toLowerCase() };
-  return { time: options.time, type: 'request.rejected', actor: options.closedBy.toLowerCase(), pr: options.pr, commit: options.commit, details };
+export function computeRejectionEvent(options: {
+  pr: number;
+  commit: string;
+  closedBy: string;
+  time: string;
+}): AuditEvent {
+  const details: AuditDetails['request.rejected'] = {
+    reason: 'closed without merging',
+    reviewer: options.closedBy.toLowerCase(),
+  };
+  return {
+    time: options.time,
+    type: 'request.rejected',
+    actor: options.closedBy.toLowerCase(),
+    pr: options.pr,
+    commit: options.commit,
+    details,
+  };
 }

@@ -35,7 +35,8 @@ export function computeChangeSet(base: TreeSide, head: TreeSide): Change[] {
       else if (!hr) out.push(at(b, ['roles', role], 'role-removed', `${id}/${role}`, true));
       else {
         const roleFields = differingFields(br, hr, []);
-        if (roleFields.length > 0) out.push({ ...at(h, ['roles', role], 'role-changed', `${id}/${role}`, true), fields: roleFields });
+        if (roleFields.length > 0)
+          out.push({ ...at(h, ['roles', role], 'role-changed', `${id}/${role}`, true), fields: roleFields });
       }
     }
   });
@@ -51,7 +52,10 @@ export function computeChangeSet(base: TreeSide, head: TreeSide): Change[] {
     const fields = differingFields(bp.value, hp.value, []);
     // Comments and layout alone still change the file that CODEOWNERS protects.
     const first = fields[0];
-    changes.push({ ...(first ? at(hp, [first], 'policy-changed', hp.source.path) : at(hp, [], 'policy-changed', hp.source.path)), fields });
+    changes.push({
+      ...(first ? at(hp, [first], 'policy-changed', hp.source.path) : at(hp, [], 'policy-changed', hp.source.path)),
+      fields,
+    });
   } else if (bp && !hp && !head.tree.broken.policy) {
     changes.push(at(bp, [], 'policy-changed', bp.source.path));
   } else if (!bp && hp) {
@@ -73,19 +77,29 @@ function linkPredecessors(changes: Change[], base: AccessTree, head: AccessTree)
   const byEmployeeId = new Map<string, string>();
   const byLogin = new Map<string, string>();
   for (const { value } of base.people.values()) {
-    if (value.employeeId !== undefined && !byEmployeeId.has(value.employeeId)) byEmployeeId.set(value.employeeId, value.uid);
-    if (value.github !== undefined && !byLogin.has(value.github.toLowerCase())) byLogin.set(value.github.toLowerCase(), value.uid);
+    if (value.employeeId !== undefined && !byEmployeeId.has(value.employeeId))
+      byEmployeeId.set(value.employeeId, value.uid);
+    if (value.github !== undefined && !byLogin.has(value.github.toLowerCase()))
+      byLogin.set(value.github.toLowerCase(), value.uid);
   }
   for (const change of added) {
     const person = head.people.get(change.person!)?.value;
-    const predecessor = (person?.employeeId === undefined ? undefined : byEmployeeId.get(person.employeeId)) ?? (person?.github === undefined ? undefined : byLogin.get(person.github.toLowerCase()));
+    const predecessor =
+      (person?.employeeId === undefined ? undefined : byEmployeeId.get(person.employeeId)) ??
+      (person?.github === undefined ? undefined : byLogin.get(person.github.toLowerCase()));
     if (predecessor !== undefined) change.predecessor = predecessor;
   }
 }
 
 type Differ<T> = (base: Entity<T> | undefined, head: Entity<T> | undefined, out: Change[]) => void;
 
-function diffEntities<T>(base: Map<string, Entity<T>>, head: Map<string, Entity<T>>, brokenInHead: Set<string>, out: Change[], differ: Differ<T>): void {
+function diffEntities<T>(
+  base: Map<string, Entity<T>>,
+  head: Map<string, Entity<T>>,
+  brokenInHead: Set<string>,
+  out: Change[],
+  differ: Differ<T>,
+): void {
   const ids = [...new Set([...base.keys(), ...head.keys()])].sort();
   for (const id of ids) {
     const b = base.get(id);
@@ -100,7 +114,9 @@ function personChanges(b: Entity<Person> | undefined, h: Entity<Person> | undefi
   if (!b) {
     const person = h!.value;
     out.push({ ...at(h!, [], 'person-added', person.uid), person: person.uid });
-    person.grants.forEach((grant, i) => out.push({ ...at(h!, ['grants', i], 'grant-added', person.uid), person: person.uid, grant }));
+    person.grants.forEach((grant, i) =>
+      out.push({ ...at(h!, ['grants', i], 'grant-added', person.uid), person: person.uid, grant }),
+    );
     return;
   }
   const uid = b.value.uid;
@@ -112,7 +128,12 @@ function personChanges(b: Entity<Person> | undefined, h: Entity<Person> | undefi
   const fields = differingFields(before, after, ['grants', 'status']);
   if (fields.length > 0) out.push({ ...at(h, [fields[0]!], 'person-identity-changed', uid), person: uid, fields });
   if (before.status !== after.status) {
-    out.push({ ...at(h, ['status'], 'person-status-changed', uid), person: uid, from: before.status, to: after.status });
+    out.push({
+      ...at(h, ['status'], 'person-status-changed', uid),
+      person: uid,
+      from: before.status,
+      to: after.status,
+    });
   }
   const baseGrants = grantIndex(before.grants);
   const headGrants = grantIndex(after.grants);
@@ -122,7 +143,12 @@ function personChanges(b: Entity<Person> | undefined, h: Entity<Person> | undefi
       out.push({ ...at(h, ['grants', index], 'grant-added', uid), person: uid, grant });
     } else if (canonicalJson(old.grant) !== canonicalJson(grant)) {
       const kind = widens(old.grant, grant) ? 'grant-extended' : 'grant-changed';
-      out.push({ ...at(h, ['grants', index], kind, uid), person: uid, grant, fields: differingFields(old.grant, grant, []) });
+      out.push({
+        ...at(h, ['grants', index], kind, uid),
+        person: uid,
+        grant,
+        fields: differingFields(old.grant, grant, []),
+      });
     }
   }
   for (const [key, { grant, index }] of baseGrants) {
@@ -155,10 +181,16 @@ function governedChanges(base: readonly GovernedFile[], head: readonly GovernedF
   for (const file of head) {
     const old = byPath.get(file.path);
     if (old && old.text === file.text) continue;
-    out.push({ kind: `${file.kind}-changed`, subject: file.path, file: file.path, line: old ? firstDifferentLine(old.text, file.text) : 1 });
+    out.push({
+      kind: `${file.kind}-changed`,
+      subject: file.path,
+      file: file.path,
+      line: old ? firstDifferentLine(old.text, file.text) : 1,
+    });
   }
   for (const file of base) {
-    if (!headPaths.has(file.path)) out.push({ kind: `${file.kind}-changed`, subject: file.path, file: file.path, line: 1 });
+    if (!headPaths.has(file.path))
+      out.push({ kind: `${file.kind}-changed`, subject: file.path, file: file.path, line: 1 });
   }
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
@@ -180,6 +212,12 @@ function unionKeys(a: object, b: object): string[] {
   return [...new Set([...Object.keys(a), ...Object.keys(b)])];
 }
 
-function at(entity: Entity<unknown>, path: readonly PathSegment[], kind: Change['kind'], subject: string, key = false): Change {
+function at(
+  entity: Entity<unknown>,
+  path: readonly PathSegment[],
+  kind: Change['kind'],
+  subject: string,
+  key = false,
+): Change {
   return { kind, subject, file: entity.source.path, line: locate(entity.source, path, { key }).line };
 }

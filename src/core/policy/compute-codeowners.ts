@@ -9,7 +9,11 @@ export interface CodeownersLayout {
   codeownersPath: string;
 }
 
-export const DEFAULT_LAYOUT: CodeownersLayout = { accessDir: 'access', schemasDir: 'schemas', codeownersPath: '.github/CODEOWNERS' };
+export const DEFAULT_LAYOUT: CodeownersLayout = {
+  accessDir: 'access',
+  schemasDir: 'schemas',
+  codeownersPath: '.github/CODEOWNERS',
+};
 
 /**
  * The CODEOWNERS file the access tree implies: the policy's `owners` own the policy, the
@@ -32,7 +36,11 @@ export function computeCodeowners(tree: AccessTree, layout: CodeownersLayout = D
   }
   const externalLevel = policy?.external ? policy.levels[policy.external.level] : undefined;
   const orgOwners = (externalLevel?.approvers ?? []).flatMap((source) =>
-    typeof source === 'object' && 'team' in source ? [source.team] : typeof source === 'object' && 'users' in source ? source.users : [],
+    typeof source === 'object' && 'team' in source
+      ? [source.team]
+      : typeof source === 'object' && 'users' in source
+        ? source.users
+        : [],
   );
   if (orgOwners.length > 0) rows.push([`/${access}/orgs/`, mentions(orgOwners)]);
   for (const id of [...tree.systems.keys()].sort()) {

@@ -51,18 +51,25 @@ const SENSITIVE_FIELDS = new Set(['type', 'github', 'attestations']);
 export function computeRequirement(change: Change, base: AccessTree, head: AccessTree, now: number): Requirement {
   const policy = base.policy?.value;
   if (!policy) return { tier: 'privileged', levels: [], blocked: ['MISSING_POLICY'] };
-  const tierLevels = (tier: TierId): RequiredLevel[] => (policy.tiers[tier]?.levels ?? []).map((id) => policyLevel(policy, id));
+  const tierLevels = (tier: TierId): RequiredLevel[] =>
+    (policy.tiers[tier]?.levels ?? []).map((id) => policyLevel(policy, id));
   const highest = highestTier(policy);
   const basePerson = basePersonOf(change, base);
   const headPerson = change.person === undefined ? undefined : head.people.get(change.person)?.value;
   const external = basePerson?.type === 'external' || headPerson?.type === 'external';
   const withExternal = (levels: RequiredLevel[]): RequiredLevel[] =>
-    external && policy.external && !levels.some((l) => l.level === policy.external!.level) ? [...levels, policyLevel(policy, policy.external.level)] : levels;
+    external && policy.external && !levels.some((l) => l.level === policy.external!.level)
+      ? [...levels, policyLevel(policy, policy.external.level)]
+      : levels;
 
   if (GOVERNANCE_KINDS.has(change.kind)) {
     const levels = tierLevels(highest);
     const owners = codeOwnersLevel(policy);
-    return { tier: highest, levels: levels.some((l) => l.level === owners.level) ? levels : [...levels, owners], blocked: [] };
+    return {
+      tier: highest,
+      levels: levels.some((l) => l.level === owners.level) ? levels : [...levels, owners],
+      blocked: [],
+    };
   }
 
   switch (change.kind) {
@@ -74,19 +81,31 @@ export function computeRequirement(change: Change, base: AccessTree, head: Acces
       if (change.to !== 'active') return revocation(policy);
       return holdingAll(policy, base, head, headPerson, basePerson, withExternal, tierLevels, 'standard');
     case 'person-added':
-      return { tier: 'standard', levels: withExternal(tierLevels('standard')), blocked: headPerson ? sponsorProblems(headPerson, base, head, external) : [] };
+      return {
+        tier: 'standard',
+        levels: withExternal(tierLevels('standard')),
+        blocked: headPerson ? sponsorProblems(headPerson, base, head, external) : [],
+      };
     case 'person-identity-changed': {
       const fields = change.fields ?? [];
       const tier: TierId = fields.some((f) => SENSITIVE_FIELDS.has(f)) ? 'elevated' : 'standard';
       // A different employeeId is a different human taking over the account and all it holds:
       // judged as granting every grant again, not as a correction of a name.
-      if (fields.includes('employeeId') && basePerson?.employeeId !== undefined) return holdingAll(policy, base, head, headPerson, basePerson, withExternal, tierLevels, tier);
-      return { tier, levels: fields.includes('type') || fields.includes('sponsor') ? withExternal(tierLevels(tier)) : tierLevels(tier), blocked: [] };
+      if (fields.includes('employeeId') && basePerson?.employeeId !== undefined)
+        return holdingAll(policy, base, head, headPerson, basePerson, withExternal, tierLevels, tier);
+      return {
+        tier,
+        levels:
+          fields.includes('type') || fields.includes('sponsor') ? withExternal(tierLevels(tier)) : tierLevels(tier),
+        blocked: [],
+      };
     }
     case 'org-added':
     case 'org-removed':
     case 'org-changed':
-      return policy.external ? { tier: 'standard', levels: [policyLevel(policy, policy.external.level)], blocked: [] } : { tier: highest, levels: tierLevels(highest), blocked: [] };
+      return policy.external
+        ? { tier: 'standard', levels: [policyLevel(policy, policy.external.level)], blocked: [] }
+        : { tier: highest, levels: tierLevels(highest), blocked: [] };
     case 'grant-added':
     case 'grant-extended': {
       const grant = change.grant!;
@@ -95,7 +114,11 @@ export function computeRequirement(change: Change, base: AccessTree, head: Acces
         const emergency = emergencyRequirement(policy, grant, now);
         return { ...emergency, blocked: [...blocked, ...emergency.blocked] };
       }
-      return { tier: grantTier(policy, base, grant), levels: withExternal(tierLevels(grantTier(policy, base, grant))), blocked };
+      return {
+        tier: grantTier(policy, base, grant),
+        levels: withExternal(tierLevels(grantTier(policy, base, grant))),
+        blocked,
+      };
     }
     default:
       return { tier: highest, levels: tierLevels(highest), blocked: [] };
@@ -148,7 +171,13 @@ function grantTier(policy: Policy, base: AccessTree, grant: Grant): TierId {
   return system && role ? roleTier(policy, system, role) : highestTier(policy);
 }
 
-function grantProblems(grant: Grant, person: Person | undefined, base: AccessTree, head: AccessTree, external: boolean): BlockReason[] {
+function grantProblems(
+  grant: Grant,
+  person: Person | undefined,
+  base: AccessTree,
+  head: AccessTree,
+  external: boolean,
+): BlockReason[] {
   const blocked: BlockReason[] = [];
   const key = `${grant.system}/${grant.role}`;
   if (external) {
@@ -160,7 +189,8 @@ function grantProblems(grant: Grant, person: Person | undefined, base: AccessTre
   if (person && person.status === 'active') {
     const held = new Set(person.grants.map((g) => `${g.system}/${g.role}`));
     const rules = base.policy?.value.separationOfDuties ?? [];
-    if (rules.some((r) => r.roles.includes(key) && r.roles.every((role) => held.has(role)))) blocked.push('SOD_CONFLICT');
+    if (rules.some((r) => r.roles.includes(key) && r.roles.every((role) => held.has(role))))
+      blocked.push('SOD_CONFLICT');
   }
   return blocked;
 }
@@ -170,19 +200,30 @@ function sponsorProblems(person: Person, base: AccessTree, head: AccessTree, ext
   if (!external || person.status !== 'active') return [];
   if (person.sponsor === undefined) return ['EXTERNAL_NO_SPONSOR'];
   const ok = (p: Person | undefined): boolean => p !== undefined && p.type === 'employee' && p.status === 'active';
-  return ok(base.people.get(person.sponsor)?.value) && ok(head.people.get(person.sponsor)?.value) ? [] : ['EXTERNAL_BAD_SPONSOR'];
+  return ok(base.people.get(person.sponsor)?.value) && ok(head.people.get(person.sponsor)?.value)
+    ? []
+    : ['EXTERNAL_BAD_SPONSOR'];
 }
 
 function policyLevel(policy: Policy, id: LevelId): RequiredLevel {
   const level = policy.levels[id];
-  return { level: id, ...(level?.description ? { description: level.description } : {}), approvers: level?.approvers ?? [] };
+  return {
+    level: id,
+    ...(level?.description ? { description: level.description } : {}),
+    approvers: level?.approvers ?? [],
+  };
 }
 
 function codeOwnersLevel(policy: Policy): RequiredLevel {
   const id = Object.keys(policy.levels).find((l) => policy.levels[l]!.approvers.includes('codeowners'));
-  return id ? policyLevel(policy, id) : { level: CODE_OWNERS_LEVEL, description: 'Owners of the changed file (CODEOWNERS)', approvers: ['codeowners'] };
+  return id
+    ? policyLevel(policy, id)
+    : { level: CODE_OWNERS_LEVEL, description: 'Owners of the changed file (CODEOWNERS)', approvers: ['codeowners'] };
 }
 
 function highestTier(policy: Policy): TierId {
-  return (Object.keys(policy.tiers) as TierId[]).reduce<TierId>((max, t) => (TIER_RANK[t] > TIER_RANK[max] ? t : max), 'standard');
+  return (Object.keys(policy.tiers) as TierId[]).reduce<TierId>(
+    (max, t) => (TIER_RANK[t] > TIER_RANK[max] ? t : max),
+    'standard',
+  );
 }

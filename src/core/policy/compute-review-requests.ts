@@ -13,10 +13,15 @@ export interface ReviewRequests {
  * and teams already requested, and anyone who already satisfies a level, are left out.
  * Blocked changes get no requests: no approval can help them.
  */
-export function computeReviewRequests(evaluation: Evaluation, already: { users: readonly string[]; teams: readonly string[] }): ReviewRequests {
+export function computeReviewRequests(
+  evaluation: Evaluation,
+  already: { users: readonly string[]; teams: readonly string[] },
+): ReviewRequests {
   const requestedUsers = new Set(already.users.map((u) => u.toLowerCase()));
   const requestedTeams = new Set(already.teams.map((t) => t.toLowerCase()));
-  const approving = new Set(evaluation.changes.flatMap((c) => c.levels.map((l) => l.satisfiedBy).filter((l): l is string => l !== null)));
+  const approving = new Set(
+    evaluation.changes.flatMap((c) => c.levels.map((l) => l.satisfiedBy).filter((l): l is string => l !== null)),
+  );
   const users = new Set<string>();
   const teams = new Set<string>();
   if (evaluation.status !== 'missing') return { users: [], teams: [] };

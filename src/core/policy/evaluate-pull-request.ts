@@ -94,11 +94,25 @@ const TIER_ORDER: Record<ChangeTier, number> = { revocation: -2, emergency: -1, 
  * @example evaluatePullRequest({ root: 'access', base, head, headSha, author: 'jsmith-ex', reviews, teams: {}, checkSchema, now }).approved
  */
 export function evaluatePullRequest(options: EvaluateOptions): Evaluation {
-  const headResult = validateAccessTree({ root: options.root, files: options.head.files, checkSchema: options.checkSchema, now: options.now, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const headResult = validateAccessTree({
+    root: options.root,
+    files: options.head.files,
+    checkSchema: options.checkSchema,
+    now: options.now,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
   const baseTree = buildBaseTree(options.root, options.base.files, headResult, options.checkSchema);
-  const changes = computeChangeSet({ tree: baseTree, governed: options.base.governed }, { tree: headResult.tree, governed: options.head.governed });
+  const changes = computeChangeSet(
+    { tree: baseTree, governed: options.base.governed },
+    { tree: headResult.tree, governed: options.head.governed },
+  );
   const codeownersFile = options.base.governed.find((f) => f.kind === 'codeowners');
-  const context: ResolveContext = { base: baseTree, codeowners: codeownersFile ? parseCodeowners(codeownersFile.text).rules : [], teams: options.teams, inactive: computeInactiveLogins(baseTree) };
+  const context: ResolveContext = {
+    base: baseTree,
+    codeowners: codeownersFile ? parseCodeowners(codeownersFile.text).rules : [],
+    teams: options.teams,
+    inactive: computeInactiveLogins(baseTree),
+  };
   const approvals = computeApprovals(options.reviews, options.headSha);
   const author = options.author?.toLowerCase();
   const authorPerson = author === undefined ? undefined : findByLogin(baseTree, author);
@@ -106,21 +120,46 @@ export function evaluatePullRequest(options: EvaluateOptions): Evaluation {
   const evaluated = changes.map((change) => {
     const requirement = computeRequirement(change, baseTree, headResult.tree, options.now);
     const subject = subjectOf(change, baseTree, headResult.tree, authorPerson);
-    const excluded = new Set<string>([...(author ? [author] : []), ...subjectLogins(change, baseTree, headResult.tree)]);
-    const resolved = requirement.levels.map((level) => ({ level, candidates: resolveCandidates(level.approvers, context, subject, change.file, excluded) }));
+    const excluded = new Set<string>([
+      ...(author ? [author] : []),
+      ...subjectLogins(change, baseTree, headResult.tree),
+    ]);
+    const resolved = requirement.levels.map((level) => ({
+      level,
+      candidates: resolveCandidates(level.approvers, context, subject, change.file, excluded),
+    }));
     const assigned = matchLevels(resolved.map((r) => r.candidates.logins.filter((l) => approvals.has(l))));
-    const levels: LevelStatus[] = resolved.map(({ level, candidates }, i) => levelStatus(level.level, level.description, assigned[i], candidates, approvals));
+    const levels: LevelStatus[] = resolved.map(({ level, candidates }, i) =>
+      levelStatus(level.level, level.description, assigned[i], candidates, approvals),
+    );
     return { ...change, tier: requirement.tier, blocked: requirement.blocked, levels };
   });
 
   const blocked = hasErrors(headResult.diagnostics) || evaluated.some((c) => c.blocked.length > 0);
   const missing = evaluated.some((c) => c.levels.some((l) => l.satisfiedBy === null));
   const status: EvaluationStatus = blocked ? 'blocked' : missing ? 'missing' : 'approved';
-  const tier = evaluated.reduce<ChangeTier>((max, c) => (TIER_ORDER[c.tier] > TIER_ORDER[max] ? c.tier : max), 'standard');
-  return { approved: status === 'approved', status, tier, changes: evaluated, diagnostics: headResult.diagnostics, headSha: options.headSha, trees: { base: baseTree, head: headResult.tree } };
+  const tier = evaluated.reduce<ChangeTier>(
+    (max, c) => (TIER_ORDER[c.tier] > TIER_ORDER[max] ? c.tier : max),
+    'standard',
+  );
+  return {
+    approved: status === 'approved',
+    status,
+    tier,
+    changes: evaluated,
+    diagnostics: headResult.diagnostics,
+    headSha: options.headSha,
+    trees: { base: baseTree, head: headResult.tree },
+  };
 }
 
-function levelStatus(level: string, description: string | undefined, login: string | undefined, candidates: Candidates, approvals: Map<string, Approval>): LevelStatus {
+function levelStatus(
+  level: string,
+  description: string | undefined,
+  login: string | undefined,
+  candidates: Candidates,
+  approvals: Map<string, Approval>,
+): LevelStatus {
   return {
     level,
     ...(description ? { description } : {}),
@@ -133,7 +172,12 @@ function levelStatus(level: string, description: string | undefined, login: stri
 }
 
 /** Person changes are relative to that person; other changes to the author (their manager, their department head). */
-function subjectOf(change: Change, base: AccessTree, head: AccessTree, author: Person | undefined): Subject | undefined {
+function subjectOf(
+  change: Change,
+  base: AccessTree,
+  head: AccessTree,
+  author: Person | undefined,
+): Subject | undefined {
   if (change.person === undefined) return author ? { base: author } : undefined;
   const b = basePersonOf(change, base);
   const h = head.people.get(change.person)?.value;
@@ -143,7 +187,9 @@ function subjectOf(change: Change, base: AccessTree, head: AccessTree, author: P
 /** The subject's logins before and after: changing `github:` in the same pull request must not let them approve. */
 function subjectLogins(change: Change, base: AccessTree, head: AccessTree): string[] {
   if (change.person === undefined) return [];
-  return [basePersonOf(change, base)?.github, head.people.get(change.person)?.value.github].filter((l): l is string => l !== undefined).map((l) => l.toLowerCase());
+  return [basePersonOf(change, base)?.github, head.people.get(change.person)?.value.github]
+    .filter((l): l is string => l !== undefined)
+    .map((l) => l.toLowerCase());
 }
 
 function findByLogin(tree: AccessTree, login: string): Person | undefined {
@@ -168,6 +214,9 @@ export function referencedTeamsOf(side: PullRequestSide, root: string): string[]
 function isPolicyLike(value: Record<string, unknown>): boolean {
   const levels = value['levels'];
   const directory = value['directory'];
-  if (typeof levels !== 'object' || levels === null || typeof directory !== 'object' || directory === null) return false;
-  return Object.values(levels).every((l) => typeof l === 'object' && l !== null && Array.isArray((l as { approvers?: unknown }).approvers));
+  if (typeof levels !== 'object' || levels === null || typeof directory !== 'object' || directory === null)
+    return false;
+  return Object.values(levels).every(
+    (l) => typeof l === 'object' && l !== null && Array.isArray((l as { approvers?: unknown }).approvers),
+  );
 }

@@ -23,7 +23,14 @@ export function toEvaluationJson(evaluation: Evaluation): EvaluationJson {
   return {
     approved: evaluation.approved,
     changes: evaluation.changes.map((c) => toChangeRow(c, () => ({}))),
-    diagnostics: evaluation.diagnostics.map(({ code, severity, message, file, line, column }) => ({ code, severity, message, file, line, column })),
+    diagnostics: evaluation.diagnostics.map(({ code, severity, message, file, line, column }) => ({
+      code,
+      severity,
+      message,
+      file,
+      line,
+      column,
+    })),
   };
 }
 
@@ -36,7 +43,12 @@ function toChangeRow<L extends object>(c: EvaluatedChange, extra: (level: LevelS
     line: c.line,
     tier: c.tier,
     blocked: [...c.blocked],
-    levels: c.levels.map((l) => ({ level: l.level, satisfiedBy: l.satisfiedBy, candidates: [...l.candidates], ...extra(l) })),
+    levels: c.levels.map((l) => ({
+      level: l.level,
+      satisfiedBy: l.satisfiedBy,
+      candidates: [...l.candidates],
+      ...extra(l),
+    })),
   };
 }
 
@@ -79,7 +91,9 @@ export function computeCommentView(evaluation: Evaluation, plan?: PlanSection): 
     tier: evaluation.tier,
     headSha: evaluation.headSha.slice(0, 10),
     changeCount: evaluation.changes.length,
-    changes: evaluation.changes.map((c) => toChangeRow(c, (l) => (l.description ? { description: l.description } : {}))),
+    changes: evaluation.changes.map((c) =>
+      toChangeRow(c, (l) => (l.description ? { description: l.description } : {})),
+    ),
     errors: evaluation.diagnostics.filter((d) => d.severity === 'error'),
     warningCount: evaluation.diagnostics.filter((d) => d.severity === 'warning').length,
     ...(plan ? { plan } : {}),
@@ -92,16 +106,22 @@ export function computeCommentView(evaluation: Evaluation, plan?: PlanSection): 
  */
 export function formatEvaluationText(evaluation: Evaluation): string {
   const lines: string[] = [];
-  for (const d of evaluation.diagnostics) lines.push(`${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`);
+  for (const d of evaluation.diagnostics)
+    lines.push(`${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`);
   for (const c of evaluation.changes) {
     lines.push(`${c.file}:${c.line} ${c.kind} ${c.subject} (${c.tier})`);
     for (const reason of c.blocked) lines.push(`  blocked: ${reason}`);
     for (const l of c.levels) {
       if (l.satisfiedBy) lines.push(`  ${l.level}: approved by ${l.satisfiedBy}`);
-      else lines.push(`  ${l.level}: missing; may approve: ${l.candidates.length > 0 ? l.candidates.join(', ') : '(nobody eligible)'}`);
+      else
+        lines.push(
+          `  ${l.level}: missing; may approve: ${l.candidates.length > 0 ? l.candidates.join(', ') : '(nobody eligible)'}`,
+        );
     }
   }
   if (evaluation.changes.length === 0) lines.push('no access changes');
-  lines.push(`${evaluation.status === 'approved' ? 'approved' : evaluation.status === 'missing' ? 'approvals missing' : 'blocked'} (tier ${evaluation.tier}, ${evaluation.changes.length} change${evaluation.changes.length === 1 ? '' : 's'})`);
+  lines.push(
+    `${evaluation.status === 'approved' ? 'approved' : evaluation.status === 'missing' ? 'approvals missing' : 'blocked'} (tier ${evaluation.tier}, ${evaluation.changes.length} change${evaluation.changes.length === 1 ? '' : 's'})`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -9,7 +9,9 @@ export type TeamMembers = Readonly<Record<string, readonly string[]>>;
 /** `value` as TeamMembers when it has the shape `{"org/team": ["login", ...]}`, else undefined. */
 export function parseTeamMembers(value: unknown): TeamMembers | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const ok = Object.values(value).every((members) => Array.isArray(members) && members.every((login) => typeof login === 'string'));
+  const ok = Object.values(value).every(
+    (members) => Array.isArray(members) && members.every((login) => typeof login === 'string'),
+  );
   return ok ? (value as TeamMembers) : undefined;
 }
 
@@ -48,7 +50,13 @@ export interface Candidates {
  * person who is not active in base, whatever team or list still names it.
  * @example resolveCandidates(['manager'], ctx, { base: jsmith }, 'access/people/jsmith.yaml', new Set()) // { logins: ['mjohnson-ex'], teams: [] }
  */
-export function resolveCandidates(sources: readonly ApproverSource[], ctx: ResolveContext, subject: Subject | undefined, file: string, excluded: ReadonlySet<string>): Candidates {
+export function resolveCandidates(
+  sources: readonly ApproverSource[],
+  ctx: ResolveContext,
+  subject: Subject | undefined,
+  file: string,
+  excluded: ReadonlySet<string>,
+): Candidates {
   const logins = new Set<string>();
   const fromTeams = new Set<string>();
   const teams: string[] = [];
@@ -79,7 +87,11 @@ export function resolveCandidates(sources: readonly ApproverSource[], ctx: Resol
     else for (const uid of source.people) addPerson(uid);
   }
   const allowed = (l: string): boolean => !excluded.has(l) && !ctx.inactive.has(l);
-  return { logins: [...new Set([...logins, ...fromTeams])].filter(allowed).sort(), teams: [...new Set(teams)].sort(), people: [...logins].filter(allowed).sort() };
+  return {
+    logins: [...new Set([...logins, ...fromTeams])].filter(allowed).sort(),
+    teams: [...new Set(teams)].sort(),
+    people: [...logins].filter(allowed).sort(),
+  };
 }
 
 /**
@@ -89,7 +101,8 @@ export function resolveCandidates(sources: readonly ApproverSource[], ctx: Resol
  */
 export function computeInactiveLogins(base: AccessTree): Set<string> {
   const logins = new Set<string>();
-  for (const { value } of base.people.values()) if (value.github && value.status !== 'active') logins.add(value.github.toLowerCase());
+  for (const { value } of base.people.values())
+    if (value.github && value.status !== 'active') logins.add(value.github.toLowerCase());
   return logins;
 }
 
@@ -106,8 +119,11 @@ function teamMembers(teams: TeamMembers, team: string): readonly string[] {
 export function referencedTeams(base: AccessTree, codeowners: readonly CodeownersRule[]): string[] {
   const teams = new Set<string>();
   for (const level of Object.values(base.policy?.value.levels ?? {})) {
-    for (const source of level.approvers) if (typeof source === 'object' && source !== null && 'team' in source && typeof source.team === 'string') teams.add(source.team);
+    for (const source of level.approvers)
+      if (typeof source === 'object' && source !== null && 'team' in source && typeof source.team === 'string')
+        teams.add(source.team);
   }
-  for (const rule of codeowners) for (const owner of rule.owners) if (owner.startsWith('@') && owner.includes('/')) teams.add(owner.slice(1));
+  for (const rule of codeowners)
+    for (const owner of rule.owners) if (owner.startsWith('@') && owner.includes('/')) teams.add(owner.slice(1));
   return [...teams].sort();
 }

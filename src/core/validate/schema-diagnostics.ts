@@ -13,21 +13,30 @@ export type SchemaChecker = (source: SourceFile) => Diagnostic[];
 // Characters with a meaning in LDAP DNs (RFC 4514) or search filters (RFC 4515).
 const LDAP_SPECIAL = /[,=+<>#;\\"*()\u0000]|^\s|\s$/;
 // Same as the pattern most mail systems accept; the schemas say `format: email`.
-const EMAIL = /^[A-Za-z0-9._%+'-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const EMAIL =
+  /^[A-Za-z0-9._%+'-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 const PATTERN_HELP: Record<string, string> = {
   '^[a-z][a-z0-9._-]{1,63}$': 'a lowercase letter, then 1-63 lowercase letters, digits, ".", "_" or "-"',
   '^[a-z][a-z0-9_-]{0,62}$': 'a lowercase letter, then up to 62 lowercase letters, digits, "_" or "-"',
-  '^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$': 'a GitHub login: letters, digits and inner "-", at most 39 characters',
+  '^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$':
+    'a GitHub login: letters, digits and inner "-", at most 39 characters',
   '^[^\\u0000-\\u001f\\u007f]+$': 'text without control characters or line breaks',
-  '^\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?$': 'a date (YYYY-MM-DD) or an ISO 8601 date-time',
+  '^\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?$':
+    'a date (YYYY-MM-DD) or an ISO 8601 date-time',
   '^\\d{4}-\\d{2}-\\d{2}$': 'a date (YYYY-MM-DD)',
   '^[1-9][0-9]{0,4}[hd]$': 'a duration in hours or days, such as 72h or 3d',
 };
 
 /** Compiles the schemas once; the returned checker is reused for every file. */
 export function createSchemaChecker(schemas: SchemaSet): SchemaChecker {
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  const ajv = new Ajv2020({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+  });
   ajv.addFormat('email', EMAIL);
   const validators = new Map<Kind, ValidateFunction>();
   for (const kind of Object.keys(schemas) as Kind[]) validators.set(kind, ajv.compile(schemas[kind]));
@@ -44,7 +53,9 @@ function toDiagnostics(source: SourceFile, errors: readonly ErrorObject[]): Diag
   // Branch errors sit at or below the alternative's instance path (their schema path may be a $ref elsewhere).
   const alternatives = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.instancePath);
   const isBranchError = (e: ErrorObject): boolean =>
-    e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && alternatives.some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`));
+    e.keyword !== 'oneOf' &&
+    e.keyword !== 'anyOf' &&
+    alternatives.some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`));
   const kept = errors.filter((e) => !isBranchError(e));
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
@@ -75,7 +86,7 @@ function toDiagnostic(source: SourceFile, error: ErrorObject): Diagnostic {
     }
     case 'additionalProperties': {
       const extra = String(params['additionalProperty']);
-      const known = Object.keys(((error.parentSchema as { properties?: object } | undefined)?.properties) ?? {});
+      const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const hint = closest(extra, known);
       code = 'SCHEMA_UNKNOWN_PROPERTY';
       message = `unknown property "${extra}"${path.length ? ` in ${name}` : ''}${hint ? `; did you mean "${hint}"?` : known.length ? `; expected one of ${known.join(', ')}` : ''}`;
@@ -101,7 +112,8 @@ function toDiagnostic(source: SourceFile, error: ErrorObject): Diagnostic {
       const special = LDAP_SPECIAL.exec(property ?? value);
       if (special) {
         code = 'UNSAFE_IDENTIFIER';
-        const what = /\s/.test(special[0]) || special[0] === '' ? 'leading or trailing space' : JSON.stringify(special[0]);
+        const what =
+          /\s/.test(special[0]) || special[0] === '' ? 'leading or trailing space' : JSON.stringify(special[0]);
         message = `${property !== undefined ? `key ${shown}` : `${name} ${shown}`} contains ${what}, which has a meaning in LDAP names and filters; identifiers may not contain it`;
       } else {
         code = 'SCHEMA_PATTERN';
@@ -156,7 +168,15 @@ function describePath(path: readonly PathSegment[]): string {
 }
 
 function article(type: string): string {
-  const words: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', boolean: 'true or false', integer: 'a whole number', number: 'a number', null: 'empty' };
+  const words: Record<string, string> = {
+    object: 'a mapping',
+    array: 'a list',
+    string: 'a string',
+    boolean: 'true or false',
+    integer: 'a whole number',
+    number: 'a number',
+    null: 'empty',
+  };
   return words[type] ?? type;
 }
 

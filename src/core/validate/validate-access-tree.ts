@@ -7,9 +7,19 @@ import type { ParseResult, SourceFile } from '../source.js';
 import type { SchemaChecker } from './schema-diagnostics.js';
 import type { RetiredIdentity, Rule, RuleContext } from './rules/context.js';
 import { checkUniqueEmails, checkUniqueGithubLogins, checkIdentifierReuse } from './rules/identity-rules.js';
-import { checkManagerCycles, checkPersonReferences, checkPolicyReferences, checkUniqueGroups } from './rules/reference-rules.js';
+import {
+  checkManagerCycles,
+  checkPersonReferences,
+  checkPolicyReferences,
+  checkUniqueGroups,
+} from './rules/reference-rules.js';
 import { checkExternalPeople } from './rules/external-rules.js';
-import { checkAttestations, checkEmergencyGrants, checkGrantDates, checkSeparationOfDuties } from './rules/grant-rules.js';
+import {
+  checkAttestations,
+  checkEmergencyGrants,
+  checkGrantDates,
+  checkSeparationOfDuties,
+} from './rules/grant-rules.js';
 import { checkForbiddenTerms } from './rules/text-rules.js';
 import { checkDuplicateOrganizations } from './rules/organization-rules.js';
 
@@ -91,10 +101,21 @@ export function validateAccessTree(options: ValidateOptions): ValidationResult {
 
   if (!tree.policy && !tree.broken.policy) {
     const file = `${options.root.replace(/\/+$/, '')}/policy.yaml`;
-    diagnostics.push({ code: 'MISSING_POLICY', severity: 'error', message: `no Policy found; create ${file} with kind: Policy`, file, line: 1, column: 1 });
+    diagnostics.push({
+      code: 'MISSING_POLICY',
+      severity: 'error',
+      message: `no Policy found; create ${file} with kind: Policy`,
+      file,
+      line: 1,
+      column: 1,
+    });
   }
 
-  const context: RuleContext = { tree, now: options.now, retired: [...(options.retired ?? []), ...policyTombstones(tree)] };
+  const context: RuleContext = {
+    tree,
+    now: options.now,
+    retired: [...(options.retired ?? []), ...policyTombstones(tree)],
+  };
   for (const rule of RULES) diagnostics.push(...rule(context));
   diagnostics.sort(compareDiagnostics);
   return { tree, sources, diagnostics };

@@ -27,7 +27,10 @@ export interface ActionConfig {
 export function readActionConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
   const need = (name: string): string => {
     const value = env[name];
-    if (!value) throw new ConfigError(`${name} is not set; run this in a GitHub Actions workflow (see .github/workflows/access-approvals.yml)`);
+    if (!value)
+      throw new ConfigError(
+        `${name} is not set; run this in a GitHub Actions workflow (see .github/workflows/access-approvals.yml)`,
+      );
     return value;
   };
   return {
@@ -58,10 +61,17 @@ export async function runAction(config: ActionConfig, options: RunActionOptions 
   try {
     payload = JSON.parse(readFileSync(config.eventPath, 'utf8'));
   } catch (error) {
-    throw new ConfigError(`cannot read the event payload ${config.eventPath}: ${(error as Error).message}`, { cause: error });
+    throw new ConfigError(`cannot read the event payload ${config.eventPath}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const teams = config.teamsFile ? readTeamsFile(config.teamsFile) : undefined;
-  const probot = new Probot({ githubToken: config.token, baseUrl: config.baseUrl, Octokit: createApprovalOctokit(), ...options.probot });
+  const probot = new Probot({
+    githubToken: config.token,
+    baseUrl: config.baseUrl,
+    Octokit: createApprovalOctokit(),
+    ...options.probot,
+  });
   await probot.load(
     createApprovalApp({
       auditLog: options.auditLog ?? createAuditLogFor(process.env),

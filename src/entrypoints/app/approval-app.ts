@@ -34,8 +34,17 @@ export interface ApprovalAppOptions {
   baseBranches?: readonly string[];
 }
 
-const EVALUATE_ON = ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'] as const;
-const REVIEW_ON = ['pull_request_review.submitted', 'pull_request_review.dismissed', 'pull_request_review.edited'] as const;
+const EVALUATE_ON = [
+  'pull_request.opened',
+  'pull_request.synchronize',
+  'pull_request.reopened',
+  'pull_request.ready_for_review',
+] as const;
+const REVIEW_ON = [
+  'pull_request_review.submitted',
+  'pull_request_review.dismissed',
+  'pull_request_review.edited',
+] as const;
 const HEAD_CHANGED = new Set(['opened', 'synchronize', 'reopened']);
 
 /**
@@ -57,12 +66,18 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
       // overlapping ones could write their verdicts in the wrong order (an approval read before a
       // dismissal, written after it, would leave the check green).
       serial(`${facts.owner}/${facts.repo}#${facts.pull}`, () => evaluate(context, facts));
-    const evaluate = async (context: Context<'pull_request' | 'pull_request_review'>, facts: PullRequestFacts): Promise<void> => {
+    const evaluate = async (
+      context: Context<'pull_request' | 'pull_request_review'>,
+      facts: PullRequestFacts,
+    ): Promise<void> => {
       const payload: PullRequestPayload = context.payload;
       const judged = options.baseBranches ?? [payload.repository.default_branch];
       if (!judged.includes(payload.pull_request.base.ref)) {
         // Writing anything here would set the verdict of a commit that may also be the head of a pull request into a judged branch.
-        context.log.info({ pull: facts.pull, base: payload.pull_request.base.ref }, 'pull request into a branch that is not judged; no check run written');
+        context.log.info(
+          { pull: facts.pull, base: payload.pull_request.base.ref },
+          'pull request into a branch that is not judged; no check run written',
+        );
         return;
       }
       const octokit = context.octokit as unknown as GitHubClient;
@@ -78,13 +93,23 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
         });
       } catch (error) {
         // The required check must not stay green or missing when evaluation fails: say so, then let Probot log it.
-        await reportFailure(octokit, facts, error).catch((second: unknown) => context.log.error({ err: second }, 'could not write the failure check run'));
+        await reportFailure(octokit, facts, error).catch((second: unknown) =>
+          context.log.error({ err: second }, 'could not write the failure check run'),
+        );
         throw error;
       }
     };
 
     app.on([...EVALUATE_ON], async (context) => {
-      await run(context, factsOf(context.payload, context.payload.sender.login, { type: HEAD_CHANGED.has(context.payload.action) ? 'head-changed' : 'other' }, true));
+      await run(
+        context,
+        factsOf(
+          context.payload,
+          context.payload.sender.login,
+          { type: HEAD_CHANGED.has(context.payload.action) ? 'head-changed' : 'other' },
+          true,
+        ),
+      );
     });
     // Changing the base branch changes what the pull request would merge: judge it again.
     app.on('pull_request.edited', async (context) => {
@@ -93,7 +118,10 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
     });
     app.on([...REVIEW_ON], async (context) => {
       const review = context.payload.review;
-      const trigger: EvaluationTrigger = context.payload.action === 'submitted' && review.user ? { type: 'review', reviewer: review.user.login, state: review.state } : { type: 'other' };
+      const trigger: EvaluationTrigger =
+        context.payload.action === 'submitted' && review.user
+          ? { type: 'review', reviewer: review.user.login, state: review.state }
+          : { type: 'other' };
       await run(context, factsOf(context.payload, context.payload.sender.login, trigger, false));
     });
     app.on('pull_request.closed', async (context) => {
@@ -101,7 +129,12 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
       if (pr.merged) return;
       const { owner, repo } = context.repo();
       const octokit = context.octokit as unknown as GitHubClient;
-      const event = computeRejectionEvent({ pr: pr.number, commit: pr.head.sha, closedBy: context.payload.sender.login, time: new Date(now()).toISOString() });
+      const event = computeRejectionEvent({
+        pr: pr.number,
+        commit: pr.head.sha,
+        closedBy: context.payload.sender.login,
+        time: new Date(now()).toISOString(),
+      });
       await options.auditLog({ octokit, owner, repo }).append([event]);
     });
   };
@@ -120,7 +153,12 @@ interface PullRequestPayload {
   };
 }
 
-function factsOf(payload: PullRequestPayload, sender: string, trigger: EvaluationTrigger, requestReviews: boolean): PullRequestFacts {
+function factsOf(
+  payload: PullRequestPayload,
+  sender: string,
+  trigger: EvaluationTrigger,
+  requestReviews: boolean,
+): PullRequestFacts {
   const pr = payload.pull_request;
   const owner = payload.repository.owner.login;
   return {
@@ -133,7 +171,9 @@ function factsOf(payload: PullRequestPayload, sender: string, trigger: Evaluatio
     draft: pr.draft ?? false,
     // Requested reviewers may be users (login) or teams (slug), depending on the event.
     requestedUsers: (pr.requested_reviewers ?? []).flatMap((r) => stringField(r, 'login')),
-    requestedTeams: [...(pr.requested_teams ?? []), ...(pr.requested_reviewers ?? [])].flatMap((t) => stringField(t, 'slug').map((slug) => `${owner}/${slug}`)),
+    requestedTeams: [...(pr.requested_teams ?? []), ...(pr.requested_reviewers ?? [])].flatMap((t) =>
+      stringField(t, 'slug').map((slug) => `${owner}/${slug}`),
+    ),
     trigger,
     requestReviews,
   };

@@ -23,7 +23,11 @@ import type { SchemaChecker } from '../../core/validate/schema-diagnostics.js';
 export const CHECK_NAME = 'access-approvals';
 
 /** Computes the directory plan to show on the pull request (the reconciler's `computePlan`), when wired. */
-export type PlanProvider = (input: { base: PullRequestSide; head: PullRequestSide; evaluation: Evaluation }) => Promise<PlanSection | undefined>;
+export type PlanProvider = (input: {
+  base: PullRequestSide;
+  head: PullRequestSide;
+  evaluation: Evaluation;
+}) => Promise<PlanSection | undefined>;
 
 /** Everything about the event the handler needs, taken from the webhook payload. */
 export interface PullRequestFacts {
@@ -52,14 +56,22 @@ export interface ReportOptions {
   log: Logger;
 }
 
-const CONCLUSION: Record<EvaluationStatus, 'success' | 'action_required' | 'failure'> = { approved: 'success', missing: 'action_required', blocked: 'failure' };
+const CONCLUSION: Record<EvaluationStatus, 'success' | 'action_required' | 'failure'> = {
+  approved: 'success',
+  missing: 'action_required',
+  blocked: 'failure',
+};
 
 /**
  * The app's work for one event: read both sides (two GraphQL requests), the reviews and the
  * teams, evaluate, then write the check run, the one comment, review requests and audit events.
  * The number of API calls does not depend on how many files the pull request changes.
  */
-export async function evaluateAndReport(octokit: GitHubClient, facts: PullRequestFacts, options: ReportOptions): Promise<Evaluation> {
+export async function evaluateAndReport(
+  octokit: GitHubClient,
+  facts: PullRequestFacts,
+  options: ReportOptions,
+): Promise<Evaluation> {
   const where = { owner: facts.owner, repo: facts.repo };
   const [base, head, reviews] = await Promise.all([
     readSideFromGitHub(octokit, { ...where, ref: facts.baseSha, accessDir: options.accessDir }),
@@ -92,17 +104,32 @@ export async function evaluateAndReport(octokit: GitHubClient, facts: PullReques
   });
   await writeStatusComment(octokit, { ...where, issue: facts.pull, marker: COMMENT_MARKER, body });
   if (facts.requestReviews && !facts.draft) {
-    const wanted = computeReviewRequests(evaluation, { users: [...facts.requestedUsers, facts.author], teams: facts.requestedTeams });
+    const wanted = computeReviewRequests(evaluation, {
+      users: [...facts.requestedUsers, facts.author],
+      teams: facts.requestedTeams,
+    });
     await requestReviewers(octokit, { ...where, pull: facts.pull, ...wanted });
   }
-  const events = computeAuditEvents(evaluation, { pr: facts.pull, author: facts.author, time: new Date(options.now).toISOString(), trigger: facts.trigger });
+  const events = computeAuditEvents(evaluation, {
+    pr: facts.pull,
+    author: facts.author,
+    time: new Date(options.now).toISOString(),
+    trigger: facts.trigger,
+  });
   if (events.length > 0) await options.auditLog.append(events);
-  options.log.info({ pull: facts.pull, status: evaluation.status, changes: evaluation.changes.length }, 'access approvals evaluated');
+  options.log.info(
+    { pull: facts.pull, status: evaluation.status, changes: evaluation.changes.length },
+    'access approvals evaluated',
+  );
   return evaluation;
 }
 
 /** Writes a failure check run saying why the evaluation could not run; the message is ours and holds no secret. */
-export async function reportFailure(octokit: GitHubClient, facts: Pick<PullRequestFacts, 'owner' | 'repo' | 'headSha'>, error: unknown): Promise<void> {
+export async function reportFailure(
+  octokit: GitHubClient,
+  facts: Pick<PullRequestFacts, 'owner' | 'repo' | 'headSha'>,
+  error: unknown,
+): Promise<void> {
   const kind = error instanceof Error ? error.name : 'Error';
   const message = error instanceof Error ? error.message : String(error);
   await writeCheckRun(octokit, {
@@ -121,9 +148,16 @@ function checkTitle(evaluation: Evaluation): string {
   const missing = evaluation.changes.reduce((n, c) => n + c.levels.filter((l) => l.satisfiedBy === null).length, 0);
   const errors = evaluation.diagnostics.filter((d) => d.severity === 'error').length;
   const blocked = evaluation.changes.filter((c) => c.blocked.length > 0).length;
-  if (evaluation.status === 'approved') return evaluation.changes.length === 0 ? 'No access changes' : `Approved (${evaluation.tier})`;
-  if (evaluation.status === 'missing') return `${missing} approval${missing === 1 ? '' : 's'} missing (${evaluation.tier})`;
-  return [errors > 0 ? `${errors} error${errors === 1 ? '' : 's'} in the access files` : '', blocked > 0 ? `${blocked} blocked change${blocked === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
+  if (evaluation.status === 'approved')
+    return evaluation.changes.length === 0 ? 'No access changes' : `Approved (${evaluation.tier})`;
+  if (evaluation.status === 'missing')
+    return `${missing} approval${missing === 1 ? '' : 's'} missing (${evaluation.tier})`;
+  return [
+    errors > 0 ? `${errors} error${errors === 1 ? '' : 's'} in the access files` : '',
+    blocked > 0 ? `${blocked} blocked change${blocked === 1 ? '' : 's'}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 /** Validation diagnostics and blocked changes as annotations on the head files. */
@@ -140,7 +174,14 @@ export function toAnnotations(evaluation: Evaluation): Annotation[] {
   }));
   for (const change of evaluation.changes) {
     if (change.blocked.length === 0) continue;
-    annotations.push({ path: change.file, start_line: change.line, end_line: change.line, annotation_level: 'failure', title: 'BLOCKED', message: `${change.kind} ${change.subject} is blocked: ${change.blocked.join(', ')}` });
+    annotations.push({
+      path: change.file,
+      start_line: change.line,
+      end_line: change.line,
+      annotation_level: 'failure',
+      title: 'BLOCKED',
+      message: `${change.kind} ${change.subject} is blocked: ${change.blocked.join(', ')}`,
+    });
   }
   return annotations;
 }

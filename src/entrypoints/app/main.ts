@@ -20,11 +20,21 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Runnin
   for (const name of ['APP_ID', 'WEBHOOK_SECRET'] as const) {
     if (!env[name]) throw new ConfigError(`${name} is not set; see app.yml and the README section "The approval app"`);
   }
-  if (!env['PRIVATE_KEY'] && !env['PRIVATE_KEY_PATH']) throw new ConfigError('PRIVATE_KEY or PRIVATE_KEY_PATH is not set');
+  if (!env['PRIVATE_KEY'] && !env['PRIVATE_KEY_PATH'])
+    throw new ConfigError('PRIVATE_KEY or PRIVATE_KEY_PATH is not set');
   const probot = createProbot({ env, overrides: { Octokit: createApprovalOctokit() } });
   const plan = createPlanProviderFor(env);
-  const app = createApprovalApp({ auditLog: createAuditLogFor(env), accessDir: env['AAC_ACCESS_DIR'] ?? 'access', ...(plan ? { plan } : {}) });
-  const running = await startAppServer({ probot, app, port: Number(env['PORT'] ?? 3000), ...(env['HOST'] ? { host: env['HOST'] } : {}) });
+  const app = createApprovalApp({
+    auditLog: createAuditLogFor(env),
+    accessDir: env['AAC_ACCESS_DIR'] ?? 'access',
+    ...(plan ? { plan } : {}),
+  });
+  const running = await startAppServer({
+    probot,
+    app,
+    port: Number(env['PORT'] ?? 3000),
+    ...(env['HOST'] ? { host: env['HOST'] } : {}),
+  });
   probot.log.info(`aac approval app listening on ${running.url}`);
   return running;
 }
@@ -34,14 +44,20 @@ function createPlanProviderFor(env: NodeJS.ProcessEnv): PlanProvider | undefined
   const config = loadConfig(env);
   if (!config.ldap) return undefined;
   const baseDn = config.ldap.baseDn;
-  return createDirectoryPlanProvider({ openDirectory: (layout) => openDirectory(undefined, layout, config, process.cwd()), now: Date.now, ...(baseDn ? { baseDnOverride: baseDn } : {}) });
+  return createDirectoryPlanProvider({
+    openDirectory: (layout) => openDirectory(undefined, layout, config, process.cwd()),
+    now: Date.now,
+    ...(baseDn ? { baseDnOverride: baseDn } : {}),
+  });
 }
 
 // Run when started as a program (node dist/entrypoints/app/main.js), not when imported.
 if (import.meta.url === `file://${process.argv[1]}`) {
   main().catch((error: unknown) => {
     // Only our message: a Probot or Octokit error could echo configuration.
-    process.stderr.write(`aac app: ${error instanceof Error ? `${error.name}: ${error.message}` : 'failed to start'}\n`);
+    process.stderr.write(
+      `aac app: ${error instanceof Error ? `${error.name}: ${error.message}` : 'failed to start'}\n`,
+    );
     process.exitCode = error instanceof ConfigError ? 2 : 1;
   });
 }

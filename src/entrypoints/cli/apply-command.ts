@@ -72,11 +72,19 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
   }
   if (positionals.length > 1) throw new UsageError('apply takes one directory');
   const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError('--concurrency must be a whole number from 1 to 256');
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
+    throw new UsageError('--concurrency must be a whole number from 1 to 256');
   const dir = positionals[0] ?? 'access';
   const now = parseNow(values.now, io.env);
   const startedAt = new Date().toISOString();
-  const auditLog = deps.auditLog ?? (await openReconcileAuditLog({ cwd: io.cwd, accessDir: resolve(io.cwd, dir), push: values['push-audit'], ...(values['audit-log'] !== undefined ? { spec: values['audit-log'] } : {}) }));
+  const auditLog =
+    deps.auditLog ??
+    (await openReconcileAuditLog({
+      cwd: io.cwd,
+      accessDir: resolve(io.cwd, dir),
+      push: values['push-audit'],
+      ...(values['audit-log'] !== undefined ? { spec: values['audit-log'] } : {}),
+    }));
 
   const state: RunState = {};
   let code: number = EXIT.failed;
@@ -86,8 +94,13 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
   const execute = async (): Promise<number> => {
     state.commit = io.env['GITHUB_SHA'] ?? (await readHeadCommit(resolve(io.cwd, dir)));
     prepared = await preparePlan({
-      dir, cwd: io.cwd, env: io.env, now, history: !values['no-history'],
-      ...(values.directory !== undefined ? { directory: values.directory } : {}), ...(deps.openDirectory ? { openDirectory: deps.openDirectory } : {}),
+      dir,
+      cwd: io.cwd,
+      env: io.env,
+      now,
+      history: !values['no-history'],
+      ...(values.directory !== undefined ? { directory: values.directory } : {}),
+      ...(deps.openDirectory ? { openDirectory: deps.openDirectory } : {}),
     });
     if (!prepared.ok) {
       io.stdout(renderDiagnostics(prepared.loaded.result.diagnostics, 'text', prepared.loaded.files));
@@ -98,13 +111,18 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
     const { plan } = prepared;
     if (plan.violations.length > 0 && !values['allow-mass-change']) {
       io.stdout(formatPlanText(locatePlanCauses(plan, prepared.loaded.result.sources)));
-      io.stderr(`aac apply: stopped before any write: the plan exceeds the policy's guards:\n${plan.violations.map((v) => `  ${formatViolation(v)}\n`).join('')}If this is intended, re-run with --allow-mass-change.\n`);
+      io.stderr(
+        `aac apply: stopped before any write: the plan exceeds the policy's guards:\n${plan.violations.map((v) => `  ${formatViolation(v)}\n`).join('')}If this is intended, re-run with --allow-mass-change.\n`,
+      );
       state.failure = { code: 'guard', message: plan.violations.map(formatViolation).join('; ') };
       return EXIT.failed;
     }
     notifier = deps.notifier !== undefined ? deps.notifier : await createNotifier(prepared.config.smtp);
     const creates = plan.actions.filter((a) => a.type === 'create-account').length;
-    if (creates > 0 && !notifier) io.stderr(`aac apply: AAC_SMTP_URL is not set: the temporary passwords of ${creates} new accounts are sent to no one; reset them at hand-over\n`);
+    if (creates > 0 && !notifier)
+      io.stderr(
+        `aac apply: AAC_SMTP_URL is not set: the temporary passwords of ${creates} new accounts are sent to no one; reset them at hand-over\n`,
+      );
     const progress = createProgress(io, 'applying');
     const activeNotifier = notifier;
     state.results = await applyPlan(plan, {
@@ -112,7 +130,12 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
       generatePassword: deps.generatePassword ?? generateCsprngPassword,
       concurrency,
       onProgress: progress.update,
-      ...(activeNotifier ? { onAccountCreated: (action, password) => activeNotifier.notifyAccountCreated({ uid: action.uid, provisioning: action.provisioning }, password) } : {}),
+      ...(activeNotifier
+        ? {
+            onAccountCreated: (action, password) =>
+              activeNotifier.notifyAccountCreated({ uid: action.uid, provisioning: action.provisioning }, password),
+          }
+        : {}),
     });
     progress.done();
     io.stdout(formatResults(state.results));
@@ -124,16 +147,23 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
     code = await execute();
   } catch (error) {
     thrown = error;
-    state.failure = { code: error instanceof DirectoryError ? error.code : error instanceof Error ? error.name : 'error', message: error instanceof Error ? error.message : String(error) };
+    state.failure = {
+      code: error instanceof DirectoryError ? error.code : error instanceof Error ? error.name : 'error',
+      message: error instanceof Error ? error.message : String(error),
+    };
   } finally {
     if (prepared?.ok) await prepared.directory.close();
     await notifier?.close();
     const options = { time: startedAt, actor: 'aac-reconciler', ...(state.commit ? { commit: state.commit } : {}) };
-    const events = state.results ? computeApplyEvents(state.results, options) : [computeApplyFailedEvent(state.failure ?? { code: 'interrupted', message: 'the run stopped' }, options)];
+    const events = state.results
+      ? computeApplyEvents(state.results, options)
+      : [computeApplyFailedEvent(state.failure ?? { code: 'interrupted', message: 'the run stopped' }, options)];
     try {
       await auditLog.append(events);
     } catch (error) {
-      io.stderr(`aac apply: could not append to the audit log: ${error instanceof Error ? error.message : String(error)}\n`);
+      io.stderr(
+        `aac apply: could not append to the audit log: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
       code = EXIT.failed;
     }
   }
@@ -144,10 +174,17 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
 /** One line per action with its outcome, then the counts. */
 export function formatResults(results: readonly ActionResult[]): string {
   const mark = { done: 'done   ', already: 'already', failed: 'FAILED ', skipped: 'skipped' } as const;
-  const lines = results.map((r) => `${mark[r.status]} ${describeAction(r.action)}${r.error ? `: ${r.error.code}: ${r.error.message}` : ''}${r.warning ? ` (warning ${r.warning.code}: ${r.warning.message})` : ''}`);
+  const lines = results.map(
+    (r) =>
+      `${mark[r.status]} ${describeAction(r.action)}${r.error ? `: ${r.error.code}: ${r.error.message}` : ''}${r.warning ? ` (warning ${r.warning.code}: ${r.warning.message})` : ''}`,
+  );
   const c = countResults(results);
   const warnings = results.filter((r) => r.warning).length;
-  lines.push(results.length === 0 ? 'No changes: the directory matches the access files.' : `Applied ${results.length} actions: ${c.done} done, ${c.already} already in place, ${c.failed} failed, ${c.skipped} skipped${warnings ? `, ${warnings} with warnings` : ''}.`);
+  lines.push(
+    results.length === 0
+      ? 'No changes: the directory matches the access files.'
+      : `Applied ${results.length} actions: ${c.done} done, ${c.already} already in place, ${c.failed} failed, ${c.skipped} skipped${warnings ? `, ${warnings} with warnings` : ''}.`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -158,7 +195,8 @@ export function formatResultsMarkdown(results: readonly ActionResult[]): string 
   const problems = results.filter((r) => r.status === 'failed' || r.status === 'skipped' || r.warning);
   if (problems.length > 0) {
     out += '\n| result | action | error |\n|---|---|---|\n';
-    for (const r of problems) out += `| ${r.status} | ${describeAction(r.action).replace(/\|/g, '\\|')} | ${(r.error ?? r.warning)?.code ?? ''} |\n`;
+    for (const r of problems)
+      out += `| ${r.status} | ${describeAction(r.action).replace(/\|/g, '\\|')} | ${(r.error ?? r.warning)?.code ?? ''} |\n`;
   }
   return out;
 }
@@ -172,5 +210,7 @@ async function createNotifier(smtp: SmtpConfig | undefined): Promise<Notifier | 
 async function readHeadCommit(dir: string): Promise<string | undefined> {
   const root = await findRepositoryRoot(dir).catch(() => undefined);
   if (!root) return undefined;
-  return (await runGit(['rev-parse', 'HEAD'], { cwd: root }).catch(() => undefined))?.toString('utf8').trim() || undefined;
+  return (
+    (await runGit(['rev-parse', 'HEAD'], { cwd: root }).catch(() => undefined))?.toString('utf8').trim() || undefined
+  );
 }

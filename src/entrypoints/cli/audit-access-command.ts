@@ -27,7 +27,17 @@ privileged access, and external users per organization with their sponsors.
 ${AUDIT_OPTIONS_HELP}`;
 
 export async function runAuditAccess(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...AUDIT_OPTIONS, format: { type: 'string', default: 'json' }, out: { type: 'string' }, access: { type: 'string', default: 'access' }, now: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      ...AUDIT_OPTIONS,
+      format: { type: 'string', default: 'json' },
+      out: { type: 'string' },
+      access: { type: 'string', default: 'access' },
+      now: { type: 'string' },
+    },
+  });
   if (values.help) {
     io.stdout(AUDIT_ACCESS_HELP);
     return EXIT.ok;
@@ -48,7 +58,12 @@ export async function runAuditAccess(args: string[], io: CliIO): Promise<number>
         ? formatReportMarkdown(view)
         : format === 'csv'
           ? formatReportCsv(view)
-          : renderAuditHtml({ view, generatedAt: new Date(now).toISOString(), branch: ctx.branch, auditBranch: ctx.auditBranch });
+          : renderAuditHtml({
+              view,
+              generatedAt: new Date(now).toISOString(),
+              branch: ctx.branch,
+              auditBranch: ctx.auditBranch,
+            });
   if (values.out) writeFileSync(resolve(io.cwd, values.out), text);
   else io.stdout(text);
   return EXIT.ok;

@@ -6,12 +6,30 @@ type Sub = { summary: string; run: (args: string[], io: CliIO) => Promise<number
 
 // Loaded on use, like the top-level commands: `aac audit verify` never loads Handlebars.
 const SUBCOMMANDS: Record<string, Sub> = {
-  verify: { summary: 'signed commits and an intact audit log; exit 1 on any failure', run: async (a, io) => (await import('./audit-verify-command.js')).runAuditVerify(a, io) },
-  person: { summary: 'one person: requests, approvals, merges, applies, revocations', run: async (a, io) => (await import('./audit-report-command.js')).runAuditReport('person', a, io) },
-  system: { summary: 'one system: who was given or lost which role, when, approved by whom', run: async (a, io) => (await import('./audit-report-command.js')).runAuditReport('system', a, io) },
-  report: { summary: 'every request in a period, with time to provision per tier', run: async (a, io) => (await import('./audit-report-command.js')).runAuditReport('report', a, io) },
-  access: { summary: 'who has what now: access matrix, privileged access, external users', run: async (a, io) => (await import('./audit-access-command.js')).runAuditAccess(a, io) },
-  evidence: { summary: 'NIST SP 800-171 evidence files, one per control', run: async (a, io) => (await import('./audit-evidence-command.js')).runAuditEvidence(a, io) },
+  verify: {
+    summary: 'signed commits and an intact audit log; exit 1 on any failure',
+    run: async (a, io) => (await import('./audit-verify-command.js')).runAuditVerify(a, io),
+  },
+  person: {
+    summary: 'one person: requests, approvals, merges, applies, revocations',
+    run: async (a, io) => (await import('./audit-report-command.js')).runAuditReport('person', a, io),
+  },
+  system: {
+    summary: 'one system: who was given or lost which role, when, approved by whom',
+    run: async (a, io) => (await import('./audit-report-command.js')).runAuditReport('system', a, io),
+  },
+  report: {
+    summary: 'every request in a period, with time to provision per tier',
+    run: async (a, io) => (await import('./audit-report-command.js')).runAuditReport('report', a, io),
+  },
+  access: {
+    summary: 'who has what now: access matrix, privileged access, external users',
+    run: async (a, io) => (await import('./audit-access-command.js')).runAuditAccess(a, io),
+  },
+  evidence: {
+    summary: 'NIST SP 800-171 evidence files, one per control',
+    run: async (a, io) => (await import('./audit-evidence-command.js')).runAuditEvidence(a, io),
+  },
 };
 
 export const AUDIT_HELP = `Usage: aac audit <subcommand> [options]

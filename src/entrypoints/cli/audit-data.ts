@@ -32,7 +32,13 @@ export interface AuditLogData {
 // Modules that load YAML or schemas are imported inside the functions, after git has been
 // started, so loading them overlaps with git reading the history.
 
-type ReadOptions = { accessRoot: string; now: number; retired?: readonly RetiredIdentity[]; hashes: boolean; tree: 'validated' | 'tiers' };
+type ReadOptions = {
+  accessRoot: string;
+  now: number;
+  retired?: readonly RetiredIdentity[];
+  hashes: boolean;
+  tree: 'validated' | 'tiers';
+};
 
 /**
  * The facts every report needs, read with a constant number of git processes whatever the
@@ -54,22 +60,35 @@ export async function readAuditLog(ctx: AuditContext, options: ReadOptions): Pro
   let validation: ValidationResult | undefined;
   let tiers: TierTargets | undefined;
   if (options.tree === 'validated') {
-    const [{ readAccessFilesAt }, { loadSchemas }, { createSchemaChecker }, { validateAccessTree }] = await Promise.all([
-      import('../../adapters/git/read-access-files-at.js'),
-      import('../../adapters/fs/load-schemas.js'),
-      import('../../core/validate/schema-diagnostics.js'),
-      import('../../core/validate/validate-access-tree.js'),
-    ]);
+    const [{ readAccessFilesAt }, { loadSchemas }, { createSchemaChecker }, { validateAccessTree }] = await Promise.all(
+      [
+        import('../../adapters/git/read-access-files-at.js'),
+        import('../../adapters/fs/load-schemas.js'),
+        import('../../core/validate/schema-diagnostics.js'),
+        import('../../core/validate/validate-access-tree.js'),
+      ],
+    );
     const accessFiles = await readAccessFilesAt(ctx.repoDir, ctx.branch, options.accessRoot);
-    validation = validateAccessTree({ root: options.accessRoot, files: accessFiles, checkSchema: createSchemaChecker(loadSchemas()), now: options.now, ...(options.retired ? { retired: options.retired } : {}) });
+    validation = validateAccessTree({
+      root: options.accessRoot,
+      files: accessFiles,
+      checkSchema: createSchemaChecker(loadSchemas()),
+      now: options.now,
+      ...(options.retired ? { retired: options.retired } : {}),
+    });
     tiers = validation.tree.policy?.value.tiers;
   } else {
-    const [policy, { parseTierTargets }] = await Promise.all([readBlobs(ctx.repoDir, [`${ctx.branch}:${options.accessRoot}/policy.yaml`]), import('../../core/audit/parse-loose-yaml.js')]);
+    const [policy, { parseTierTargets }] = await Promise.all([
+      readBlobs(ctx.repoDir, [`${ctx.branch}:${options.accessRoot}/policy.yaml`]),
+      import('../../core/audit/parse-loose-yaml.js'),
+    ]);
     tiers = parseTierTargets(policy[0]);
   }
   const { records, places, unreadable } = parseAuditFiles(await auditFiles);
   // node:crypto (18 internal modules) is loaded only when every hash is recomputed.
-  const check = options.hashes ? { hash: (await import('../../adapters/crypto/sha256-node.js')).sha256Node } : ({ links: 'only' } as const);
+  const check = options.hashes
+    ? { hash: (await import('../../adapters/crypto/sha256-node.js')).sha256Node }
+    : ({ links: 'only' } as const);
   const chainIntact = unreadable.length === 0 && verifyChain(records, check).length === 0;
   return { records, places, unreadable, chainIntact, validation, tiers };
 }
@@ -78,17 +97,29 @@ export async function readAuditLog(ctx: AuditContext, options: ReadOptions): Pro
  * What each landing commit changed in person files: landing commit -> uid -> changes. Only
  * files passing `wanted` (and, with `mentioning`, whose text before or after contains it) are parsed.
  */
-export async function readPersonChanges(repoDir: string, commits: readonly HistoryCommit[], options: { accessRoot: string; uid?: string; mentioning?: string }): Promise<Map<string, Map<string, PersonChange[]>>> {
+export async function readPersonChanges(
+  repoDir: string,
+  commits: readonly HistoryCommit[],
+  options: { accessRoot: string; uid?: string; mentioning?: string },
+): Promise<Map<string, Map<string, PersonChange[]>>> {
   const prefix = `${options.accessRoot}/people/`;
   const pairs: Array<[string, string]> = [];
   for (const c of commits) {
     for (const f of c.files) {
       if (!f.path.startsWith(prefix) || !/\.ya?ml$/.test(f.path)) continue;
-      if (options.uid !== undefined && f.path !== `${prefix}${options.uid}.yaml` && f.path !== `${prefix}${options.uid}.yml`) continue;
+      if (
+        options.uid !== undefined &&
+        f.path !== `${prefix}${options.uid}.yaml` &&
+        f.path !== `${prefix}${options.uid}.yml`
+      )
+        continue;
       pairs.push([c.sha, f.path]);
     }
   }
-  const [versions, { computeGrantChanges }] = await Promise.all([readFileVersions(repoDir, pairs), import('../../core/audit/compute-grant-changes.js')]);
+  const [versions, { computeGrantChanges }] = await Promise.all([
+    readFileVersions(repoDir, pairs),
+    import('../../core/audit/compute-grant-changes.js'),
+  ]);
   const out = new Map<string, Map<string, PersonChange[]>>();
   pairs.forEach(([sha, path], i) => {
     const [before, after] = versions[i]!;

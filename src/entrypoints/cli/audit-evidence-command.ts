@@ -30,7 +30,16 @@ Exit status: 0 written (gaps are listed in the files and on standard output), 2 
 `;
 
 export async function runAuditEvidence(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...AUDIT_OPTIONS, out: { type: 'string' }, access: { type: 'string', default: 'access' }, now: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      ...AUDIT_OPTIONS,
+      out: { type: 'string' },
+      access: { type: 'string', default: 'access' },
+      now: { type: 'string' },
+    },
+  });
   if (values.help) {
     io.stdout(AUDIT_EVIDENCE_HELP);
     return EXIT.ok;
@@ -49,7 +58,13 @@ export async function runAuditEvidence(args: string[], io: CliIO): Promise<numbe
     tree,
     diagnostics: validation.diagnostics,
     retiredCount: retired.length + (tree.policy?.value.tombstones.length ?? 0),
-    verdict: verifyAuditTrail({ commits: data.commits, records: data.records, places: data.places, unreadable: data.unreadable, hash: sha256Node }),
+    verdict: verifyAuditTrail({
+      commits: data.commits,
+      records: data.records,
+      places: data.places,
+      unreadable: data.unreadable,
+      hash: sha256Node,
+    }),
     timelines: computeRequestTimelines(data.commits, data.records, { accessRoot }),
     records: data.records,
     overview: computeAccessOverview(tree),
@@ -62,10 +77,20 @@ export async function runAuditEvidence(args: string[], io: CliIO): Promise<numbe
   mkdirSync(out, { recursive: true });
   const meta = { generatedAt: new Date(now).toISOString(), branch: ctx.branch, auditBranch: ctx.auditBranch };
   for (const c of controls) writeFileSync(join(out, `${c.control}.md`), formatEvidenceMarkdown(c, meta));
-  const index = [`# NIST SP 800-171 rev. 2 evidence`, '', `Generated ${meta.generatedAt} from ${ctx.branch} and ${ctx.auditBranch}.`, '', '| control | requirement | status | gaps |', '| --- | --- | --- | --- |', ...controls.map((c) => `| [${c.control}](${c.control}.md) | ${c.title} | ${c.status} | ${c.gaps.length} |`), ''];
+  const index = [
+    `# NIST SP 800-171 rev. 2 evidence`,
+    '',
+    `Generated ${meta.generatedAt} from ${ctx.branch} and ${ctx.auditBranch}.`,
+    '',
+    '| control | requirement | status | gaps |',
+    '| --- | --- | --- | --- |',
+    ...controls.map((c) => `| [${c.control}](${c.control}.md) | ${c.title} | ${c.status} | ${c.gaps.length} |`),
+    '',
+  ];
   writeFileSync(join(out, 'index.md'), index.join('\n'));
   writeFileSync(join(out, 'evidence.json'), `${JSON.stringify({ ...meta, controls }, null, 2)}\n`);
-  for (const c of controls) io.stdout(`${c.control} ${c.status}${c.gaps.length > 0 ? ` (${c.gaps.length} gaps)` : ''}\n`);
+  for (const c of controls)
+    io.stdout(`${c.control} ${c.status}${c.gaps.length > 0 ? ` (${c.gaps.length} gaps)` : ''}\n`);
   io.stdout(`${controls.length} evidence files written to ${values.out}\n`);
   return EXIT.ok;
 }

@@ -27,7 +27,13 @@ export interface AuditContext extends SignatureTrust {
   auditBranch: string;
 }
 
-type AuditValues = { repo?: string; branch?: string; 'audit-branch'?: string; 'allowed-signers'?: string; 'gnupg-home'?: string };
+type AuditValues = {
+  repo?: string;
+  branch?: string;
+  'audit-branch'?: string;
+  'allowed-signers'?: string;
+  'gnupg-home'?: string;
+};
 
 /** The common options resolved without touching git: `start` is where to look for the repository. */
 export function auditSettings(values: AuditValues, io: CliIO): Omit<AuditContext, 'repoDir'> & { start: string } {

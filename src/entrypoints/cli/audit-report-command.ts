@@ -45,7 +45,15 @@ export async function runAuditReport(kind: ReportKind, args: string[], io: CliIO
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { ...AUDIT_OPTIONS, format: { type: 'string', default: 'json' }, out: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, access: { type: 'string', default: 'access' }, now: { type: 'string' } },
+    options: {
+      ...AUDIT_OPTIONS,
+      format: { type: 'string', default: 'json' },
+      out: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      access: { type: 'string', default: 'access' },
+      now: { type: 'string' },
+    },
   });
   if (values.help) {
     io.stdout(AUDIT_REPORT_HELP);
@@ -53,10 +61,15 @@ export async function runAuditReport(kind: ReportKind, args: string[], io: CliIO
   }
   const format: Format = parseFormat(values.format, FORMATS);
   const id = positionals[0];
-  if (kind !== 'report' && (id === undefined || positionals.length !== 1)) throw new UsageError(`audit ${kind} takes one ${kind === 'person' ? 'uid' : 'system id'}`);
-  if (kind === 'report' && positionals.length > 0) throw new UsageError('audit report takes no arguments; use --since and --until');
-  if (kind !== 'report' && (values.since || values.until)) throw new UsageError('--since and --until are for `aac audit report`');
-  for (const d of [values.since, values.until]) if (d !== undefined && Number.isNaN(Date.parse(d))) throw new UsageError(`dates must be ISO 8601 such as 2026-11-01, not "${d}"`);
+  if (kind !== 'report' && (id === undefined || positionals.length !== 1))
+    throw new UsageError(`audit ${kind} takes one ${kind === 'person' ? 'uid' : 'system id'}`);
+  if (kind === 'report' && positionals.length > 0)
+    throw new UsageError('audit report takes no arguments; use --since and --until');
+  if (kind !== 'report' && (values.since || values.until))
+    throw new UsageError('--since and --until are for `aac audit report`');
+  for (const d of [values.since, values.until])
+    if (d !== undefined && Number.isNaN(Date.parse(d)))
+      throw new UsageError(`dates must be ISO 8601 such as 2026-11-01, not "${d}"`);
 
   const now = parseNow(values.now, io.env);
   const settings = auditSettings(values, io);
@@ -68,7 +81,12 @@ export async function runAuditReport(kind: ReportKind, args: string[], io: CliIO
   const accessRoot = values.access.replace(/\/+$/, '');
   const { readAuditLog, readPersonChanges } = await import('./audit-data.js');
   // Only the HTML page states that the log's chain is intact, so only it pays for recomputing every hash.
-  const log = await readAuditLog(ctx, { accessRoot, now, hashes: format === 'html', tree: kind === 'report' ? 'tiers' : 'validated' });
+  const log = await readAuditLog(ctx, {
+    accessRoot,
+    now,
+    hashes: format === 'html',
+    tree: kind === 'report' ? 'tiers' : 'validated',
+  });
   const m = await modules;
   const requestRecords = m.indexRequestRecords(log.records); // while git log may still run
   const data = { ...log, commits: await history };
@@ -81,18 +99,36 @@ export async function runAuditReport(kind: ReportKind, args: string[], io: CliIO
     const changes = await readPersonChanges(ctx.repoDir, landing(), { accessRoot, uid: id! });
     const mine = new Map([...changes].map(([sha, byUid]) => [sha, byUid.get(id!) ?? []]));
     report = m.computePersonReport(id!, { tree, timelines, changes: mine, records: data.records });
-    if (report.accessRecords.length === 0 && !tree.people.has(id!)) throw new UsageError(`no person "${id}" in ${accessRoot}/people on ${ctx.branch} or in its history`);
+    if (report.accessRecords.length === 0 && !tree.people.has(id!))
+      throw new UsageError(`no person "${id}" in ${accessRoot}/people on ${ctx.branch} or in its history`);
   } else if (kind === 'system') {
     const tree = data.validation!.tree;
     const changes = await readPersonChanges(ctx.repoDir, landing(), { accessRoot, mentioning: id! });
     report = m.computeSystemReport(id!, { tree, timelines, changes, accessRoot });
-    if (report.name === null && report.accessChanges.length === 0) throw new UsageError(`no system "${id}" in ${accessRoot}/systems on ${ctx.branch} or in its history`);
+    if (report.name === null && report.accessChanges.length === 0)
+      throw new UsageError(`no system "${id}" in ${accessRoot}/systems on ${ctx.branch} or in its history`);
   } else {
-    report = m.computePeriodReport({ timelines, records: data.records, tiers: data.tiers, ...(values.since ? { since: values.since } : {}), ...(values.until ? { until: values.until } : {}) });
+    report = m.computePeriodReport({
+      timelines,
+      records: data.records,
+      tiers: data.tiers,
+      ...(values.since ? { since: values.since } : {}),
+      ...(values.until ? { until: values.until } : {}),
+    });
   }
 
-  const text = format === 'json' ? `${JSON.stringify(report, null, io.isTTY && !values.out ? 2 : undefined)}\n` : await renderView(format, report, data.tiers, { now, branch: ctx.branch, auditBranch: ctx.auditBranch, records: data.records.length, verified: data.chainIntact });
-  if (!data.chainIntact) io.stderr(`aac audit ${kind}: the audit log on ${ctx.auditBranch} is not intact; run \`aac audit verify\`\n`);
+  const text =
+    format === 'json'
+      ? `${JSON.stringify(report, null, io.isTTY && !values.out ? 2 : undefined)}\n`
+      : await renderView(format, report, data.tiers, {
+          now,
+          branch: ctx.branch,
+          auditBranch: ctx.auditBranch,
+          records: data.records.length,
+          verified: data.chainIntact,
+        });
+  if (!data.chainIntact)
+    io.stderr(`aac audit ${kind}: the audit log on ${ctx.auditBranch} is not intact; run \`aac audit verify\`\n`);
   if (values.out) writeFileSync(resolve(io.cwd, values.out), text);
   else io.stdout(text);
   return EXIT.ok;
@@ -109,12 +145,27 @@ async function loadReportModules() {
   return { ...timelines, ...groups, ...period, ...person, ...system };
 }
 
-async function renderView(format: Exclude<Format, 'json'>, report: AnyReport, policy: TierTargets | undefined, meta: { now: number; branch: string; auditBranch: string; records: number; verified: boolean }): Promise<string> {
-  const [{ computeReportView }, { formatReportCsv, formatReportMarkdown }] = await Promise.all([import('../../core/audit/compute-report-view.js'), import('../../core/audit/format-report-view.js')]);
+async function renderView(
+  format: Exclude<Format, 'json'>,
+  report: AnyReport,
+  policy: TierTargets | undefined,
+  meta: { now: number; branch: string; auditBranch: string; records: number; verified: boolean },
+): Promise<string> {
+  const [{ computeReportView }, { formatReportCsv, formatReportMarkdown }] = await Promise.all([
+    import('../../core/audit/compute-report-view.js'),
+    import('../../core/audit/format-report-view.js'),
+  ]);
   const view = computeReportView(report, policy);
   if (format === 'markdown') return formatReportMarkdown(view);
   if (format === 'csv') return formatReportCsv(view);
   // Handlebars is loaded only for HTML: the other formats start faster without it.
   const { renderAuditHtml } = await import('../../adapters/render/render-audit-html.js');
-  return renderAuditHtml({ view, generatedAt: new Date(meta.now).toISOString(), branch: meta.branch, auditBranch: meta.auditBranch, records: meta.records, verified: meta.verified });
+  return renderAuditHtml({
+    view,
+    generatedAt: new Date(meta.now).toISOString(),
+    branch: meta.branch,
+    auditBranch: meta.auditBranch,
+    records: meta.records,
+    verified: meta.verified,
+  });
 }

@@ -23,7 +23,11 @@ Exit status: 0 all verified, 1 a problem was found, 2 usage or I/O error.
 `;
 
 export async function runAuditVerify(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...AUDIT_OPTIONS, since: { type: 'string' }, format: { type: 'string', default: 'text' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...AUDIT_OPTIONS, since: { type: 'string' }, format: { type: 'string', default: 'text' } },
+  });
   if (values.help) {
     io.stdout(AUDIT_VERIFY_HELP);
     return EXIT.ok;
@@ -32,9 +36,16 @@ export async function runAuditVerify(args: string[], io: CliIO): Promise<number>
   const format = parseFormat(values.format, ['text', 'json'] as const);
   const ctx = await auditContext(values, io);
   const range = values.since ? `${values.since}..${ctx.branch}` : ctx.branch;
-  const [commits, files, sshTrust] = await Promise.all([readGitHistory({ ...ctx, range }), readGitAuditFiles(ctx.repoDir, ctx.auditBranch), hasAllowedSigners(ctx.repoDir, ctx)]);
+  const [commits, files, sshTrust] = await Promise.all([
+    readGitHistory({ ...ctx, range }),
+    readGitAuditFiles(ctx.repoDir, ctx.auditBranch),
+    hasAllowedSigners(ctx.repoDir, ctx),
+  ]);
   const verdict = verifyAuditTrail({ commits, ...parseAuditFiles(files), hash: sha256Node });
-  if (!sshTrust) io.stderr('aac audit verify: no SSH allowed-signers file (--allowed-signers or gpg.ssh.allowedSignersFile): SSH-signed commits read as unsigned\n');
+  if (!sshTrust)
+    io.stderr(
+      'aac audit verify: no SSH allowed-signers file (--allowed-signers or gpg.ssh.allowedSignersFile): SSH-signed commits read as unsigned\n',
+    );
   if (files.length === 0) io.stderr(`aac audit verify: no audit log on ${ctx.auditBranch}\n`);
   io.stdout(format === 'json' ? `${JSON.stringify(verdict, null, 2)}\n` : formatAuditTrailVerdict(verdict));
   return verdict.ok ? EXIT.ok : EXIT.failed;

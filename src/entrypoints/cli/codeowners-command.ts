@@ -26,7 +26,11 @@ export async function runCodeowners(args: string[], io: CliIO): Promise<number> 
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { check: { type: 'boolean', default: false }, output: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      check: { type: 'boolean', default: false },
+      output: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     io.stdout(CODEOWNERS_HELP);
@@ -37,13 +41,21 @@ export async function runCodeowners(args: string[], io: CliIO): Promise<number> 
   const repo = (await findRepositoryRoot(dir)) ?? dirname(dir);
   const output = values.output === undefined ? resolve(repo, '.github', 'CODEOWNERS') : resolve(io.cwd, values.output);
 
-  const { result, files } = await loadAndValidate(dir, { now: parseNow(undefined, io.env), history: false, cwd: io.cwd });
+  const { result, files } = await loadAndValidate(dir, {
+    now: parseNow(undefined, io.env),
+    history: false,
+    cwd: io.cwd,
+  });
   if (hasErrors(result.diagnostics)) {
     io.stderr(renderDiagnostics(result.diagnostics, 'text', files));
     return EXIT.failed;
   }
   const fromRepo = (path: string): string => relative(repo, path).split(sep).join('/');
-  const text = computeCodeowners(result.tree, { accessDir: fromRepo(dir), schemasDir: 'schemas', codeownersPath: fromRepo(output) });
+  const text = computeCodeowners(result.tree, {
+    accessDir: fromRepo(dir),
+    schemasDir: 'schemas',
+    codeownersPath: fromRepo(output),
+  });
   const shown = relative(io.cwd, output) || output;
   const current = existsSync(output) ? readFileSync(output, 'utf8') : undefined;
   if (values.check) {
@@ -51,7 +63,9 @@ export async function runCodeowners(args: string[], io: CliIO): Promise<number> 
       io.stdout(`${shown} is up to date\n`);
       return EXIT.ok;
     }
-    io.stderr(`${shown} ${current === undefined ? 'is missing' : 'is out of date'}; run \`aac codeowners\` and commit the result\n`);
+    io.stderr(
+      `${shown} ${current === undefined ? 'is missing' : 'is out of date'}; run \`aac codeowners\` and commit the result\n`,
+    );
     return EXIT.failed;
   }
   if (current !== text) {

@@ -105,8 +105,11 @@ function readJson(path: string, what: string): unknown {
 
 function readReviews(path: string): Review[] {
   const value = readJson(path, '--reviews');
-  const ok = Array.isArray(value) && value.every((r) => typeof r === 'object' && r !== null && typeof (r as Review).state === 'string');
-  if (!ok) throw new InputError(`--reviews file ${path} must be the JSON array GitHub's "list reviews" endpoint returns`);
+  const ok =
+    Array.isArray(value) &&
+    value.every((r) => typeof r === 'object' && r !== null && typeof (r as Review).state === 'string');
+  if (!ok)
+    throw new InputError(`--reviews file ${path} must be the JSON array GitHub's "list reviews" endpoint returns`);
   return value as Review[];
 }
 

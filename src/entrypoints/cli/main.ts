@@ -74,7 +74,9 @@ function reportError(error: unknown, command: string, io: CliIO): number {
     io.stderr(`aac ${command}: directory error (${error.code}): ${error.message}\nNothing was written.\n`);
     return EXIT.failed;
   }
-  io.stderr(`aac ${command}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  io.stderr(
+    `aac ${command}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   return EXIT.internal;
 }
 

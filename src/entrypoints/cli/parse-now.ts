@@ -8,6 +8,7 @@ export function parseNow(flag: string | undefined, env: NodeJS.ProcessEnv): numb
   const text = flag ?? env['AAC_NOW'];
   if (text === undefined || text === '') return Date.now();
   const t = Date.parse(text);
-  if (Number.isNaN(t)) throw new UsageError(`--now must be an ISO 8601 time such as 2026-01-31T12:00:00Z, not "${text}"`);
+  if (Number.isNaN(t))
+    throw new UsageError(`--now must be an ISO 8601 time such as 2026-01-31T12:00:00Z, not "${text}"`);
   return t;
 }

@@ -37,11 +37,19 @@ export const RECONCILE_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export async function runPlan(args: string[], io: CliIO, deps: Pick<PrepareOptions, 'openDirectory'> = {}): Promise<number> {
+export async function runPlan(
+  args: string[],
+  io: CliIO,
+  deps: Pick<PrepareOptions, 'openDirectory'> = {},
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { ...RECONCILE_OPTIONS, format: { type: 'string', default: 'text' }, 'exit-code': { type: 'boolean', default: false } },
+    options: {
+      ...RECONCILE_OPTIONS,
+      format: { type: 'string', default: 'text' },
+      'exit-code': { type: 'boolean', default: false },
+    },
   });
   if (values.help) {
     io.stdout(PLAN_HELP);
@@ -51,8 +59,13 @@ export async function runPlan(args: string[], io: CliIO, deps: Pick<PrepareOptio
   if (positionals.length > 1) throw new UsageError('plan takes one directory');
 
   const prepared = await preparePlan({
-    dir: positionals[0] ?? 'access', cwd: io.cwd, env: io.env, now: parseNow(values.now, io.env), history: !values['no-history'],
-    ...(values.directory !== undefined ? { directory: values.directory } : {}), ...deps,
+    dir: positionals[0] ?? 'access',
+    cwd: io.cwd,
+    env: io.env,
+    now: parseNow(values.now, io.env),
+    history: !values['no-history'],
+    ...(values.directory !== undefined ? { directory: values.directory } : {}),
+    ...deps,
   });
   if (!prepared.ok) {
     io.stdout(renderDiagnostics(prepared.loaded.result.diagnostics, 'text', prepared.loaded.files));
@@ -60,7 +73,9 @@ export async function runPlan(args: string[], io: CliIO, deps: Pick<PrepareOptio
   }
   await prepared.directory.close();
   const plan = locatePlanCauses(prepared.plan, prepared.loaded.result.sources);
-  io.stdout(format === 'json' ? formatPlanJson(plan) : format === 'markdown' ? formatPlanMarkdown(plan) : formatPlanText(plan));
+  io.stdout(
+    format === 'json' ? formatPlanJson(plan) : format === 'markdown' ? formatPlanMarkdown(plan) : formatPlanText(plan),
+  );
   appendStepSummary(formatPlanMarkdown(plan), io.env);
   return values['exit-code'] && plan.actions.length > 0 ? 2 : EXIT.ok;
 }
@@ -72,6 +87,8 @@ export function appendStepSummary(markdown: string, env: NodeJS.ProcessEnv): voi
   try {
     appendFileSync(path, `${markdown}\n`);
   } catch (error) {
-    throw new InputError(`cannot write the job summary $GITHUB_STEP_SUMMARY: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new InputError(
+      `cannot write the job summary $GITHUB_STEP_SUMMARY: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
   }
 }

@@ -47,15 +47,36 @@ export async function runValidate(args: string[], io: CliIO): Promise<number> {
   const now = parseNow(values.now, io.env);
 
   const progress = createProgress(io, 'validating');
-  const { result, files } = await loadAndValidate(dir, { now, history: !values['no-history'], cwd: io.cwd, onProgress: progress.update });
+  const { result, files } = await loadAndValidate(dir, {
+    now,
+    history: !values['no-history'],
+    cwd: io.cwd,
+    onProgress: progress.update,
+  });
   progress.done();
   io.stdout(renderDiagnostics(result.diagnostics, format, files));
   return hasErrors(result.diagnostics) ? EXIT.failed : EXIT.ok;
 }
 
 /** Diagnostics as text (with source lines), JSON or GitHub annotations; `files` supply the source lines. */
-export function renderDiagnostics(diagnostics: readonly Diagnostic[], format: 'text' | 'json' | 'github', files: readonly InputFile[]): string {
-  if (format === 'json') return `${JSON.stringify(diagnostics.map(({ code, severity, message, file, line, column }) => ({ code, severity, message, file, line, column })), null, 2)}\n`;
+export function renderDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  format: 'text' | 'json' | 'github',
+  files: readonly InputFile[],
+): string {
+  if (format === 'json')
+    return `${JSON.stringify(
+      diagnostics.map(({ code, severity, message, file, line, column }) => ({
+        code,
+        severity,
+        message,
+        file,
+        line,
+        column,
+      })),
+      null,
+      2,
+    )}\n`;
   if (format === 'github') return diagnostics.map((d) => `${formatDiagnosticGithub(d)}\n`).join('');
   const byPath = new Map(files.map((f) => [f.path, f]));
   const lineOf = (file: string, line: number): string | undefined => {

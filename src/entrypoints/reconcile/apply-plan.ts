@@ -53,7 +53,11 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
 
 async function performOne(action: Action, options: ApplyPlanOptions): Promise<ActionResult> {
   if (action.type === 'update-members' && action.add.length + action.remove.length === 0 && !action.placeholder) {
-    return { action, status: 'skipped', error: { code: 'dependency-failed', message: 'every member to add belongs to an account whose creation failed' } };
+    return {
+      action,
+      status: 'skipped',
+      error: { code: 'dependency-failed', message: 'every member to add belongs to an account whose creation failed' },
+    };
   }
   const password = action.type === 'create-account' ? options.generatePassword() : undefined;
   let status: 'done' | 'already';
@@ -92,5 +96,8 @@ function errorOf(error: unknown): { code: string; message: string } {
     const cause = error.cause instanceof Error ? error.cause.name : undefined;
     return { code: error.code === 'write-failed' && cause ? cause : error.code, message: error.message };
   }
-  return { code: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) };
+  return {
+    code: error instanceof Error ? error.name : 'Error',
+    message: error instanceof Error ? error.message : String(error),
+  };
 }

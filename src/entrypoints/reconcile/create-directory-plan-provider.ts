@@ -33,10 +33,19 @@ export function createDirectoryPlanProvider(options: DirectoryPlanProviderOption
     try {
       directory = await options.openDirectory(layout);
       const observed = await directory.read();
-      return computePlanSection(computePlan(computeDesiredState(evaluation.trees.head, now), observed, { now, flavor: layout.flavor, guards: policy.guards }));
+      return computePlanSection(
+        computePlan(computeDesiredState(evaluation.trees.head, now), observed, {
+          now,
+          flavor: layout.flavor,
+          guards: policy.guards,
+        }),
+      );
     } catch (error) {
       if (!(error instanceof DirectoryError)) throw error;
-      return { actions: [], summary: `The directory plan is not available: the directory could not be read (${error.code}).` };
+      return {
+        actions: [],
+        summary: `The directory plan is not available: the directory could not be read (${error.code}).`,
+      };
     } finally {
       await directory?.close();
     }

@@ -27,12 +27,15 @@ export const DEFAULT_AUDIT_FILE = '.aac/audit.jsonl';
 export async function openReconcileAuditLog(options: ReconcileAuditLogOptions): Promise<AuditLog> {
   const spec = options.spec;
   if (spec !== undefined && spec !== 'git') {
-    if (!spec.startsWith('file:') || spec.length <= 'file:'.length) throw new UsageError(`--audit-log must be git or file:PATH, not "${spec}"`);
+    if (!spec.startsWith('file:') || spec.length <= 'file:'.length)
+      throw new UsageError(`--audit-log must be git or file:PATH, not "${spec}"`);
     if (options.push) throw new UsageError('--push-audit needs the git audit log');
     return createFileAuditLog(resolve(options.cwd, spec.slice('file:'.length)));
   }
   const root = await findRepositoryRoot(options.accessDir).catch(() => undefined);
-  if (root !== undefined) return createGitAuditLog({ repoDir: root, ...(options.push ? { push: { remote: 'origin' } } : {}) });
-  if (spec === 'git' || options.push) throw new UsageError(`${options.accessDir} is not in a git checkout, so there is no audit branch to append to`);
+  if (root !== undefined)
+    return createGitAuditLog({ repoDir: root, ...(options.push ? { push: { remote: 'origin' } } : {}) });
+  if (spec === 'git' || options.push)
+    throw new UsageError(`${options.accessDir} is not in a git checkout, so there is no audit branch to append to`);
   return createFileAuditLog(resolve(options.cwd, DEFAULT_AUDIT_FILE));
 }

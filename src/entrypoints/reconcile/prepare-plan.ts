@@ -36,17 +36,30 @@ export type Prepared =
  * The caller closes `directory`.
  */
 export async function preparePlan(options: PrepareOptions): Promise<Prepared> {
-  const loaded = await loadAndValidate(resolve(options.cwd, options.dir), { now: options.now, history: options.history, cwd: options.cwd });
+  const loaded = await loadAndValidate(resolve(options.cwd, options.dir), {
+    now: options.now,
+    history: options.history,
+    cwd: options.cwd,
+  });
   const policy = loaded.result.tree.policy;
   if (hasErrors(loaded.result.diagnostics)) return { ok: false, loaded };
   if (!policy) throw new InternalError('a valid tree without a policy');
   const config = loadConfig(options.env);
-  const layout = computeDirectoryLayout(policy.value.directory, options.directory === undefined ? config.ldap?.baseDn : undefined);
-  const directory = options.openDirectory ? await options.openDirectory(layout) : await openDirectory(options.directory, layout, config, options.cwd);
+  const layout = computeDirectoryLayout(
+    policy.value.directory,
+    options.directory === undefined ? config.ldap?.baseDn : undefined,
+  );
+  const directory = options.openDirectory
+    ? await options.openDirectory(layout)
+    : await openDirectory(options.directory, layout, config, options.cwd);
   try {
     const observed = await directory.read();
     const desired = computeDesiredState(loaded.result.tree, options.now);
-    const plan = computePlan(desired, observed, { now: options.now, flavor: layout.flavor, guards: policy.value.guards });
+    const plan = computePlan(desired, observed, {
+      now: options.now,
+      flavor: layout.flavor,
+      guards: policy.value.guards,
+    });
     return { ok: true, loaded, plan, directory, layout, config };
   } catch (error) {
     await directory.close();

@@ -23,7 +23,14 @@ export function checkSeparationOfDuties({ tree }: RuleContext): Diagnostic[] {
       const [first, second] = ia < ib ? [ia, ib] : [ib, ia];
       const other = second === ia ? b : a;
       const otherLine = locate(person.source, ['grants', first]).line;
-      out.push(diagnosticAt(person, ['grants', second, 'role'], 'SOD_CONFLICT', `separation of duties "${rule.id}": "${person.value.uid}" would hold both ${a} and ${b} (${other} at line ${otherLine})${rule.description ? `: ${rule.description}` : ''}`));
+      out.push(
+        diagnosticAt(
+          person,
+          ['grants', second, 'role'],
+          'SOD_CONFLICT',
+          `separation of duties "${rule.id}": "${person.value.uid}" would hold both ${a} and ${b} (${other} at line ${otherLine})${rule.description ? `: ${rule.description}` : ''}`,
+        ),
+      );
     }
   }
   return out;
@@ -38,18 +45,46 @@ export function checkEmergencyGrants({ tree, now }: RuleContext): Diagnostic[] {
     person.value.grants.forEach((grant, i) => {
       if (!grant.emergency) return;
       if (!grant.justification?.trim()) {
-        out.push(diagnosticAt(person, ['grants', i], 'EMERGENCY_NO_JUSTIFICATION', `emergency grant ${grant.system}/${grant.role} needs a justification (the incident)`));
+        out.push(
+          diagnosticAt(
+            person,
+            ['grants', i],
+            'EMERGENCY_NO_JUSTIFICATION',
+            `emergency grant ${grant.system}/${grant.role} needs a justification (the incident)`,
+          ),
+        );
       }
       if (grant.expires === undefined) {
-        out.push(diagnosticAt(person, ['grants', i], 'EMERGENCY_NO_EXPIRY', `emergency grant ${grant.system}/${grant.role} needs \`expires\`${max ? ` within ${emergency!.maxDuration}` : ''}`));
+        out.push(
+          diagnosticAt(
+            person,
+            ['grants', i],
+            'EMERGENCY_NO_EXPIRY',
+            `emergency grant ${grant.system}/${grant.role} needs \`expires\`${max ? ` within ${emergency!.maxDuration}` : ''}`,
+          ),
+        );
         return;
       }
       const expires = parseExpiry(grant.expires);
       if (expires === undefined) return;
       if (max === undefined) {
-        out.push(diagnosticAt(person, ['grants', i, 'emergency'], 'EMERGENCY_TOO_LONG', 'the policy defines no `emergency` section, so emergency grants are not allowed'));
+        out.push(
+          diagnosticAt(
+            person,
+            ['grants', i, 'emergency'],
+            'EMERGENCY_TOO_LONG',
+            'the policy defines no `emergency` section, so emergency grants are not allowed',
+          ),
+        );
       } else if (expires > now + max) {
-        out.push(diagnosticAt(person, ['grants', i, 'expires'], 'EMERGENCY_TOO_LONG', `emergency grant expires ${grant.expires}, more than ${emergency!.maxDuration} from now; at most ${new Date(now + max).toISOString().slice(0, 16)}Z`));
+        out.push(
+          diagnosticAt(
+            person,
+            ['grants', i, 'expires'],
+            'EMERGENCY_TOO_LONG',
+            `emergency grant expires ${grant.expires}, more than ${emergency!.maxDuration} from now; at most ${new Date(now + max).toISOString().slice(0, 16)}Z`,
+          ),
+        );
       }
     });
   }
@@ -64,9 +99,19 @@ export function checkGrantDates({ tree, now }: RuleContext): Diagnostic[] {
       if (grant.expires === undefined) return;
       const expires = parseExpiry(grant.expires);
       if (expires === undefined) {
-        out.push(diagnosticAt(person, ['grants', i, 'expires'], 'SCHEMA_FORMAT', `"${grant.expires}" is not a real date`));
+        out.push(
+          diagnosticAt(person, ['grants', i, 'expires'], 'SCHEMA_FORMAT', `"${grant.expires}" is not a real date`),
+        );
       } else if (expires < now && person.value.status === 'active') {
-        out.push(diagnosticAt(person, ['grants', i, 'expires'], 'GRANT_EXPIRED', `grant ${grant.system}/${grant.role} expired on ${formatDay(expires)}; the reconciler removes it, so delete it here too`, { severity: 'warning' }));
+        out.push(
+          diagnosticAt(
+            person,
+            ['grants', i, 'expires'],
+            'GRANT_EXPIRED',
+            `grant ${grant.system}/${grant.role} expired on ${formatDay(expires)}; the reconciler removes it, so delete it here too`,
+            { severity: 'warning' },
+          ),
+        );
       }
     });
   }
@@ -87,7 +132,14 @@ export function checkAttestations({ tree }: RuleContext): Diagnostic[] {
       if (!system || !role) return;
       const missing = requiredAttestations(policy, system, role).filter((a) => !p.attestations[a]);
       if (missing.length > 0) {
-        out.push(diagnosticAt(person, ['grants', i], 'MISSING_ATTESTATION', `${grant.system}/${grant.role} requires ${missing.length === 1 ? "the attestation" : "the attestations"} ${missing.join(', ')} that "${p.uid}" does not have`));
+        out.push(
+          diagnosticAt(
+            person,
+            ['grants', i],
+            'MISSING_ATTESTATION',
+            `${grant.system}/${grant.role} requires ${missing.length === 1 ? 'the attestation' : 'the attestations'} ${missing.join(', ')} that "${p.uid}" does not have`,
+          ),
+        );
       }
     });
   }

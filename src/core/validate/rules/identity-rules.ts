@@ -12,7 +12,14 @@ export function checkUniqueEmails({ tree }: RuleContext): Diagnostic[] {
     const key = person.value.email.toLowerCase();
     const first = seen.get(key);
     if (first) {
-      out.push(diagnosticAt(person, ['email'], 'DUPLICATE_EMAIL', `email "${person.value.email}" is already used by ${first.value.uid} (${first.source.path})`));
+      out.push(
+        diagnosticAt(
+          person,
+          ['email'],
+          'DUPLICATE_EMAIL',
+          `email "${person.value.email}" is already used by ${first.value.uid} (${first.source.path})`,
+        ),
+      );
     } else seen.set(key, person);
   }
   return out;
@@ -31,7 +38,14 @@ export function checkUniqueGithubLogins({ tree }: RuleContext): Diagnostic[] {
     if (login === undefined) continue;
     const first = seen.get(login.toLowerCase());
     if (first) {
-      out.push(diagnosticAt(person, ['github'], 'DUPLICATE_GITHUB', `GitHub login "${login}" is already used by ${first.value.uid} (${first.source.path})`));
+      out.push(
+        diagnosticAt(
+          person,
+          ['github'],
+          'DUPLICATE_GITHUB',
+          `GitHub login "${login}" is already used by ${first.value.uid} (${first.source.path})`,
+        ),
+      );
     } else seen.set(login.toLowerCase(), person);
   }
   return out;
@@ -54,11 +68,25 @@ export function checkIdentifierReuse({ tree, retired }: RuleContext): Diagnostic
     const p = person.value;
     const uidOwner = byUid.get(p.uid)?.find((r) => !samePerson(p, r));
     if (uidOwner) {
-      out.push(diagnosticAt(person, ['uid'], 'UID_REUSED', `uid "${p.uid}" belonged to ${describe(uidOwner)} (${uidOwner.evidence}); identifiers are never reused: choose another uid`));
+      out.push(
+        diagnosticAt(
+          person,
+          ['uid'],
+          'UID_REUSED',
+          `uid "${p.uid}" belonged to ${describe(uidOwner)} (${uidOwner.evidence}); identifiers are never reused: choose another uid`,
+        ),
+      );
     }
     const emailOwner = byEmail.get(p.email.toLowerCase())?.find((r) => !samePerson(p, r));
     if (emailOwner) {
-      out.push(diagnosticAt(person, ['email'], 'EMAIL_REUSED', `email "${p.email}" belonged to ${describe(emailOwner)} (${emailOwner.evidence}); addresses are never reused`));
+      out.push(
+        diagnosticAt(
+          person,
+          ['email'],
+          'EMAIL_REUSED',
+          `email "${p.email}" belonged to ${describe(emailOwner)} (${emailOwner.evidence}); addresses are never reused`,
+        ),
+      );
     }
   }
   return out;
@@ -82,5 +110,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 export function sortedPeople(people: Map<string, Entity<Person>>): Entity<Person>[] {
-  return [...people.values()].sort((a, b) => (a.source.path < b.source.path ? -1 : a.source.path > b.source.path ? 1 : 0));
+  return [...people.values()].sort((a, b) =>
+    a.source.path < b.source.path ? -1 : a.source.path > b.source.path ? 1 : 0,
+  );
 }

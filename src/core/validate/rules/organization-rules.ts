@@ -6,8 +6,36 @@ import type { RuleContext } from './context.js';
 
 // Legal-form suffixes that do not distinguish one company from another.
 const SUFFIXES = new Set([
-  'inc', 'incorporated', 'corp', 'corporation', 'co', 'company', 'ltd', 'limited', 'llc', 'llp', 'lp', 'plc',
-  'gmbh', 'ag', 'kg', 'sa', 'sas', 'sarl', 'srl', 'spa', 'bv', 'nv', 'pty', 'pte', 'ab', 'oy', 'as', 'kk', 'sl', 'sro',
+  'inc',
+  'incorporated',
+  'corp',
+  'corporation',
+  'co',
+  'company',
+  'ltd',
+  'limited',
+  'llc',
+  'llp',
+  'lp',
+  'plc',
+  'gmbh',
+  'ag',
+  'kg',
+  'sa',
+  'sas',
+  'sarl',
+  'srl',
+  'spa',
+  'bv',
+  'nv',
+  'pty',
+  'pte',
+  'ab',
+  'oy',
+  'as',
+  'kk',
+  'sl',
+  'sro',
 ]);
 
 /**
@@ -40,12 +68,28 @@ export function checkDuplicateOrganizations({ tree }: RuleContext): Diagnostic[]
     if (o.externalRef !== undefined) {
       const key = o.externalRef.trim().toLowerCase();
       const first = byRef.get(key);
-      if (first) out.push(diagnosticAt(org, ['externalRef'], 'DUPLICATE_ORG', `externalRef "${o.externalRef}" is already used by organization "${first.value.id}" (${first.source.path})`));
+      if (first)
+        out.push(
+          diagnosticAt(
+            org,
+            ['externalRef'],
+            'DUPLICATE_ORG',
+            `externalRef "${o.externalRef}" is already used by organization "${first.value.id}" (${first.source.path})`,
+          ),
+        );
       else byRef.set(key, org);
     }
     const name = normalizeLegalName(o.legalName);
     const first = byName.get(name);
-    if (first) out.push(diagnosticAt(org, ['legalName'], 'DUPLICATE_ORG', `"${o.legalName}" is the same organization as "${first.value.legalName}" (${first.source.path})`));
+    if (first)
+      out.push(
+        diagnosticAt(
+          org,
+          ['legalName'],
+          'DUPLICATE_ORG',
+          `"${o.legalName}" is the same organization as "${first.value.legalName}" (${first.source.path})`,
+        ),
+      );
     else byName.set(name, org);
   }
   return out;

@@ -14,19 +14,38 @@ export function checkPersonReferences({ tree }: RuleContext): Diagnostic[] {
     if (p.manager !== undefined) {
       const manager = tree.people.get(p.manager);
       if (!manager && !tree.broken.people.has(p.manager)) {
-        out.push(diagnosticAt(person, ['manager'], 'UNKNOWN_MANAGER', `manager "${p.manager}" is not a person in people/`));
+        out.push(
+          diagnosticAt(person, ['manager'], 'UNKNOWN_MANAGER', `manager "${p.manager}" is not a person in people/`),
+        );
       } else if (manager && manager.value.status !== 'active' && p.status === 'active') {
-        out.push(diagnosticAt(person, ['manager'], 'INACTIVE_REFERENCE', `manager "${p.manager}" is ${manager.value.status}; assign an active manager`, { severity: 'warning' }));
+        out.push(
+          diagnosticAt(
+            person,
+            ['manager'],
+            'INACTIVE_REFERENCE',
+            `manager "${p.manager}" is ${manager.value.status}; assign an active manager`,
+            { severity: 'warning' },
+          ),
+        );
       }
     }
     if (p.sponsor !== undefined && !tree.people.has(p.sponsor) && !tree.broken.people.has(p.sponsor)) {
-      out.push(diagnosticAt(person, ['sponsor'], 'UNKNOWN_SPONSOR', `sponsor "${p.sponsor}" is not a person in people/`));
+      out.push(
+        diagnosticAt(person, ['sponsor'], 'UNKNOWN_SPONSOR', `sponsor "${p.sponsor}" is not a person in people/`),
+      );
     }
     if (p.org !== undefined && !tree.orgs.has(p.org) && !tree.broken.orgs.has(p.org)) {
       out.push(diagnosticAt(person, ['org'], 'UNKNOWN_ORG', `organization "${p.org}" is not declared in orgs/`));
     }
     if (p.department !== undefined && policy && !(p.department in policy.departments)) {
-      out.push(diagnosticAt(person, ['department'], 'UNKNOWN_DEPARTMENT', `department "${p.department}" is not declared in the policy; known: ${Object.keys(policy.departments).join(', ') || 'none'}`));
+      out.push(
+        diagnosticAt(
+          person,
+          ['department'],
+          'UNKNOWN_DEPARTMENT',
+          `department "${p.department}" is not declared in the policy; known: ${Object.keys(policy.departments).join(', ') || 'none'}`,
+        ),
+      );
     }
     out.push(...checkGrantReferences(tree, person));
   }
@@ -40,10 +59,24 @@ function checkGrantReferences(tree: AccessTree, person: Entity<Person>): Diagnos
     const system = tree.systems.get(grant.system);
     if (!system) {
       if (!tree.broken.systems.has(grant.system)) {
-        out.push(diagnosticAt(person, ['grants', i, 'system'], 'UNKNOWN_SYSTEM', `system "${grant.system}" is not declared in systems/; known: ${[...tree.systems.keys()].sort().join(', ')}`));
+        out.push(
+          diagnosticAt(
+            person,
+            ['grants', i, 'system'],
+            'UNKNOWN_SYSTEM',
+            `system "${grant.system}" is not declared in systems/; known: ${[...tree.systems.keys()].sort().join(', ')}`,
+          ),
+        );
       }
     } else if (!(grant.role in system.value.roles)) {
-      out.push(diagnosticAt(person, ['grants', i, 'role'], 'UNKNOWN_ROLE', `role "${grant.role}" is not defined in system "${grant.system}"; its roles are ${Object.keys(system.value.roles).join(', ')}`));
+      out.push(
+        diagnosticAt(
+          person,
+          ['grants', i, 'role'],
+          'UNKNOWN_ROLE',
+          `role "${grant.role}" is not defined in system "${grant.system}"; its roles are ${Object.keys(system.value.roles).join(', ')}`,
+        ),
+      );
     }
     const key = `${grant.system}/${grant.role}`;
     const first = held.get(key);
@@ -73,7 +106,14 @@ export function checkManagerCycles({ tree }: RuleContext): Diagnostic[] {
       const first = [...cycle].sort()[0]!;
       const at = cycle.indexOf(first);
       const rotated = [...cycle.slice(at), ...cycle.slice(0, at), first];
-      out.push(diagnosticAt(tree.people.get(first)!, ['manager'], 'MANAGER_CYCLE', `manager chain loops: ${rotated.join(' -> ')}`));
+      out.push(
+        diagnosticAt(
+          tree.people.get(first)!,
+          ['manager'],
+          'MANAGER_CYCLE',
+          `manager chain loops: ${rotated.join(' -> ')}`,
+        ),
+      );
     }
     for (const u of chain) state.set(u, 'done');
   }
@@ -88,17 +128,41 @@ export function checkPolicyReferences({ tree }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   const personExists = (uid: string): boolean => tree.people.has(uid) || tree.broken.people.has(uid);
   const level = (id: string, path: (string | number)[]): void => {
-    if (!(id in policy.levels)) out.push(diagnosticAt(entity, path, 'UNKNOWN_LEVEL', `level "${id}" is not declared under levels; known: ${Object.keys(policy.levels).join(', ')}`));
+    if (!(id in policy.levels))
+      out.push(
+        diagnosticAt(
+          entity,
+          path,
+          'UNKNOWN_LEVEL',
+          `level "${id}" is not declared under levels; known: ${Object.keys(policy.levels).join(', ')}`,
+        ),
+      );
   };
 
   for (const [id, department] of Object.entries(policy.departments)) {
-    if (!personExists(department.head)) out.push(diagnosticAt(entity, ['departments', id, 'head'], 'UNKNOWN_PERSON', `department head "${department.head}" is not a person in people/`));
+    if (!personExists(department.head))
+      out.push(
+        diagnosticAt(
+          entity,
+          ['departments', id, 'head'],
+          'UNKNOWN_PERSON',
+          `department head "${department.head}" is not a person in people/`,
+        ),
+      );
   }
   for (const [id, lvl] of Object.entries(policy.levels)) {
     lvl.approvers.forEach((source, i) => {
       if (typeof source === 'object' && 'people' in source) {
         source.people.forEach((uid, j) => {
-          if (!personExists(uid)) out.push(diagnosticAt(entity, ['levels', id, 'approvers', i, 'people', j], 'UNKNOWN_PERSON', `"${uid}" is not a person in people/`));
+          if (!personExists(uid))
+            out.push(
+              diagnosticAt(
+                entity,
+                ['levels', id, 'approvers', i, 'people', j],
+                'UNKNOWN_PERSON',
+                `"${uid}" is not a person in people/`,
+              ),
+            );
         });
       }
     });
@@ -113,9 +177,24 @@ export function checkPolicyReferences({ tree }: RuleContext): Diagnostic[] {
       const [systemId = '', roleId = ''] = ref.split('/');
       const system = tree.systems.get(systemId);
       if (!system) {
-        if (!tree.broken.systems.has(systemId)) out.push(diagnosticAt(entity, ['separationOfDuties', i, 'roles', j], 'UNKNOWN_SYSTEM', `system "${systemId}" is not declared in systems/`));
+        if (!tree.broken.systems.has(systemId))
+          out.push(
+            diagnosticAt(
+              entity,
+              ['separationOfDuties', i, 'roles', j],
+              'UNKNOWN_SYSTEM',
+              `system "${systemId}" is not declared in systems/`,
+            ),
+          );
       } else if (!(roleId in system.value.roles)) {
-        out.push(diagnosticAt(entity, ['separationOfDuties', i, 'roles', j], 'UNKNOWN_ROLE', `role "${roleId}" is not defined in system "${systemId}"`));
+        out.push(
+          diagnosticAt(
+            entity,
+            ['separationOfDuties', i, 'roles', j],
+            'UNKNOWN_ROLE',
+            `role "${roleId}" is not defined in system "${systemId}"`,
+          ),
+        );
       }
     });
   });
@@ -130,10 +209,17 @@ export function checkUniqueGroups({ tree }: RuleContext): Diagnostic[] {
     for (const [roleId, role] of Object.entries(system.value.roles)) {
       const key = role.group.toLowerCase();
       const first = seen.get(key);
-      if (first) out.push(diagnosticAt(system, ['roles', roleId, 'group'], 'DUPLICATE_GROUP', `group "${role.group}" is already used by ${first}`));
+      if (first)
+        out.push(
+          diagnosticAt(
+            system,
+            ['roles', roleId, 'group'],
+            'DUPLICATE_GROUP',
+            `group "${role.group}" is already used by ${first}`,
+          ),
+        );
       else seen.set(key, `${system.value.id}/${roleId}`);
     }
   }
   return out;
 }
-

@@ -11,7 +11,14 @@ const FREE_TEXT_KEYS = new Set(['name', 'title', 'description', 'justification',
 export function checkForbiddenTerms({ tree }: RuleContext): Diagnostic[] {
   const terms = tree.policy?.value.forbiddenTerms ?? [];
   if (terms.length === 0) return [];
-  const escaped = terms.map((t) => t.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+')).filter((t) => t !== '');
+  const escaped = terms
+    .map((t) =>
+      t
+        .trim()
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/\s+/g, '\\s+'),
+    )
+    .filter((t) => t !== '');
   // Whole words: no letter, digit or underscore right before or after the term.
   const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${escaped.join('|')})(?![\\p{L}\\p{N}_])`, 'iu');
   const out: Diagnostic[] = [];
