@@ -2,6 +2,7 @@ import type { AccessTree } from '../model/access-tree.js';
 import type { ApproverSource, Person } from '../model/types.js';
 import { findCodeowners } from './parse-codeowners.js';
 import type { CodeownersRule } from './parse-codeowners.js';
+import { own } from '../model/own.js';
 
 /** Members of GitHub teams, by `org/team-slug`: the `--teams` file, or what the app reads from GitHub. */
 export type TeamMembers = Readonly<Record<string, readonly string[]>>;
@@ -74,7 +75,7 @@ export function resolveCandidates(
     else if (source === 'sponsor') addPerson(relative?.sponsor);
     else if (source === 'department-head') {
       const department = relative?.department;
-      addPerson(department === undefined ? undefined : ctx.base.policy?.value.departments[department]?.head);
+      addPerson(department === undefined ? undefined : own(ctx.base.policy?.value.departments, department)?.head);
     } else if (source === 'codeowners') {
       for (const owner of findCodeowners(ctx.codeowners, file)) {
         if (!owner.startsWith('@')) continue; // e-mail owners cannot be matched to a review
@@ -108,11 +109,11 @@ export function computeInactiveLogins(base: AccessTree): Set<string> {
 
 /** GitHub team slugs are case-insensitive; the teams input may spell them either way. */
 function teamMembers(teams: TeamMembers, team: string): readonly string[] {
-  const exact = teams[team];
+  const exact = own(teams, team);
   if (exact) return exact;
   const wanted = team.toLowerCase();
   const key = Object.keys(teams).find((k) => k.toLowerCase() === wanted);
-  return key === undefined ? [] : (teams[key] ?? []);
+  return key === undefined ? [] : (own(teams, key) ?? []);
 }
 
 /** Every `org/team` the base policy and CODEOWNERS mention: what the app must look up. */
