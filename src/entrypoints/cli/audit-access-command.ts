@@ -12,7 +12,7 @@ import { UsageError } from '../../errors.js';
 import { AUDIT_OPTIONS, AUDIT_OPTIONS_HELP, auditContext, auditLogName } from './audit-options.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
-import { parseNow } from './parse-now.js';
+import { readNow } from './read-now.js';
 import { parseFormat } from './parse-format.js';
 
 export const AUDIT_ACCESS_HELP = `Usage: aac audit access [--format json|markdown|csv|html] [--out FILE] [options]
@@ -44,7 +44,7 @@ export async function runAuditAccess(args: string[], io: CliIO): Promise<number>
   }
   if (positionals.length > 0) throw new UsageError('audit access takes no arguments');
   const format = parseFormat(values.format, ['json', 'markdown', 'csv', 'html'] as const);
-  const now = parseNow(values.now, io.env);
+  const now = readNow(values.now, io.env);
   const ctx = await auditContext(values, io, 'audit access');
   const root = values.access.replace(/\/+$/, '');
   const files = await readAccessFilesAt(ctx.repoDir, ctx.branch, root);

@@ -12,7 +12,7 @@ import { AUDIT_OPTIONS, AUDIT_OPTIONS_HELP, auditContext, auditLogName } from '.
 import { readAuditData } from './audit-data.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
-import { parseNow } from './parse-now.js';
+import { readNow } from './read-now.js';
 
 export const AUDIT_EVIDENCE_HELP = `Usage: aac audit evidence --out DIR [options]
 
@@ -46,7 +46,7 @@ export async function runAuditEvidence(args: string[], io: CliIO): Promise<numbe
   }
   if (positionals.length > 0) throw new UsageError('audit evidence takes no arguments');
   if (!values.out) throw new UsageError('--out DIR is required');
-  const now = parseNow(values.now, io.env);
+  const now = readNow(values.now, io.env);
   const ctx = await auditContext(values, io, 'audit evidence');
   const accessRoot = values.access.replace(/\/+$/, '');
   const accessDir = join(ctx.repoDir, accessRoot);

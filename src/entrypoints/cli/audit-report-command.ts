@@ -8,7 +8,7 @@ import { UsageError } from '../../errors.js';
 import { AUDIT_OPTIONS, AUDIT_OPTIONS_HELP, auditContext, auditLogName, auditSettings } from './audit-options.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
-import { parseNow } from './parse-now.js';
+import { readNow } from './read-now.js';
 import { parseFormat } from './parse-format.js';
 
 // Only what starting git needs is imported up front: the report modules load while git log runs.
@@ -71,7 +71,7 @@ export async function runAuditReport(kind: ReportKind, args: string[], io: CliIO
     if (d !== undefined && Number.isNaN(Date.parse(d)))
       throw new UsageError(`dates must be ISO 8601 such as 2026-11-01, not "${d}"`);
 
-  const now = parseNow(values.now, io.env);
+  const now = readNow(values.now, io.env);
   const settings = auditSettings(values, io);
   // git log is the long pole: it starts before anything else, even finding the repository's root.
   const history = readGitHistory({ ...settings, repoDir: settings.start, range: settings.branch });
