@@ -16,8 +16,8 @@ import type { Directory, WriteContext } from '../../core/plan/directory.js';
 import type { DirectoryLayout } from '../../core/plan/directory-layout.js';
 import type { DirectorySnapshot } from '../../core/plan/directory-snapshot.js';
 import { DirectoryError } from '../../errors.js';
-import { MemoryDirectory } from './memory-directory.js';
-import type { DirectoryState } from './memory-directory.js';
+import { MemoryDirectory } from '../memory/memory-directory.js';
+import type { DirectoryState } from '../memory/memory-directory.js';
 
 /**
  * The embedded directory: a JSON file (`--directory file:PATH`) for trying aac without a server.
