@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileDirectory } from '../../src/adapters/file/file-directory.js';
-import { applyPlan } from '../../src/entrypoints/reconcile/apply-plan.js';
+import { applyPlan } from '../../src/services/reconcile/apply-plan.js';
 import { planFor, SAMPLE_LAYOUT, testPassword } from '../helpers/reconcile.js';
 import { NOW, sampleFiles } from '../helpers/sample-tree.js';
 
