@@ -3,7 +3,7 @@ import type { Action } from '../../src/core/plan/action.js';
 import { computeApplyEvents, computeApplyFailedEvent } from '../../src/core/plan/compute-apply-events.js';
 import type { Directory, WriteContext } from '../../src/core/plan/directory.js';
 import { DirectoryError } from '../../src/errors.js';
-import { applyPlan } from '../../src/entrypoints/reconcile/apply-plan.js';
+import { applyPlan } from '../../src/services/reconcile/apply-plan.js';
 import { sampleFiles } from '../helpers/sample-tree.js';
 import { converge, memoryDirectory, planFor, testPassword } from '../helpers/reconcile.js';
 

@@ -1,4 +1,6 @@
+import { isAbsolute, resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { InputError } from '../../errors.js';
 import { GIT_LOG_ARGS, createGitLogParser } from '../../core/audit/parse-git-log.js';
 import type { HistoryCommit } from '../../core/audit/parse-git-log.js';
 import { runGit } from './run-git.js';
@@ -62,14 +64,18 @@ export function trustArgs(trust: SignatureTrust): string[] {
   return trust.allowedSignersFile ? ['-c', `gpg.ssh.allowedSignersFile=${trust.allowedSignersFile}`] : [];
 }
 
-/** Whether SSH signatures can be judged at all: without an allowed-signers file git 2.39 reports them as unsigned. */
-export async function hasAllowedSigners(repoDir: string, trust: SignatureTrust): Promise<boolean> {
-  if (trust.allowedSignersFile) return true;
+/**
+ * The repository's `gpg.ssh.allowedSignersFile`, or undefined when it is not set (without one,
+ * git 2.39 reports SSH signatures as unsigned). `git config --get` exits 1 exactly when unset.
+ */
+export async function readAllowedSignersSetting(repoDir: string): Promise<string | undefined> {
   try {
-    return (
-      (await runGit(['config', '--get', 'gpg.ssh.allowedSignersFile'], { cwd: repoDir })).toString('utf8').trim() !== ''
-    );
-  } catch {
-    return false;
+    const value = (await runGit(['config', '--path', '--get', 'gpg.ssh.allowedSignersFile'], { cwd: repoDir }))
+      .toString('utf8')
+      .trim();
+    return value === '' ? undefined : isAbsolute(value) ? value : resolve(repoDir, value);
+  } catch (error) {
+    if (error instanceof InputError && /failed: $/.test(error.message)) return undefined;
+    throw error;
   }
 }

@@ -10,13 +10,13 @@ import { locatePlanCauses } from '../../core/plan/locate-plan-causes.js';
 import { DirectoryError, UsageError } from '../../errors.js';
 import { generatePassword as generateCsprngPassword } from '../../adapters/crypto/generate-password.js';
 import { findRepositoryRoot, runGit } from '../../adapters/git/run-git.js';
-import { applyPlan } from '../reconcile/apply-plan.js';
-import { openReconcileAuditLog } from '../reconcile/open-reconcile-audit-log.js';
-import { preparePlan } from '../reconcile/prepare-plan.js';
-import type { Prepared, PrepareOptions } from '../reconcile/prepare-plan.js';
+import { applyPlan } from '../../services/reconcile/apply-plan.js';
+import { openReconcileAuditLog } from '../../services/reconcile/open-reconcile-audit-log.js';
+import { preparePlan } from '../../services/reconcile/prepare-plan.js';
+import type { Prepared, PrepareOptions } from '../../services/reconcile/prepare-plan.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
-import { parseNow } from './parse-now.js';
+import { readNow } from './read-now.js';
 import { appendStepSummary, RECONCILE_OPTIONS } from './plan-command.js';
 import { createProgress } from './progress.js';
 import { renderDiagnostics } from './validate-command.js';
@@ -75,7 +75,7 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
     throw new UsageError('--concurrency must be a whole number from 1 to 256');
   const dir = positionals[0] ?? 'access';
-  const now = parseNow(values.now, io.env);
+  const now = readNow(values.now, io.env);
   const startedAt = new Date().toISOString();
   const auditLog =
     deps.auditLog ??

@@ -3,11 +3,11 @@ import { parseArgs } from 'node:util';
 import { formatPlanJson, formatPlanMarkdown, formatPlanText } from '../../core/plan/format-plan.js';
 import { locatePlanCauses } from '../../core/plan/locate-plan-causes.js';
 import { InputError, UsageError } from '../../errors.js';
-import { preparePlan } from '../reconcile/prepare-plan.js';
-import type { PrepareOptions } from '../reconcile/prepare-plan.js';
+import { preparePlan } from '../../services/reconcile/prepare-plan.js';
+import type { PrepareOptions } from '../../services/reconcile/prepare-plan.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
-import { parseNow } from './parse-now.js';
+import { readNow } from './read-now.js';
 import { renderDiagnostics } from './validate-command.js';
 import { parseFormat } from './parse-format.js';
 
@@ -62,7 +62,7 @@ export async function runPlan(
     dir: positionals[0] ?? 'access',
     cwd: io.cwd,
     env: io.env,
-    now: parseNow(values.now, io.env),
+    now: readNow(values.now, io.env),
     history: !values['no-history'],
     ...(values.directory !== undefined ? { directory: values.directory } : {}),
     ...deps,

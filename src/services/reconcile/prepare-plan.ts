@@ -9,7 +9,7 @@ import { computeDirectoryLayout } from '../../core/plan/directory-layout.js';
 import type { DirectoryLayout } from '../../core/plan/directory-layout.js';
 import type { Directory } from '../../core/plan/directory.js';
 import { InternalError } from '../../errors.js';
-import { loadAndValidate } from '../load-access-tree.js';
+import { loadAccessTree } from '../load-access-tree.js';
 import type { LoadedTree } from '../load-access-tree.js';
 import { openDirectory } from './open-directory.js';
 
@@ -36,7 +36,7 @@ export type Prepared =
  * The caller closes `directory`.
  */
 export async function preparePlan(options: PrepareOptions): Promise<Prepared> {
-  const loaded = await loadAndValidate(resolve(options.cwd, options.dir), {
+  const loaded = await loadAccessTree(resolve(options.cwd, options.dir), {
     now: options.now,
     history: options.history,
     cwd: options.cwd,

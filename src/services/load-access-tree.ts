@@ -13,7 +13,7 @@ export interface LoadedTree {
 }
 
 /** Reads, parses and validates an access folder: the shared first step of every command. */
-export async function loadAndValidate(
+export async function loadAccessTree(
   dir: string,
   options: { now: number; history: boolean; cwd: string; onProgress?: (done: number, total: number) => void },
 ): Promise<LoadedTree> {
