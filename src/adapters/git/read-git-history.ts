@@ -1,6 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { GIT_LOG_ARGS, createGitLogParser } from '../../core/audit/parse-git-log.js';
 import type { HistoryCommit } from '../../core/audit/parse-git-log.js';
+import { GitError } from '../../errors.js';
 import { runGit } from './run-git.js';
 import { streamGitLarge } from './run-git-large.js';
 
@@ -69,7 +70,9 @@ export async function hasAllowedSigners(repoDir: string, trust: SignatureTrust):
     return (
       (await runGit(['config', '--get', 'gpg.ssh.allowedSignersFile'], { cwd: repoDir })).toString('utf8').trim() !== ''
     );
-  } catch {
-    return false;
+  } catch (error) {
+    // `git config --get` exits 1, silently, when the key is not set; any other failure is not "unset".
+    if (error instanceof GitError && error.exitCode === 1 && error.stderr.trim() === '') return false;
+    throw error;
   }
 }
