@@ -60,6 +60,15 @@ function classifyGitFailure(stderr: string): Exclude<GitErrorCode, 'cannot-run'>
 }
 
 /**
+ * Whether `error` is git saying "nothing found" the quiet way: exit 1 with nothing on standard
+ * error, as `git config --get` does for an unset key and `git rev-parse --verify -q` for a missing
+ * revision. Any other failure is a real one.
+ */
+export function isQuietMiss(error: unknown): boolean {
+  return error instanceof GitError && error.exitCode === 1 && error.stderr.trim() === '';
+}
+
+/**
  * The top of the work tree containing `dir`, or undefined when `dir` is not in a git repository.
  * Any other git failure (a broken repository, an unsafe owner, git missing) is thrown: the caller
  * must not mistake it for "no repository, so no history".
@@ -84,7 +93,7 @@ export async function resolveCommit(repo: string, rev: string): Promise<string |
       .toString('utf8')
       .trim();
   } catch (error) {
-    if (error instanceof GitError && error.exitCode === 1 && error.stderr.trim() === '') return undefined;
+    if (isQuietMiss(error)) return undefined;
     throw error;
   }
 }
