@@ -64,7 +64,8 @@ export type DirectoryErrorCode =
   | 'size-limit'
   | 'short-read'
   | 'write-failed'
-  | 'file-corrupt';
+  | 'file-corrupt'
+  | 'save-failed';
 
 /**
  * The directory could not be read or written. `cause` is the underlying error (an ldapts
