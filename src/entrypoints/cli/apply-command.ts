@@ -9,7 +9,7 @@ import { describeAction, formatPlanText, formatViolation } from '../../core/plan
 import { locatePlanCauses } from '../../core/plan/locate-plan-causes.js';
 import { DirectoryError, UsageError } from '../../errors.js';
 import { generatePassword as generateCsprngPassword } from '../../adapters/crypto/generate-password.js';
-import { findRepositoryRoot, runGit } from '../../adapters/git/run-git.js';
+import { findRepositoryRoot, resolveCommit } from '../../adapters/git/run-git.js';
 import { applyPlan } from '../../services/reconcile/apply-plan.js';
 import { openReconcileAuditLog } from '../../services/reconcile/open-reconcile-audit-log.js';
 import { preparePlan } from '../../services/reconcile/prepare-plan.js';
@@ -208,9 +208,7 @@ async function createNotifier(smtp: SmtpConfig | undefined): Promise<Notifier | 
 }
 
 async function readHeadCommit(dir: string): Promise<string | undefined> {
-  const root = await findRepositoryRoot(dir).catch(() => undefined);
-  if (!root) return undefined;
-  return (
-    (await runGit(['rev-parse', 'HEAD'], { cwd: root }).catch(() => undefined))?.toString('utf8').trim() || undefined
-  );
+  // Outside a repository, or before its first commit, there is no commit to record; any other git failure stops the run.
+  const root = await findRepositoryRoot(dir);
+  return root === undefined ? undefined : resolveCommit(root, 'HEAD');
 }
