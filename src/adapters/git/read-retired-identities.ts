@@ -18,7 +18,7 @@ interface Event {
  * `status: deleted`. Three git processes in all, whatever the history length.
  * Returns [] when `accessDir` is not in a git repository or the repository has no commits.
  */
-export async function readRetiredIdentities(accessDir: string): Promise<RetiredIdentity[]> {
+export async function readRetiredIdentities(accessDir: string, rev = 'HEAD'): Promise<RetiredIdentity[]> {
   const repo = await findRepositoryRoot(accessDir);
   if (repo === undefined) return [];
   const peopleDir = [relative(repo, accessDir).split(sep).join('/'), 'people'].filter((p) => p !== '').join('/');
@@ -26,11 +26,24 @@ export async function readRetiredIdentities(accessDir: string): Promise<RetiredI
   let statusLog: string;
   try {
     [log, statusLog] = await Promise.all([
-      runGit(['log', '-M', '--name-status', '--no-merges', '--diff-filter=DR', '--format=%x00%H', '--', peopleDir], {
-        cwd: repo,
-      }).then((b) => b.toString('utf8')),
       runGit(
-        ['log', '-G', '^status:[[:space:]]*deleted', '--name-only', '--no-merges', '--format=%x00%H', '--', peopleDir],
+        ['log', '-M', '--name-status', '--no-merges', '--diff-filter=DR', '--format=%x00%H', rev, '--', peopleDir],
+        {
+          cwd: repo,
+        },
+      ).then((b) => b.toString('utf8')),
+      runGit(
+        [
+          'log',
+          '-G',
+          '^status:[[:space:]]*deleted',
+          '--name-only',
+          '--no-merges',
+          '--format=%x00%H',
+          rev,
+          '--',
+          peopleDir,
+        ],
         { cwd: repo },
       ).then((b) => b.toString('utf8')),
     ]);
