@@ -9,8 +9,8 @@ import {
 import type { AuditFile } from '../../core/audit/audit-files.js';
 import { assertNoSecrets } from '../../core/audit/find-secrets.js';
 import { chainEvents } from '../../core/audit/hash-chain.js';
-import { AuditLogError, InputError } from '../../errors.js';
-import { readBlobs, runGit } from './run-git.js';
+import { AuditLogError, GitError } from '../../errors.js';
+import { isQuietMiss, readBlobs, resolveCommit, runGit } from './run-git.js';
 
 export interface GitAuditLogOptions {
   /** Any folder inside the repository (a work tree or a bare repository). */
@@ -68,7 +68,7 @@ export function createGitAuditLog(options: GitAuditLogOptions): AuditLog {
         : git(['config', '--bool', '--get', 'commit.gpgsign']).then(
             (v) => v.trim() === 'true',
             (error: unknown) => {
-              if (error instanceof InputError && /failed: $/.test(error.message)) return false;
+              if (isQuietMiss(error)) return false;
               throw error;
             },
           ));
@@ -141,12 +141,9 @@ export function createGitAuditLog(options: GitAuditLogOptions): AuditLog {
     ).trim();
   }
 
-  async function resolve(refName: string): Promise<string | undefined> {
-    try {
-      return (await git(['rev-parse', '--verify', '-q', `${refName}^{commit}`])).trim();
-    } catch {
-      return undefined; // the branch does not exist yet
-    }
+  /** The commit a ref points at; undefined when the branch does not exist yet. */
+  function resolve(refName: string): Promise<string | undefined> {
+    return resolveCommit(repoDir, refName);
   }
 
   async function recordsAt(
@@ -169,8 +166,10 @@ export function createGitAuditLog(options: GitAuditLogOptions): AuditLog {
     try {
       await git(['update-ref', refName, next, old ?? ZERO]);
       return true;
-    } catch {
-      return false;
+    } catch (error) {
+      // Lost the race (the ref moved, or another writer holds its lock): the caller rebuilds. Anything else stops.
+      if (error instanceof GitError && /^fatal: .*cannot lock ref/m.test(error.stderr)) return false;
+      throw error;
     }
   }
 
@@ -268,7 +267,7 @@ export async function readGitAuditFiles(
       'utf8',
     );
   } catch (error) {
-    if (error instanceof InputError) return [];
+    if (error instanceof GitError && error.code === 'unknown-revision') return []; // no audit log yet
     throw error;
   }
   const all = sortAuditFiles(

@@ -1,6 +1,5 @@
 import { AUDIT_HISTORY_LOG_ARGS } from '../../core/audit/verify-audit-history.js';
-import { InputError } from '../../errors.js';
-import { runGit } from './run-git.js';
+import { resolveCommit } from './run-git.js';
 import { runGitLarge } from './run-git-large.js';
 
 /** Where the audit log was found, and the other copy to compare it with. */
@@ -33,18 +32,6 @@ export async function locateAuditBranch(repoDir: string, name: string): Promise<
   if (tracking !== undefined) return { name, rev: `refs/remotes/origin/${name}`, source: 'remote' };
   if ((await resolveCommit(repoDir, name)) !== undefined) return { name, rev: name, source: 'revision' };
   return undefined;
-}
-
-/** The commit `rev` names, or undefined when it names none (any other git failure is thrown). */
-export async function resolveCommit(repoDir: string, rev: string): Promise<string | undefined> {
-  if (rev.startsWith('-')) return undefined; // never let a name become an option
-  // `rev-parse --verify -q` exits 1 silently for "no such revision", and loudly for anything else.
-  try {
-    return (await runGit(['rev-parse', '--verify', '-q', `${rev}^{commit}`], { cwd: repoDir })).toString('utf8').trim();
-  } catch (error) {
-    if (error instanceof InputError && /failed: $/.test(error.message)) return undefined;
-    throw error;
-  }
 }
 
 /** The audit branch's history as a patch, oldest commit first (see verifyAuditHistory); one git process. */

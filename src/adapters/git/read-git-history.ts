@@ -1,9 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { InputError } from '../../errors.js';
 import { GIT_LOG_ARGS, createGitLogParser } from '../../core/audit/parse-git-log.js';
 import type { HistoryCommit } from '../../core/audit/parse-git-log.js';
-import { runGit } from './run-git.js';
+import { isQuietMiss, runGit } from './run-git.js';
 import { streamGitLarge } from './run-git-large.js';
 
 /** Which keys git trusts when it checks signatures (`%G?`). */
@@ -75,7 +74,8 @@ export async function readAllowedSignersSetting(repoDir: string): Promise<string
       .trim();
     return value === '' ? undefined : isAbsolute(value) ? value : resolve(repoDir, value);
   } catch (error) {
-    if (error instanceof InputError && /failed: $/.test(error.message)) return undefined;
+    // `git config --get` exits 1, silently, when the key is not set; any other failure is not "unset".
+    if (isQuietMiss(error)) return undefined;
     throw error;
   }
 }

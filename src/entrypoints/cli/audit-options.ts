@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { locateAuditBranch, resolveCommit } from '../../adapters/git/locate-audit-branch.js';
+import { locateAuditBranch } from '../../adapters/git/locate-audit-branch.js';
+import { resolveCommit } from '../../adapters/git/run-git.js';
 import type { AuditBranchLocation } from '../../adapters/git/locate-audit-branch.js';
 import { findRepositoryRoot } from '../../adapters/git/run-git.js';
 import type { SignatureTrust } from '../../adapters/git/read-git-history.js';

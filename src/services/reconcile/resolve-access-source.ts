@@ -1,6 +1,5 @@
 import { relative, sep } from 'node:path';
-import { resolveCommit } from '../../adapters/git/locate-audit-branch.js';
-import { findRepositoryRoot, runGit } from '../../adapters/git/run-git.js';
+import { findRepositoryRoot, resolveCommit, runGit } from '../../adapters/git/run-git.js';
 import { UsageError } from '../../errors.js';
 
 /**
