@@ -3,7 +3,7 @@ import type { GovernedFile } from '../../src/core/policy/change.js';
 import type { Review } from '../../src/core/policy/compute-approvals.js';
 import { evaluatePullRequest } from '../../src/core/policy/evaluate-pull-request.js';
 import type { Evaluation, EvaluatedChange } from '../../src/core/policy/evaluate-pull-request.js';
-import type { TeamMembers } from '../../src/core/policy/resolve-candidates.js';
+import type { TeamMembers } from '../../src/core/policy/team-members.js';
 import { NOW, REPO_ROOT, sampleFiles, schemaChecker } from './sample-tree.js';
 
 export const HEAD_SHA = 'c0ffee0000000000000000000000000000000001';

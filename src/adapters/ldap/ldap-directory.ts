@@ -28,7 +28,10 @@ import { activeDirectoryDialect, parseRangedValues } from './active-directory-di
 import { openldapDialect } from './openldap-dialect.js';
 import type { LdapDialect, LdapEntry, LdapModification, ParsedAccount } from './ldap-dialect.js';
 import { coalesceWrites } from './coalesce-writes.js';
-import { computeMemberChanges, describeError, normalizeDn, toAttributes, toChanges } from './ldap-values.js';
+import { computeMemberChanges } from './compute-member-changes.js';
+import { describeError } from './describe-error.js';
+import { normalizeDn } from './normalize-dn.js';
+import { toAttributes, toChanges } from './to-ldapts.js';
 
 export interface LdapDirectoryOptions {
   /** `ldap://host:port` or `ldaps://host:port`. */

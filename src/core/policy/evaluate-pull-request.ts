@@ -19,8 +19,11 @@ import { computeRequirement } from './compute-requirement.js';
 import type { BlockReason, ChangeTier } from './compute-requirement.js';
 import { matchLevels } from './match-levels.js';
 import { parseCodeowners } from './parse-codeowners.js';
-import { computeInactiveLogins, referencedTeams, resolveCandidates } from './resolve-candidates.js';
-import type { Candidates, ResolveContext, Subject, TeamMembers } from './resolve-candidates.js';
+import { computeInactiveLogins } from './compute-inactive-logins.js';
+import { resolveCandidates } from './resolve-candidates.js';
+import type { Candidates, ResolveContext, Subject } from './resolve-candidates.js';
+import { referencedTeams } from './team-members.js';
+import type { TeamMembers } from './team-members.js';
 
 /** The files of one side of a pull request, as read from git or the GitHub API. */
 export interface PullRequestSide {

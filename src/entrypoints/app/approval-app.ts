@@ -4,7 +4,7 @@ import { loadSchemas } from '../../adapters/fs/load-schemas.js';
 import type { AuditLog } from '../../core/audit/audit-event.js';
 import { computeRejectionEvent } from '../../core/policy/compute-audit-events.js';
 import type { EvaluationTrigger } from '../../core/policy/compute-audit-events.js';
-import type { TeamMembers } from '../../core/policy/resolve-candidates.js';
+import type { TeamMembers } from '../../core/policy/team-members.js';
 import { createSchemaChecker } from '../../core/validate/schema-diagnostics.js';
 import type { SchemaChecker } from '../../core/validate/schema-diagnostics.js';
 import { CHECK_NAME, evaluateAndReport, reportFailure } from './evaluate-and-report.js';

@@ -9,15 +9,15 @@ import { describeAction, formatPlanText, formatViolation } from '../../core/plan
 import { locatePlanCauses } from '../../core/plan/locate-plan-causes.js';
 import { DirectoryError, UsageError } from '../../errors.js';
 import { generatePassword as generateCsprngPassword } from '../../adapters/crypto/generate-password.js';
-import { findRepositoryRoot, runGit } from '../../adapters/git/run-git.js';
-import { applyPlan } from '../reconcile/apply-plan.js';
-import { openReconcileAuditLog } from '../reconcile/open-reconcile-audit-log.js';
-import { preparePlan } from '../reconcile/prepare-plan.js';
-import type { Prepared, PrepareOptions } from '../reconcile/prepare-plan.js';
+import { applyPlan } from '../../services/reconcile/apply-plan.js';
+import { openReconcileAuditLog } from '../../services/reconcile/open-reconcile-audit-log.js';
+import { preparePlan } from '../../services/reconcile/prepare-plan.js';
+import type { Prepared, PrepareOptions } from '../../services/reconcile/prepare-plan.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
-import { parseNow } from './parse-now.js';
-import { appendStepSummary, RECONCILE_OPTIONS } from './plan-command.js';
+import { readNow } from './read-now.js';
+import { appendStepSummary, describeSource, RECONCILE_OPTIONS } from './plan-command.js';
+import type { AccessSource } from '../../services/reconcile/resolve-access-source.js';
 import { createProgress } from './progress.js';
 import { renderDiagnostics } from './validate-command.js';
 
@@ -29,6 +29,8 @@ New accounts get a temporary password that goes only to the notifier (AAC_SMTP_U
 sends it to the person's manager or sponsor. Every run is appended to the audit log.
 
   --directory SPEC       file:PATH for the embedded directory (default: LDAP from AAC_LDAP_URL)
+  --ref REV              in a git checkout, apply the files as committed at REV (default HEAD);
+                         uncommitted edits are never applied, and are mentioned
   --allow-mass-change    go ahead although the plan exceeds the policy's guards
   --concurrency N        writes in flight (default 32)
   --audit-log SPEC       git (the access-audit branch of the checkout; the default inside one)
@@ -51,7 +53,7 @@ export interface ApplyDeps extends Pick<PrepareOptions, 'openDirectory'> {
 interface RunState {
   results?: ActionResult[];
   failure?: { code: string; message: string };
-  commit?: string;
+  source?: AccessSource;
 }
 
 export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}): Promise<number> {
@@ -75,7 +77,7 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
     throw new UsageError('--concurrency must be a whole number from 1 to 256');
   const dir = positionals[0] ?? 'access';
-  const now = parseNow(values.now, io.env);
+  const now = readNow(values.now, io.env);
   const startedAt = new Date().toISOString();
   const auditLog =
     deps.auditLog ??
@@ -92,7 +94,6 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
   let prepared = undefined as Prepared | undefined;
   let notifier = null as Notifier | null;
   const execute = async (): Promise<number> => {
-    state.commit = io.env['GITHUB_SHA'] ?? (await readHeadCommit(resolve(io.cwd, dir)));
     prepared = await preparePlan({
       dir,
       cwd: io.cwd,
@@ -100,8 +101,11 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
       now,
       history: !values['no-history'],
       ...(values.directory !== undefined ? { directory: values.directory } : {}),
+      ...(values.ref !== undefined ? { ref: values.ref } : {}),
       ...(deps.openDirectory ? { openDirectory: deps.openDirectory } : {}),
     });
+    state.source = prepared.source;
+    io.stderr(describeSource('apply', prepared.source));
     if (!prepared.ok) {
       io.stdout(renderDiagnostics(prepared.loaded.result.diagnostics, 'text', prepared.loaded.files));
       state.failure = { code: 'invalid-files', message: 'the access files have errors; nothing was applied' };
@@ -154,7 +158,7 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
   } finally {
     if (prepared?.ok) await prepared.directory.close();
     await notifier?.close();
-    const options = { time: startedAt, actor: 'aac-reconciler', ...(state.commit ? { commit: state.commit } : {}) };
+    const options = { time: startedAt, actor: 'aac-reconciler', ...(state.source ? { source: state.source } : {}) };
     const events = state.results
       ? computeApplyEvents(state.results, options)
       : [computeApplyFailedEvent(state.failure ?? { code: 'interrupted', message: 'the run stopped' }, options)];
@@ -205,12 +209,4 @@ async function createNotifier(smtp: SmtpConfig | undefined): Promise<Notifier | 
   if (!smtp) return null;
   const { SmtpNotifier } = await import('../../adapters/notify/smtp-notifier.js');
   return new SmtpNotifier(smtp);
-}
-
-async function readHeadCommit(dir: string): Promise<string | undefined> {
-  const root = await findRepositoryRoot(dir).catch(() => undefined);
-  if (!root) return undefined;
-  return (
-    (await runGit(['rev-parse', 'HEAD'], { cwd: root }).catch(() => undefined))?.toString('utf8').trim() || undefined
-  );
 }

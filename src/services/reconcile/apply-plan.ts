@@ -48,7 +48,19 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, indexes.length) }, worker));
   }
-  return results;
+  return flushed(results, options.directory);
+}
+
+/** After a directory's flush failed, nothing the run did was kept: every `done` is a failure. */
+async function flushed(results: ActionResult[], directory: Directory): Promise<ActionResult[]> {
+  if (!directory.flush) return results;
+  try {
+    await directory.flush();
+    return results;
+  } catch (error) {
+    const lost = errorOf(error);
+    return results.map((r) => (r.status === 'done' ? { action: r.action, status: 'failed', error: lost } : r));
+  }
 }
 
 async function performOne(action: Action, options: ApplyPlanOptions): Promise<ActionResult> {
