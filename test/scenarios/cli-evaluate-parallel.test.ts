@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSchemas } from '../../src/adapters/fs/load-schemas.js';
 import { readPullRequestSides } from '../../src/adapters/git/read-pull-request-sides.js';
 import { evaluatePullRequest } from '../../src/core/policy/evaluate-pull-request.js';
-import { toEvaluationJson } from '../../src/core/policy/format-evaluation.js';
+import { toEvaluationJson } from '../../src/core/policy/to-evaluation-json.js';
 import { createSchemaChecker } from '../../src/core/validate/schema-diagnostics.js';
 import { createGitRepo } from '../helpers/git-repo.js';
 import type { GitRepo } from '../helpers/git-repo.js';
