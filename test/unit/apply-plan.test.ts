@@ -94,9 +94,11 @@ describe('computeApplyEvents', () => {
     const events = computeApplyEvents(results, {
       time: '2026-11-22T12:00:00.000Z',
       actor: 'aac-reconciler',
-      commit: 'abc',
+      source: { kind: 'commit', ref: 'HEAD', commit: 'abc', tree: 'def', uncommitted: [] },
     });
     expect(events.map((e) => e.type)).toEqual(['apply.completed', 'account.locked']);
+    expect(events.map((e) => e.commit)).toEqual(['abc', 'abc']);
+    expect(events[0]!.details['source']).toEqual({ commit: 'abc', tree: 'def', ref: 'HEAD', uncommittedIgnored: 0 });
     expect(events[0]!.details['counts']).toEqual({ done: 3, already: 0, failed: 0, skipped: 0, actions: 3 });
     const failed = computeApplyEvents(
       [{ ...results[2]!, status: 'failed', error: { code: 'connection-lost', message: 'cut' } }],
