@@ -135,4 +135,6 @@ export interface Policy {
   guards: { maxDeletions?: number; maxDisables?: number; maxRemovals?: number; maxPercent?: number };
   forbiddenTerms: string[];
   tombstones: Tombstone[];
+  /** Paths the gate governs beyond its built-in list (CODEOWNERS patterns); it can only add. */
+  governance?: { paths?: string[] };
 }

@@ -24,7 +24,9 @@ export type ChangeKind =
   | 'org-changed'
   | 'policy-changed'
   | 'codeowners-changed'
-  | 'schema-changed';
+  | 'schema-changed'
+  /** Any other governed file of the repository: code, workflows, templates, lockfiles, .gitattributes... */
+  | 'file-changed';
 
 export const GOVERNANCE_KINDS: ReadonlySet<ChangeKind> = new Set<ChangeKind>([
   'system-added',
@@ -36,6 +38,7 @@ export const GOVERNANCE_KINDS: ReadonlySet<ChangeKind> = new Set<ChangeKind>([
   'policy-changed',
   'codeowners-changed',
   'schema-changed',
+  'file-changed',
 ]);
 
 export interface Change {
@@ -61,13 +64,13 @@ export interface Change {
   /** Status before and after (`person-status-changed`). */
   from?: string;
   to?: string;
-}
-
-/** A file outside `access/` whose change is governed: CODEOWNERS and the JSON Schemas. */
-export interface GovernedFile {
-  path: string;
-  text: string;
-  kind: 'codeowners' | 'schema';
+  /**
+   * The base path of a file that moved (a renamed person file, a renamed governed file). Code
+   * owners are looked up by this path: the owners of what is moved judge the move.
+   */
+  previousPath?: string;
+  /** What happened to the file of a repository change (`codeowners-`, `schema-`, `file-changed`). */
+  fileStatus?: 'added' | 'removed' | 'modified' | 'renamed';
 }
 
 /** The person a change concerns as base knows them: by uid, else by `predecessor`. */
