@@ -97,7 +97,13 @@ describe('computeApplyEvents', () => {
       commit: 'abc',
     });
     expect(events.map((e) => e.type)).toEqual(['apply.completed', 'account.locked']);
-    expect(events[0]!.details['counts']).toEqual({ done: 3, already: 0, failed: 0, skipped: 0, actions: 3 });
+    expect(events[0]!.type === 'apply.completed' && events[0]!.details.counts).toEqual({
+      done: 3,
+      already: 0,
+      failed: 0,
+      skipped: 0,
+      actions: 3,
+    });
     const failed = computeApplyEvents(
       [{ ...results[2]!, status: 'failed', error: { code: 'connection-lost', message: 'cut' } }],
       { time: 't', actor: 'a' },
@@ -105,7 +111,7 @@ describe('computeApplyEvents', () => {
     expect(failed.map((e) => e.type)).toEqual(['apply.completed']);
     expect(computeApplyFailedEvent({ code: 'guard', message: 'too many' }, { time: 't', actor: 'a' })).toMatchObject({
       type: 'apply.failed',
-      details: { error: 'guard: too many' },
+      details: { error: { code: 'guard', message: 'too many' } },
     });
     expect(JSON.stringify(events)).not.toMatch(/Tmp-\d+/);
   });

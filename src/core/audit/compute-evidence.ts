@@ -1,6 +1,8 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { AccessTree } from '../model/access-tree.js';
+import { recordsOf } from './audit-event.js';
 import type { AuditRecord } from './audit-event.js';
+import type { LockReason } from '../plan/action.js';
 import type { AccessOverview } from './compute-access-overview.js';
 import type { ReportTable } from './compute-report-view.js';
 import type { RequestTimeline } from './compute-request-timelines.js';
@@ -78,18 +80,13 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
       .filter((s) => s.decision === 'approved' && s.approver === t.requester)
       .map((s) => `request #${t.requestId}: ${s.approver} approved their own request at level ${s.level}`),
   );
-  const blocked = records.filter((r) => r.type === 'escalation.blocked');
-  const locked = records.filter((r) => r.type === 'account.locked');
-  const lockReason = (reason: string): AuditRecord[] =>
-    locked.filter((r) => (r.details as { reason?: unknown }).reason === reason);
+  const blocked = recordsOf(records, 'escalation.blocked');
+  const locked = recordsOf(records, 'account.locked');
+  const lockReason = (reason: LockReason): AuditRecord[] => locked.filter((r) => r.details.reason === reason);
   const months = new Set(records.map((r) => r.time.slice(0, 7)));
   const actorless = records.filter((r) => !r.actor || r.actor.trim() === '');
-  const creates = records
-    .flatMap((r) =>
-      r.type === 'apply.completed'
-        ? ((r.details as { actions?: Array<{ type: string; result: string }> }).actions ?? [])
-        : [],
-    )
+  const creates = recordsOf(records, 'apply.completed')
+    .flatMap((r) => r.details.actions)
     .filter((a) => a.type === 'create-account' && a.result === 'done').length;
   const privilegedTiers = policy
     ? (['elevated', 'privileged'] as const).map(
@@ -146,7 +143,7 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
             r.time,
             r.pr === undefined ? '' : `#${r.pr}`,
             r.subject ?? '',
-            ((r.details as { reasons?: string[] }).reasons ?? []).join('; '),
+            r.details.reasons.join('; '),
           ]),
         },
       ],
@@ -226,7 +223,7 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
         `${locked.length} accounts locked by the reconciler: ${
           Object.entries(
             locked.reduce<Record<string, number>>((m, r) => {
-              const k = String((r.details as { reason?: unknown }).reason);
+              const k = r.details.reason;
               return { ...m, [k]: (m[k] ?? 0) + 1 };
             }, {}),
           )
@@ -240,11 +237,7 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
         {
           title: 'Locked accounts',
           columns: ['time', 'uid', 'reason'],
-          rows: locked.map((r) => [
-            r.time,
-            String((r.details as { uid?: unknown }).uid ?? r.subject ?? ''),
-            String((r.details as { reason?: unknown }).reason),
-          ]),
+          rows: locked.map((r) => [r.time, r.details.uid, r.details.reason]),
         },
       ],
     ),

@@ -42,7 +42,7 @@ export function computeApplyEvents(results: readonly ActionResult[], options: Ap
       type: r.action.type,
       subject: actionSubject(r.action),
       result: r.status === 'already' ? 'done' : r.status,
-      ...(r.error ? { error: `${r.error.code}: ${r.error.message}` } : {}),
+      ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}),
     })),
     counts: { ...countResults(results), actions: results.length },
   };
@@ -84,7 +84,7 @@ export function computeApplyFailedEvent(
   counts?: Record<string, number>,
 ): AuditEvent {
   const details: AuditDetails['apply.failed'] = {
-    error: `${error.code}: ${error.message}`,
+    error: { code: error.code, message: error.message },
     ...(counts ? { counts } : {}),
   };
   return {
