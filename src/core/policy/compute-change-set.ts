@@ -5,6 +5,7 @@ import type { Grant, Person } from '../model/types.js';
 import { locate } from '../source.js';
 import type { PathSegment } from '../source.js';
 import type { Change, GovernedFile } from './change.js';
+import { own } from '../model/own.js';
 
 /** One side of a pull request: the access tree and the governed files outside it. */
 export interface TreeSide {
@@ -29,8 +30,8 @@ export function computeChangeSet(base: TreeSide, head: TreeSide): Change[] {
     if (fields.length > 0) out.push({ ...at(h, [fields[0]!], 'system-changed', h.value.id), fields });
     const id = h.value.id;
     for (const role of unionKeys(b.value.roles, h.value.roles)) {
-      const br = b.value.roles[role];
-      const hr = h.value.roles[role];
+      const br = own(b.value.roles, role);
+      const hr = own(h.value.roles, role);
       if (!br) out.push(at(h, ['roles', role], 'role-added', `${id}/${role}`, true));
       else if (!hr) out.push(at(b, ['roles', role], 'role-removed', `${id}/${role}`, true));
       else {

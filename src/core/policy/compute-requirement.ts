@@ -4,6 +4,7 @@ import { parseDuration, parseExpiry } from '../model/time.js';
 import type { ApproverSource, Grant, LevelId, Person, Policy, TierId } from '../model/types.js';
 import { basePersonOf, GOVERNANCE_KINDS } from './change.js';
 import type { Change } from './change.js';
+import { own } from '../model/own.js';
 
 /** The tier a change is judged at: a policy tier, or one of the two special paths. */
 export type ChangeTier = TierId | 'emergency' | 'revocation';
@@ -52,7 +53,7 @@ export function computeRequirement(change: Change, base: AccessTree, head: Acces
   const policy = base.policy?.value;
   if (!policy) return { tier: 'privileged', levels: [], blocked: ['MISSING_POLICY'] };
   const tierLevels = (tier: TierId): RequiredLevel[] =>
-    (policy.tiers[tier]?.levels ?? []).map((id) => policyLevel(policy, id));
+    (own(policy.tiers, tier)?.levels ?? []).map((id) => policyLevel(policy, id));
   const highest = highestTier(policy);
   const basePerson = basePersonOf(change, base);
   const headPerson = change.person === undefined ? undefined : head.people.get(change.person)?.value;
@@ -126,7 +127,7 @@ export function computeRequirement(change: Change, base: AccessTree, head: Acces
 }
 
 function revocation(policy: Policy): Requirement {
-  const emergency = policy.emergency ? policy.levels[policy.emergency.level] : undefined;
+  const emergency = policy.emergency ? own(policy.levels, policy.emergency.level) : undefined;
   const approvers: ApproverSource[] = ['manager', ...(emergency?.approvers ?? [])];
   const description = `the subject's manager${policy.emergency ? ` or ${emergency?.description ?? policy.emergency.level}` : ''}`;
   return { tier: 'revocation', levels: [{ level: REVOCATION_LEVEL, description, approvers }], blocked: [] };
@@ -167,7 +168,7 @@ function emergencyRequirement(policy: Policy, grant: Grant, now: number): Requir
 /** A role unknown to the base tree (added in the same pull request) is judged at the highest tier. */
 function grantTier(policy: Policy, base: AccessTree, grant: Grant): TierId {
   const system = base.systems.get(grant.system)?.value;
-  const role = system?.roles[grant.role];
+  const role = own(system?.roles, grant.role);
   return system && role ? roleTier(policy, system, role) : highestTier(policy);
 }
 
@@ -181,7 +182,7 @@ function grantProblems(
   const blocked: BlockReason[] = [];
   const key = `${grant.system}/${grant.role}`;
   if (external) {
-    const role = base.systems.get(grant.system)?.value.roles[grant.role];
+    const role = own(base.systems.get(grant.system)?.value.roles, grant.role);
     if (!role || role.privileged || !role.external) blocked.push('PRIVILEGE_ESCALATION');
     if (!grant.justification?.trim()) blocked.push('EXTERNAL_NO_JUSTIFICATION');
     if (person) blocked.push(...sponsorProblems(person, base, head, true));
@@ -206,7 +207,7 @@ function sponsorProblems(person: Person, base: AccessTree, head: AccessTree, ext
 }
 
 function policyLevel(policy: Policy, id: LevelId): RequiredLevel {
-  const level = policy.levels[id];
+  const level = own(policy.levels, id);
   return {
     level: id,
     ...(level?.description ? { description: level.description } : {}),
@@ -215,7 +216,7 @@ function policyLevel(policy: Policy, id: LevelId): RequiredLevel {
 }
 
 function codeOwnersLevel(policy: Policy): RequiredLevel {
-  const id = Object.keys(policy.levels).find((l) => policy.levels[l]!.approvers.includes('codeowners'));
+  const id = Object.keys(policy.levels).find((l) => own(policy.levels, l)?.approvers.includes('codeowners'));
   return id
     ? policyLevel(policy, id)
     : { level: CODE_OWNERS_LEVEL, description: 'Owners of the changed file (CODEOWNERS)', approvers: ['codeowners'] };

@@ -2,6 +2,7 @@ import type { AccessTree } from '../model/access-tree.js';
 import type { ApproverSource, Person } from '../model/types.js';
 import { findCodeowners } from './parse-codeowners.js';
 import type { CodeownersRule } from './parse-codeowners.js';
+import { own } from '../model/own.js';
 import { membersOfTeam } from './team-members.js';
 import type { TeamMembers } from './team-members.js';
 
@@ -64,7 +65,7 @@ export function resolveCandidates(
     else if (source === 'sponsor') addPerson(relative?.sponsor);
     else if (source === 'department-head') {
       const department = relative?.department;
-      addPerson(department === undefined ? undefined : ctx.base.policy?.value.departments[department]?.head);
+      addPerson(department === undefined ? undefined : own(ctx.base.policy?.value.departments, department)?.head);
     } else if (source === 'codeowners') {
       for (const owner of findCodeowners(ctx.codeowners, file)) {
         if (!owner.startsWith('@')) continue; // e-mail owners cannot be matched to a review

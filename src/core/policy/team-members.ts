@@ -1,3 +1,4 @@
+import { own } from '../model/own.js';
 import type { AccessTree } from '../model/access-tree.js';
 import type { CodeownersRule } from './parse-codeowners.js';
 
@@ -15,11 +16,11 @@ export function parseTeamMembers(value: unknown): TeamMembers | undefined {
 
 /** GitHub team slugs are case-insensitive; the teams input may spell them either way. */
 export function membersOfTeam(teams: TeamMembers, team: string): readonly string[] {
-  const exact = teams[team];
+  const exact = own(teams, team);
   if (exact) return exact;
   const wanted = team.toLowerCase();
   const key = Object.keys(teams).find((k) => k.toLowerCase() === wanted);
-  return key === undefined ? [] : (teams[key] ?? []);
+  return key === undefined ? [] : (own(teams, key) ?? []);
 }
 
 /** Every `org/team` the base policy and CODEOWNERS mention: what the app must look up. */
