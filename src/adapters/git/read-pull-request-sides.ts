@@ -57,18 +57,15 @@ export async function readPullRequestSides(options: ReadSidesOptions): Promise<P
     });
   }
   const [baseSha = '', headSha = ''] = shas;
-  const [baseEntries, headEntries] = await Promise.all(
-    [baseSha, headSha].map(async (sha) =>
-      parseLsTree(
-        await runGit(
-          ['ls-tree', '-r', '-z', '--long', '--full-tree', sha, '--', accessDir, codeownersPath, schemasDir],
-          { cwd: repo },
-        ),
-      ),
-    ),
-  );
+  const lsTree = async (sha: string): Promise<TreeEntry[]> =>
+    parseLsTree(
+      await runGit(['ls-tree', '-r', '-z', '--long', '--full-tree', sha, '--', accessDir, codeownersPath, schemasDir], {
+        cwd: repo,
+      }),
+    );
+  const [baseEntries, headEntries] = await Promise.all([lsTree(baseSha), lsTree(headSha)]);
   const wanted = (e: TreeEntry): boolean => e.type === 'blob' && e.size <= MAX_FILE_BYTES && e.mode !== '120000';
-  const oids = [...new Set([...baseEntries!, ...headEntries!].filter(wanted).map((e) => e.oid))];
+  const oids = [...new Set([...baseEntries, ...headEntries].filter(wanted).map((e) => e.oid))];
   const texts = await readBlobs(repo, oids);
   const blob = new Map(oids.map((oid, i) => [oid, texts[i]]));
   const side = (entries: TreeEntry[]): PullRequestSide =>

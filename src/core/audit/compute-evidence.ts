@@ -91,7 +91,7 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
   const privilegedTiers = policy
     ? (['elevated', 'privileged'] as const).map(
         (t) =>
-          `tier ${t} needs levels ${policy.tiers[t]?.levels.join(', ') ?? 'none'}${policy.tiers[t]?.attestations ? ` and attestations ${policy.tiers[t]!.attestations!.join(', ')}` : ''}`,
+          `tier ${t} needs levels ${policy.tiers[t]?.levels.join(', ') ?? 'none'}${attestationsOf(policy.tiers[t]?.attestations)}`,
       )
     : [];
   const signatureGaps = verdict.signatures.map(
@@ -110,9 +110,12 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
           : 'No reconcile run is recorded in the audit log yet.',
       ],
       [
-        ...direct.map(
-          (t) =>
-            `direct commit ${t.merge!.commit.slice(0, 12)} changed ${input.accessRoot}/ without a pull request: ${t.merge!.subject}`,
+        ...direct.flatMap((t) =>
+          t.merge
+            ? [
+                `direct commit ${t.merge.commit.slice(0, 12)} changed ${input.accessRoot}/ without a pull request: ${t.merge.subject}`,
+              ]
+            : [],
         ),
         ...errors.map((d) => `${d.file}:${d.line}: ${d.code}: ${d.message}`),
       ],
@@ -281,4 +284,8 @@ export function formatEvidenceMarkdown(
       );
   }
   return out.join('\n');
+}
+
+function attestationsOf(attestations: readonly string[] | undefined): string {
+  return attestations ? ` and attestations ${attestations.join(', ')}` : '';
 }

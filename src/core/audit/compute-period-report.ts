@@ -59,7 +59,7 @@ export function computePeriodReport(input: {
     requests,
     events,
     provisioning: computeTierProvisioning(requests, input.tiers),
-    unverifiedMerges: requests.filter((t) => t.merge && !t.merge.signature.verified).map((t) => t.merge!.commit),
+    unverifiedMerges: requests.flatMap((t) => (t.merge && !t.merge.signature.verified ? [t.merge.commit] : [])),
   };
 }
 

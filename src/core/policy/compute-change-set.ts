@@ -4,7 +4,7 @@ import { parseExpiry } from '../model/time.js';
 import type { Grant, Person } from '../model/types.js';
 import { locate } from '../source.js';
 import type { PathSegment } from '../source.js';
-import type { Change, GovernedFile } from './change.js';
+import type { Change, ChangeAt, ChangeKind, GovernedFile } from './change.js';
 import { own } from '../model/own.js';
 
 /** One side of a pull request: the access tree and the governed files outside it. */
@@ -73,7 +73,9 @@ export function computeChangeSet(base: TreeSide, head: TreeSide): Change[] {
  * person is added, so an ordinary pull request pays nothing.
  */
 function linkPredecessors(changes: Change[], base: AccessTree, head: AccessTree): void {
-  const added = changes.filter((c) => c.person !== undefined && !base.people.has(c.person));
+  const added = changes.filter(
+    (c): c is Extract<Change, { person: string }> => c.person !== undefined && !base.people.has(c.person),
+  );
   if (added.length === 0) return;
   const byEmployeeId = new Map<string, string>();
   const byLogin = new Map<string, string>();
@@ -84,7 +86,7 @@ function linkPredecessors(changes: Change[], base: AccessTree, head: AccessTree)
       byLogin.set(value.github.toLowerCase(), value.uid);
   }
   for (const change of added) {
-    const person = head.people.get(change.person!)?.value;
+    const person = head.people.get(change.person)?.value;
     const predecessor =
       (person?.employeeId === undefined ? undefined : byEmployeeId.get(person.employeeId)) ??
       (person?.github === undefined ? undefined : byLogin.get(person.github.toLowerCase()));
@@ -213,12 +215,12 @@ function unionKeys(a: object, b: object): string[] {
   return [...new Set([...Object.keys(a), ...Object.keys(b)])];
 }
 
-function at(
+function at<K extends ChangeKind>(
   entity: Entity<unknown>,
   path: readonly PathSegment[],
-  kind: Change['kind'],
+  kind: K,
   subject: string,
   key = false,
-): Change {
+): ChangeAt & { kind: K } {
   return { kind, subject, file: entity.source.path, line: locate(entity.source, path, { key }).line };
 }

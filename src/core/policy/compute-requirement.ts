@@ -2,7 +2,8 @@ import type { AccessTree } from '../model/access-tree.js';
 import { roleTier, TIER_RANK } from '../model/risk.js';
 import { parseDuration, parseExpiry } from '../model/time.js';
 import type { ApproverSource, Grant, LevelId, Person, Policy, TierId } from '../model/types.js';
-import { basePersonOf, GOVERNANCE_KINDS } from './change.js';
+import { basePersonOf } from './change.js';
+import { assertNever } from '../plan/action.js';
 import type { Change } from './change.js';
 import { own } from '../model/own.js';
 
@@ -59,21 +60,29 @@ export function computeRequirement(change: Change, base: AccessTree, head: Acces
   const headPerson = change.person === undefined ? undefined : head.people.get(change.person)?.value;
   const external = basePerson?.type === 'external' || headPerson?.type === 'external';
   const withExternal = (levels: RequiredLevel[]): RequiredLevel[] =>
-    external && policy.external && !levels.some((l) => l.level === policy.external!.level)
+    external && policy.external && !levels.some((l) => l.level === policy.external?.level)
       ? [...levels, policyLevel(policy, policy.external.level)]
       : levels;
 
-  if (GOVERNANCE_KINDS.has(change.kind)) {
-    const levels = tierLevels(highest);
-    const owners = codeOwnersLevel(policy);
-    return {
-      tier: highest,
-      levels: levels.some((l) => l.level === owners.level) ? levels : [...levels, owners],
-      blocked: [],
-    };
-  }
-
   switch (change.kind) {
+    case 'system-added':
+    case 'system-removed':
+    case 'system-changed':
+    case 'role-added':
+    case 'role-removed':
+    case 'role-changed':
+    case 'policy-changed':
+    case 'codeowners-changed':
+    case 'schema-changed': {
+      // What judges every other change: the highest tier plus the file's code owners.
+      const levels = tierLevels(highest);
+      const owners = codeOwnersLevel(policy);
+      return {
+        tier: highest,
+        levels: levels.some((l) => l.level === owners.level) ? levels : [...levels, owners],
+        blocked: [],
+      };
+    }
     case 'grant-removed':
     case 'grant-changed':
     case 'person-removed':
@@ -88,7 +97,7 @@ export function computeRequirement(change: Change, base: AccessTree, head: Acces
         blocked: headPerson ? sponsorProblems(headPerson, base, head, external) : [],
       };
     case 'person-identity-changed': {
-      const fields = change.fields ?? [];
+      const fields = change.fields;
       const tier: TierId = fields.some((f) => SENSITIVE_FIELDS.has(f)) ? 'elevated' : 'standard';
       // A different employeeId is a different human taking over the account and all it holds:
       // judged as granting every grant again, not as a correction of a name.
@@ -109,7 +118,7 @@ export function computeRequirement(change: Change, base: AccessTree, head: Acces
         : { tier: highest, levels: tierLevels(highest), blocked: [] };
     case 'grant-added':
     case 'grant-extended': {
-      const grant = change.grant!;
+      const grant = change.grant;
       const blocked = grantProblems(grant, headPerson, base, head, external);
       if (grant.emergency) {
         const emergency = emergencyRequirement(policy, grant, now);
@@ -122,7 +131,7 @@ export function computeRequirement(change: Change, base: AccessTree, head: Acces
       };
     }
     default:
-      return { tier: highest, levels: tierLevels(highest), blocked: [] };
+      return assertNever(change);
   }
 }
 
