@@ -94,16 +94,14 @@ describe('computeApplyEvents', () => {
     const events = computeApplyEvents(results, {
       time: '2026-11-22T12:00:00.000Z',
       actor: 'aac-reconciler',
-      commit: 'abc',
+      source: { kind: 'commit', ref: 'HEAD', commit: 'abc', tree: 'def', uncommitted: [] },
     });
     expect(events.map((e) => e.type)).toEqual(['apply.completed', 'account.locked']);
-    expect(events[0]!.type === 'apply.completed' && events[0]!.details.counts).toEqual({
-      done: 3,
-      already: 0,
-      failed: 0,
-      skipped: 0,
-      actions: 3,
-    });
+    expect(events.map((e) => e.commit)).toEqual(['abc', 'abc']);
+    const completed = events[0]!;
+    if (completed.type !== 'apply.completed') throw new Error(`expected apply.completed, got ${completed.type}`);
+    expect(completed.details.source).toEqual({ commit: 'abc', tree: 'def', ref: 'HEAD', uncommittedIgnored: 0 });
+    expect(completed.details.counts).toEqual({ done: 3, already: 0, failed: 0, skipped: 0, actions: 3 });
     const failed = computeApplyEvents(
       [{ ...results[2]!, status: 'failed', error: { code: 'connection-lost', message: 'cut' } }],
       { time: 't', actor: 'a' },

@@ -21,7 +21,9 @@ interface Event {
  * throws (GitError, InputError) when the history exists but cannot be read whole, including a
  * shallow clone, since a missed retirement would let an identifier be given to someone else.
  */
-export async function readRetiredIdentities(accessDir: string): Promise<RetiredIdentity[]> {
+export async function readRetiredIdentities(accessDir: string, rev?: string): Promise<RetiredIdentity[]> {
+  // `git log` without a revision reads HEAD and says "no commits yet" the way the catch below expects.
+  const revs = rev === undefined ? [] : [rev];
   const repository = await readRepository(accessDir);
   if (repository === undefined) return [];
   const repo = repository.root;
@@ -35,11 +37,24 @@ export async function readRetiredIdentities(accessDir: string): Promise<RetiredI
   let statusLog: string;
   try {
     [log, statusLog] = await Promise.all([
-      runGit(['log', '-M', '--name-status', '--no-merges', '--diff-filter=DR', '--format=%x00%H', '--', peopleDir], {
-        cwd: repo,
-      }).then((b) => b.toString('utf8')),
       runGit(
-        ['log', '-G', '^status:[[:space:]]*deleted', '--name-only', '--no-merges', '--format=%x00%H', '--', peopleDir],
+        ['log', '-M', '--name-status', '--no-merges', '--diff-filter=DR', '--format=%x00%H', ...revs, '--', peopleDir],
+        {
+          cwd: repo,
+        },
+      ).then((b) => b.toString('utf8')),
+      runGit(
+        [
+          'log',
+          '-G',
+          '^status:[[:space:]]*deleted',
+          '--name-only',
+          '--no-merges',
+          '--format=%x00%H',
+          ...revs,
+          '--',
+          peopleDir,
+        ],
         { cwd: repo },
       ).then((b) => b.toString('utf8')),
     ]);

@@ -32,6 +32,10 @@ export interface AuditActionResult {
   error?: AuditError;
 }
 
+/** What an apply read its files from: a commit and its tree, or (outside git) no commit, and why. */
+export type AuditAppliedSource =
+  { commit: string; tree: string; ref: string; uncommittedIgnored: number } | { commit: null; reason: string };
+
 /**
  * The `details` each event type carries, keyed by the event's `type`. Writers (app, reconciler)
  * and readers (reports) agree on exactly these fields. Times are ISO 8601 UTC.
@@ -80,12 +84,14 @@ export interface AuditDetails {
   };
   /** An apply run that wrote (or tried to write) every action of its plan. */
   'apply.completed': {
+    /** Absent in records written before aac recorded it. */
+    source?: AuditAppliedSource;
     actions: AuditActionResult[];
     /** Results by status (`done`, `already`, `failed`, `skipped`) and `actions`, the total. */
     counts: Record<string, number>;
   };
   /** An apply run that stopped before writing: a guard, a failed read, invalid files. */
-  'apply.failed': { error: AuditError; counts?: Record<string, number> };
+  'apply.failed': { source?: AuditAppliedSource; error: AuditError; counts?: Record<string, number> };
   /** A membership removed because its grant's `expires` passed. */
   'grant.expired': { system: string; role: string; expires: string; group?: string };
   /** An account the reconciler locked. */

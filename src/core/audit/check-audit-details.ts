@@ -38,6 +38,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 const error = shape({ code: isString, message: isString });
+const isNull: Check = (v) => v === null;
+const source: Check = (v) =>
+  shape({ commit: isString, tree: isString, ref: isString, uncommittedIgnored: isNumber })(v) ||
+  shape({ commit: isNull, reason: isString })(v);
 const change = shape({ kind: isString, subject: isString, tier: isString, file: optional(isString) });
 
 const DETAIL_CHECKS: { readonly [T in AuditEventType]: Check } = {
@@ -70,12 +74,13 @@ const DETAIL_CHECKS: { readonly [T in AuditEventType]: Check } = {
     line: optional(isNumber),
   }),
   'apply.completed': shape({
+    source: optional(source),
     actions: arrayOf(
       shape({ type: isString, subject: isString, result: oneOf('done', 'failed', 'skipped'), error: optional(error) }),
     ),
     counts: recordOf(isNumber),
   }),
-  'apply.failed': shape({ error, counts: optional(recordOf(isNumber)) }),
+  'apply.failed': shape({ source: optional(source), error, counts: optional(recordOf(isNumber)) }),
   'grant.expired': shape({ system: isString, role: isString, expires: isString, group: optional(isString) }),
   'account.locked': shape({ uid: isString, reason: oneOf(...LOCK_REASONS) }),
   'drift.reverted': shape({ group: isString, member: isString, action: oneOf('removed', 'added') }),

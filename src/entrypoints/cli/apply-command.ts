@@ -9,7 +9,6 @@ import { describeAction, formatPlanText, formatViolation } from '../../core/plan
 import { locatePlanCauses } from '../../core/plan/locate-plan-causes.js';
 import { DirectoryError, UsageError } from '../../errors.js';
 import { generatePassword as generateCsprngPassword } from '../../adapters/crypto/generate-password.js';
-import { findRepositoryRoot, resolveCommit } from '../../adapters/git/run-git.js';
 import { applyPlan } from '../../services/reconcile/apply-plan.js';
 import { openReconcileAuditLog } from '../../services/reconcile/open-reconcile-audit-log.js';
 import { preparePlan } from '../../services/reconcile/prepare-plan.js';
@@ -17,7 +16,8 @@ import type { Prepared, PrepareOptions } from '../../services/reconcile/prepare-
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 import { readNow } from './read-now.js';
-import { appendStepSummary, RECONCILE_OPTIONS } from './plan-command.js';
+import { appendStepSummary, describeSource, RECONCILE_OPTIONS } from './plan-command.js';
+import type { AccessSource } from '../../services/reconcile/resolve-access-source.js';
 import { createProgress } from './progress.js';
 import { renderDiagnostics } from './validate-command.js';
 
@@ -29,6 +29,8 @@ New accounts get a temporary password that goes only to the notifier (AAC_SMTP_U
 sends it to the person's manager or sponsor. Every run is appended to the audit log.
 
   --directory SPEC       file:PATH for the embedded directory (default: LDAP from AAC_LDAP_URL)
+  --ref REV              in a git checkout, apply the files as committed at REV (default HEAD);
+                         uncommitted edits are never applied, and are mentioned
   --allow-mass-change    go ahead although the plan exceeds the policy's guards
   --concurrency N        writes in flight (default 32)
   --audit-log SPEC       git (the access-audit branch of the checkout; the default inside one)
@@ -51,7 +53,7 @@ export interface ApplyDeps extends Pick<PrepareOptions, 'openDirectory'> {
 interface RunState {
   results?: ActionResult[];
   failure?: { code: string; message: string };
-  commit?: string;
+  source?: AccessSource;
 }
 
 export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}): Promise<number> {
@@ -92,7 +94,6 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
   let prepared = undefined as Prepared | undefined;
   let notifier = null as Notifier | null;
   const execute = async (): Promise<number> => {
-    state.commit = io.env['GITHUB_SHA'] ?? (await readHeadCommit(resolve(io.cwd, dir)));
     prepared = await preparePlan({
       dir,
       cwd: io.cwd,
@@ -100,8 +101,11 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
       now,
       history: !values['no-history'],
       ...(values.directory !== undefined ? { directory: values.directory } : {}),
+      ...(values.ref !== undefined ? { ref: values.ref } : {}),
       ...(deps.openDirectory ? { openDirectory: deps.openDirectory } : {}),
     });
+    state.source = prepared.source;
+    io.stderr(describeSource('apply', prepared.source));
     if (!prepared.ok) {
       io.stdout(renderDiagnostics(prepared.loaded.result.diagnostics, 'text', prepared.loaded.files));
       state.failure = { code: 'invalid-files', message: 'the access files have errors; nothing was applied' };
@@ -154,7 +158,7 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
   } finally {
     if (prepared?.ok) await prepared.directory.close();
     await notifier?.close();
-    const options = { time: startedAt, actor: 'aac-reconciler', ...(state.commit ? { commit: state.commit } : {}) };
+    const options = { time: startedAt, actor: 'aac-reconciler', ...(state.source ? { source: state.source } : {}) };
     const events = state.results
       ? computeApplyEvents(state.results, options)
       : [computeApplyFailedEvent(state.failure ?? { code: 'interrupted', message: 'the run stopped' }, options)];
@@ -205,10 +209,4 @@ async function createNotifier(smtp: SmtpConfig | undefined): Promise<Notifier | 
   if (!smtp) return null;
   const { SmtpNotifier } = await import('../../adapters/notify/smtp-notifier.js');
   return new SmtpNotifier(smtp);
-}
-
-async function readHeadCommit(dir: string): Promise<string | undefined> {
-  // Outside a repository, or before its first commit, there is no commit to record; any other git failure stops the run.
-  const root = await findRepositoryRoot(dir);
-  return root === undefined ? undefined : resolveCommit(root, 'HEAD');
 }
