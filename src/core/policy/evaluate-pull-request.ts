@@ -19,7 +19,7 @@ import { computeRequirement } from './compute-requirement.js';
 import type { BlockReason, ChangeTier } from './compute-requirement.js';
 import { matchLevels } from './match-levels.js';
 import { parseCodeowners } from './parse-codeowners.js';
-import { computeInactiveLogins } from './compute-inactive-logins.js';
+import { computeApproverLogins } from './compute-approver-logins.js';
 import { resolveCandidates } from './resolve-candidates.js';
 import type { Candidates, ResolveContext, Subject } from './resolve-candidates.js';
 import { referencedTeams } from './team-members.js';
@@ -128,7 +128,7 @@ export function evaluatePullRequest(options: EvaluateOptions): Evaluation {
     base: baseTree,
     codeowners: codeownersFile ? parseCodeowners(codeownersFile.text).rules : [],
     teams: options.teams,
-    inactive: computeInactiveLogins(baseTree),
+    approvers: computeApproverLogins(baseTree),
   };
   const approvals = computeApprovals(options.reviews, options.headSha);
   const author = options.author?.toLowerCase();
