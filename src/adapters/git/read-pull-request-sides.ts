@@ -57,23 +57,20 @@ export async function readPullRequestSides(options: ReadSidesOptions): Promise<P
     });
   }
   const [baseSha = '', headSha = ''] = shas;
-  const [baseEntries, headEntries] = await Promise.all(
-    [baseSha, headSha].map(async (sha) =>
-      parseLsTree(
-        await runGit(
-          ['ls-tree', '-r', '-z', '--long', '--full-tree', sha, '--', accessDir, codeownersPath, schemasDir],
-          { cwd: repo },
-        ),
-      ),
-    ),
-  );
+  const lsTree = async (sha: string): Promise<TreeEntry[]> =>
+    parseLsTree(
+      await runGit(['ls-tree', '-r', '-z', '--long', '--full-tree', sha, '--', accessDir, codeownersPath, schemasDir], {
+        cwd: repo,
+      }),
+    );
+  const [baseEntries, headEntries] = await Promise.all([lsTree(baseSha), lsTree(headSha)]);
   const wanted = (e: TreeEntry): boolean => e.type === 'blob' && e.size <= MAX_FILE_BYTES && e.mode !== '120000';
-  const oids = [...new Set([...baseEntries!, ...headEntries!].filter(wanted).map((e) => e.oid))];
+  const oids = [...new Set([...baseEntries, ...headEntries].filter(wanted).map((e) => e.oid))];
   const bytes = await readBlobBytes(repo, oids);
   const blob = new Map(oids.map((oid, i) => [oid, bytes[i]]));
   const side = (entries: TreeEntry[]): PullRequestSide =>
     toSide(entries, blob, { accessDir, codeownersPath, schemasDir });
-  return { base: side(baseEntries!), head: side(headEntries!), baseSha, headSha };
+  return { base: side(baseEntries), head: side(headEntries), baseSha, headSha };
 }
 
 function toSide(
