@@ -11,7 +11,10 @@ function changes(head: Record<string, string | null>, base: Record<string, strin
     { tree: b.tree, blobs: sideOf(b.files, repo).blobs },
     { tree: h.tree, blobs: sideOf(h.files, repo).blobs },
     { accessDir: 'access' },
-  ).map(({ kind, subject, file, line, fields }) => ({ kind, subject, file, line, ...(fields ? { fields } : {}) }));
+  ).map((c) => {
+    const { kind, subject, file, line } = c;
+    return { kind, subject, file, line, ...('fields' in c && c.fields ? { fields: c.fields } : {}) };
+  });
 }
 
 const PK = 'access/people/pkowalski.yaml';

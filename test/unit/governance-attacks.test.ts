@@ -88,7 +88,7 @@ describe('governance attacks: every path that changes what aac does needs the hi
     const result = evaluateScenario({
       head: { 'access/people/jsmith.yaml': null, 'access/people/jsmith.yml': SAMPLE['access/people/jsmith.yaml']! },
     });
-    expect(result.changes.map((c) => [c.kind, c.fileStatus, c.previousPath])).toEqual([
+    expect(result.changes.map((c) => [c.kind, 'fileStatus' in c ? c.fileStatus : undefined, c.previousPath])).toEqual([
       ['file-changed', 'renamed', 'access/people/jsmith.yaml'],
     ]);
     expect(result.approved).toBe(false);

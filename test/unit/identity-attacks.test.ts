@@ -31,7 +31,10 @@ describe('identity attacks: renames are the same edit in place', () => {
     expect(result.changes.map((c) => [c.kind, c.subject, c.predecessor])).toEqual([
       ['person-identity-changed', 'jane', 'jsmith'],
     ]);
-    expect(result.changes[0]!.fields).toEqual(expect.arrayContaining(['uid', 'manager', 'formerUids']));
+    const identity = result.changes[0]!;
+    expect(identity.kind === 'person-identity-changed' && identity.fields).toEqual(
+      expect.arrayContaining(['uid', 'manager', 'formerUids']),
+    );
     expect(result.changes[0]!.levels.map((l) => l.candidates)).toEqual([['mjohnson-ex']]);
     expect(result.approved).toBe(false);
     const byBaseManager = evaluateScenario({

@@ -1,4 +1,4 @@
-import type { Change } from './change.js';
+import type { Change, ChangeOf, FileStatus } from './change.js';
 import { CODEOWNERS_PATHS, isAccessFilePath, isGovernedPath } from './governed-paths.js';
 
 /** Every file of one side of a pull request: path (from the repository root) -> blob id (equal ids, equal contents). */
@@ -70,16 +70,16 @@ export function computeFileChanges(base: RepositoryBlobs, head: RepositoryBlobs,
 
 function fileChange(
   path: string,
-  status: NonNullable<Change['fileStatus']>,
+  status: FileStatus,
   options: FileChangeOptions,
   from?: string,
-): Change {
+): ChangeOf<'file-changed' | 'codeowners-changed' | 'schema-changed'> {
   const schemas = options.schemasDir.replace(/^\/+|\/+$/g, '');
   const paths = from === undefined ? [path] : [path, from];
-  const kind: Change['kind'] = paths.some((p) => CODEOWNERS_PATHS.includes(p))
-    ? 'codeowners-changed'
+  const kind = paths.some((p) => CODEOWNERS_PATHS.includes(p))
+    ? ('codeowners-changed' as const)
     : paths.some((p) => p.startsWith(`${schemas}/`))
-      ? 'schema-changed'
-      : 'file-changed';
+      ? ('schema-changed' as const)
+      : ('file-changed' as const);
   return { kind, subject: path, file: path, line: 1, fileStatus: status };
 }

@@ -2,7 +2,8 @@ import type { AccessTree } from '../model/access-tree.js';
 import { own } from '../model/own.js';
 import { parseDuration, parseExpiry } from '../model/time.js';
 import type { ApproverSource, Grant, Person, Policy, TierId } from '../model/types.js';
-import { basePersonOf, GOVERNANCE_KINDS } from './change.js';
+import { basePersonOf } from './change.js';
+import { assertNever } from '../plan/action.js';
 import type { Change } from './change.js';
 import { grantProblems, sponsorProblems } from './grant-problems.js';
 import { computeDroppedIdentifiers, judgeIdentityChange } from './identity-requirement.js';
@@ -37,17 +38,26 @@ export function computeRequirement(change: Change, base: AccessTree, head: Acces
   const levelsOf = (tier: TierId, withExternal = true): Requirement['levels'] =>
     withExternalLevel(policy, tierLevels(policy, tier), external && withExternal);
 
-  if (GOVERNANCE_KINDS.has(change.kind)) {
-    const levels = tierLevels(policy, highest);
-    const owners = codeOwnersLevel(policy);
-    return {
-      tier: highest,
-      levels: levels.some((l) => l.level === owners.level) ? levels : [...levels, owners],
-      blocked: [],
-    };
-  }
-
   switch (change.kind) {
+    case 'system-added':
+    case 'system-removed':
+    case 'system-changed':
+    case 'role-added':
+    case 'role-removed':
+    case 'role-changed':
+    case 'policy-changed':
+    case 'codeowners-changed':
+    case 'schema-changed':
+    case 'file-changed': {
+      // What judges every other change: the highest tier plus the file's code owners.
+      const levels = tierLevels(policy, highest);
+      const owners = codeOwnersLevel(policy);
+      return {
+        tier: highest,
+        levels: levels.some((l) => l.level === owners.level) ? levels : [...levels, owners],
+        blocked: [],
+      };
+    }
     case 'grant-removed':
     case 'grant-changed':
       return revocation(policy, []);
@@ -67,7 +77,7 @@ export function computeRequirement(change: Change, base: AccessTree, head: Acces
         blocked: headPerson ? sponsorProblems(headPerson, base, head, external) : [],
       };
     case 'person-identity-changed': {
-      const judged = judgeIdentityChange(change.fields ?? [], basePerson, headPerson, head, policy);
+      const judged = judgeIdentityChange(change.fields, basePerson, headPerson, head, policy);
       const tier = judged.tier === 'highest' ? highest : judged.tier;
       if (judged.regrant) {
         const all = holdingAll(policy, base, head, headPerson, external, levelsOf, tier);
@@ -83,7 +93,7 @@ export function computeRequirement(change: Change, base: AccessTree, head: Acces
         : { tier: highest, levels: tierLevels(policy, highest), blocked: [] };
     case 'grant-added':
     case 'grant-extended': {
-      const grant = change.grant!;
+      const grant = change.grant;
       const blocked = grantProblems(grant, headPerson, base, head, external);
       if (grant.emergency) {
         const emergency = emergencyRequirement(policy, grant, now);
@@ -93,7 +103,7 @@ export function computeRequirement(change: Change, base: AccessTree, head: Acces
       return { tier, levels: levelsOf(tier), blocked };
     }
     default:
-      return { tier: highest, levels: tierLevels(policy, highest), blocked: [] };
+      return assertNever(change);
   }
 }
 

@@ -2,7 +2,7 @@ import { canonicalJson } from '../audit/hash-chain.js';
 import type { Entity } from '../model/access-tree.js';
 import { locate } from '../source.js';
 import type { PathSegment } from '../source.js';
-import type { Change } from './change.js';
+import type { ChangeAt, ChangeKind } from './change.js';
 
 /** The top-level keys whose values differ between two records (compared as canonical JSON), minus `ignore`. */
 export function differingFields(a: object, b: object, ignore: readonly string[]): string[] {
@@ -16,13 +16,13 @@ export function unionKeys(a: object, b: object): string[] {
 }
 
 /** A change of `kind` about `subject`, located at `path` inside the entity's file. */
-export function changeAt(
+export function changeAt<K extends ChangeKind>(
   entity: Entity<unknown>,
   path: readonly PathSegment[],
-  kind: Change['kind'],
+  kind: K,
   subject: string,
   key = false,
-): Change {
+): ChangeAt & { kind: K } {
   return { kind, subject, file: entity.source.path, line: locate(entity.source, path, { key }).line };
 }
 

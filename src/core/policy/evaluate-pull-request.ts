@@ -75,11 +75,12 @@ export interface LevelStatus {
   approvedAt?: string;
 }
 
-export interface EvaluatedChange extends Change {
+/** A change with its verdict: still a union keyed by `kind`. */
+export type EvaluatedChange = Change & {
   tier: ChangeTier;
   blocked: BlockReason[];
   levels: LevelStatus[];
-}
+};
 
 /** `approved`: every level of every change is satisfied; `missing`: approvals lacking; `blocked`: a change is blocked or head is invalid. */
 export type EvaluationStatus = 'approved' | 'missing' | 'blocked';

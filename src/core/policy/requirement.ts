@@ -73,7 +73,7 @@ export function highestTier(policy: Policy): TierId {
 
 /** `levels` plus the policy's external level, when the change concerns an external person. */
 export function withExternalLevel(policy: Policy, levels: RequiredLevel[], external: boolean): RequiredLevel[] {
-  return external && policy.external && !levels.some((l) => l.level === policy.external!.level)
+  return external && policy.external && !levels.some((l) => l.level === policy.external?.level)
     ? [...levels, policyLevel(policy, policy.external.level)]
     : levels;
 }

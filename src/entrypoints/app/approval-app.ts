@@ -1,5 +1,6 @@
 import type { ApplicationFunction, Context, Probot } from 'probot';
 import type { GitHubClient } from '../../adapters/github/approval-octokit.js';
+import { callsSince, countApiCalls, snapshotCalls } from '../../adapters/github/count-api-calls.js';
 import { loadSchemas } from '../../adapters/fs/load-schemas.js';
 import type { AuditLog } from '../../core/audit/audit-event.js';
 import { computeRejectionEvent } from '../../core/policy/compute-audit-events.js';
@@ -82,6 +83,8 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
         return;
       }
       const octokit = context.octokit as unknown as GitHubClient;
+      const counter = countApiCalls(octokit);
+      const before = snapshotCalls(counter);
       try {
         await evaluateAndReport(octokit, facts, {
           accessDir,
@@ -98,6 +101,13 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
           context.log.error({ err: second }, 'could not write the failure check run'),
         );
         throw error;
+      } finally {
+        // The rate budget, per evaluation: constant in the number of files (README, "The approval app").
+        const used = callsSince(counter, before);
+        context.log.debug(
+          { pull: facts.pull, calls: used.total, routes: Object.fromEntries(used.byRoute) },
+          'GitHub API calls of this evaluation',
+        );
       }
     };
 

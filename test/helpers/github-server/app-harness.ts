@@ -22,12 +22,20 @@ export interface AppHarness {
   url: string;
   /** Everything the app logged, debug level and up. */
   logs: LogLine[];
-  /** Delivers a webhook as GitHub does (signed JSON over HTTP); resolves with the HTTP status. */
+  /**
+   * Delivers a webhook as GitHub does (signed JSON over HTTP); resolves with the HTTP status:
+   * 200 when the work is done, 202 when it took longer than the middleware waits (9 s) and goes
+   * on (GitHub itself gives up on a delivery after 10 s). `evaluated(id)` waits for the end.
+   */
   deliver: (name: string, payload: unknown, id?: string) => Promise<number>;
+  /** Resolves with the app's "API calls" log line of delivery `id` once its evaluation has ended (success or not). */
+  evaluated: (id: string, timeoutMs?: number) => Promise<LogLine>;
   close: () => Promise<void>;
 }
 
 let deliveries = 0;
+/** The line the app logs at the end of every evaluation (src/entrypoints/app/approval-app.ts). */
+const EVALUATED = 'GitHub API calls of this evaluation';
 
 /**
  * The approval app's server on 127.0.0.1, talking to the test GitHub `github` (its REST and
@@ -72,6 +80,15 @@ export async function startApp(
       });
       await response.text();
       return response.status;
+    },
+    evaluated: async (id, timeoutMs = 120_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const line = logs.find((l) => l['id'] === id && l.msg === EVALUATED);
+        if (line) return line;
+        if (Date.now() > deadline) throw new Error(`delivery ${id} was not evaluated within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     },
     close: () => server.close(),
   };
