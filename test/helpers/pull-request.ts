@@ -48,7 +48,8 @@ export function sampleRepository(): Record<string, string> {
   const add = (path: string): void => void (files[path] = readFileSync(`${REPO_ROOT}${path}`, 'utf8'));
   add('.github/CODEOWNERS');
   for (const dir of ['.github/workflows', 'schemas', 'templates'])
-    for (const name of readdirSync(`${REPO_ROOT}${dir}`).sort()) add(`${dir}/${name}`);
+    for (const entry of readdirSync(`${REPO_ROOT}${dir}`, { recursive: true, withFileTypes: true }))
+      if (entry.isFile()) add(`${entry.parentPath.slice(REPO_ROOT.length)}/${entry.name}`);
   for (const path of ['package.json', 'package-lock.json', 'README.md', 'app.yml']) add(path);
   return files;
 }
