@@ -10,9 +10,13 @@ export type AuditEventType =
   | 'level.approved'
   | 'request.approved'
   | 'request.rejected'
+  | 'request.merged'
   | 'escalation.blocked'
   | 'apply.completed'
   | 'apply.failed'
+  | 'apply.baseline'
+  | 'apply.held'
+  | 'apply.override'
   | 'grant.expired'
   | 'account.locked'
   | 'drift.reverted';
@@ -31,12 +35,20 @@ export interface AuditDetails {
   'level.approved': { level: string; reviewer: string; reviewedAt: string; tier: string };
   'request.approved': { tier: string; approvers: Array<{ level: string; reviewer: string; at: string }> };
   'request.rejected': { reason: string; reviewer?: string };
+  /** A pull request merged: `commit` is what GitHub made of it on the base branch (merge, squash or rebase). */
+  'request.merged': { head: string; base: string; mergedBy: string };
   'escalation.blocked': { reasons: string[]; file?: string; grant?: { system: string; role: string } };
   'apply.completed': {
     actions: Array<{ type: string; subject: string; result: 'done' | 'failed' | 'skipped'; error?: string }>;
     counts: Record<string, number>;
   };
   'apply.failed': { error: string; counts?: Record<string, number> };
+  /** The first apply (or an override) adopts the state of `commit` as approved. */
+  'apply.baseline': { tree: string; reason: string; override?: { by: string; reason: string } };
+  /** A widening not provisioned for want of an approval on the log; `introducedBy` is its commit. */
+  'apply.held': { kind: 'account' | 'grant'; uid: string; introducedBy: string; reason: string; description: string };
+  /** Holds released by hand: who and why. */
+  'apply.override': { by: string; reason: string; released: unknown[] };
   'grant.expired': { system: string; role: string; expires: string };
   'account.locked': { uid: string; reason: 'disabled' | 'temporary-password-unchanged' | 'file-removed' | string };
   'drift.reverted': { group: string; member: string; action: 'removed' | 'added' };

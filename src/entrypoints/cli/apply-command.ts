@@ -18,6 +18,10 @@ import type { CliIO } from './cli-io.js';
 import { readNow } from './read-now.js';
 import { appendStepSummary, describeSource, RECONCILE_OPTIONS } from './plan-command.js';
 import type { AccessSource } from '../../services/reconcile/resolve-access-source.js';
+import { computeApprovalEvents } from '../../core/audit/approval-records.js';
+import type { ApprovalCheck, HoldOverride } from '../../core/audit/approval-records.js';
+import type { HeldItem } from '../../core/audit/compute-approval-holds.js';
+import { formatApprovalCheckMarkdown, formatApprovalCheckText } from '../../core/audit/format-approval-check.js';
 import { createProgress } from './progress.js';
 import { renderDiagnostics } from './validate-command.js';
 
@@ -36,6 +40,9 @@ sends it to the person's manager or sponsor. Every run is appended to the audit 
   --audit-log SPEC       git (the access-audit branch of the checkout; the default inside one)
                          or file:PATH (the default outside a checkout: .aac/audit.jsonl)
   --push-audit           push the audit branch to origin after appending
+  --override-holds-by WHO --override-holds-reason WHY
+                         provision what reconcile.requireApproval would hold back; both are
+                         required and recorded (apply.override)
   --now TIME             judge expiry and the 72-hour rule at TIME (ISO 8601); AAC_NOW does the same
   --no-history           do not read git history for retired uids and emails
 
@@ -54,6 +61,7 @@ interface RunState {
   results?: ActionResult[];
   failure?: { code: string; message: string };
   source?: AccessSource;
+  approval?: { check: ApprovalCheck; previouslyHeld: HeldItem[] };
 }
 
 export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}): Promise<number> {
@@ -66,6 +74,8 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
       concurrency: { type: 'string', default: '32' },
       'audit-log': { type: 'string' },
       'push-audit': { type: 'boolean', default: false },
+      'override-holds-by': { type: 'string' },
+      'override-holds-reason': { type: 'string' },
     },
   });
   if (values.help) {
@@ -77,6 +87,7 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
     throw new UsageError('--concurrency must be a whole number from 1 to 256');
   const dir = positionals[0] ?? 'access';
+  const override = readOverride(values['override-holds-by'], values['override-holds-reason']);
   const now = readNow(values.now, io.env);
   const startedAt = new Date().toISOString();
   const auditLog =
@@ -96,6 +107,8 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
   const execute = async (): Promise<number> => {
     prepared = await preparePlan({
       dir,
+      auditLog,
+      ...(override ? { override } : {}),
       cwd: io.cwd,
       env: io.env,
       now,
@@ -113,6 +126,9 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
       return EXIT.failed;
     }
     const { plan } = prepared;
+    state.approval = { check: prepared.approval, previouslyHeld: prepared.previouslyHeld };
+    const holds = formatApprovalCheckText(prepared.approval);
+    if (holds !== '') io.stderr(holds);
     if (plan.violations.length > 0 && !values['allow-mass-change']) {
       io.stdout(formatPlanText(locatePlanCauses(plan, prepared.loaded.result.sources)));
       io.stderr(
@@ -143,7 +159,10 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
     });
     progress.done();
     io.stdout(formatResults(state.results));
-    appendStepSummary(formatResultsMarkdown(state.results), io.env);
+    appendStepSummary(
+      `${formatResultsMarkdown(state.results)}${formatApprovalCheckMarkdown(prepared.approval)}`,
+      io.env,
+    );
     const counts = countResults(state.results);
     return counts.failed > 0 || state.results.some((r) => r.warning) ? EXIT.failed : EXIT.ok;
   };
@@ -159,9 +178,19 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
     if (prepared?.ok) await prepared.directory.close();
     await notifier?.close();
     const options = { time: startedAt, actor: 'aac-reconciler', ...(state.source ? { source: state.source } : {}) };
-    const events = state.results
-      ? computeApplyEvents(state.results, options)
-      : [computeApplyFailedEvent(state.failure ?? { code: 'interrupted', message: 'the run stopped' }, options)];
+    const approval = state.approval;
+    const events = [
+      ...(approval
+        ? computeApprovalEvents(approval.check, approval.previouslyHeld, {
+            time: startedAt,
+            actor: 'aac-reconciler',
+            ...(state.source?.kind === 'commit' ? { commit: state.source.commit } : {}),
+          })
+        : []),
+      ...(state.results
+        ? computeApplyEvents(state.results, { ...options, ...(approval ? { approval: approval.check } : {}) })
+        : [computeApplyFailedEvent(state.failure ?? { code: 'interrupted', message: 'the run stopped' }, options)]),
+    ];
     try {
       await auditLog.append(events);
     } catch (error) {
@@ -173,6 +202,14 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
   }
   if (thrown !== undefined) throw thrown;
   return code;
+}
+
+/** `--override-holds-by` and `--override-holds-reason` come together, or not at all. */
+function readOverride(by: string | undefined, reason: string | undefined): HoldOverride | undefined {
+  if (by === undefined && reason === undefined) return undefined;
+  if (!by?.trim() || !reason?.trim())
+    throw new UsageError('--override-holds-by WHO and --override-holds-reason WHY go together, both non-empty');
+  return { by: by.trim(), reason: reason.trim() };
 }
 
 /** One line per action with its outcome, then the counts. */
