@@ -99,7 +99,7 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
       details: { level: 'manager', reviewer: 'mjohnson-ex', reviewedAt: '2026-11-22T10:00:00Z', tier: 'standard' },
     });
     // Exactly what was approved, so the reconciler provisions that and nothing else (apply.held).
-    expect(records[1]!.details['changes']).toEqual([
+    expect(records[1]!.type === 'request.approved' ? records[1]!.details.changes : undefined).toEqual([
       expect.objectContaining({
         kind: 'grant-added',
         person: 'jsmith',

@@ -44,8 +44,14 @@ function members(repo: GitRepo, group: string): string[] {
 
 const records = (repo: GitRepo): Promise<AuditRecord[]> => createGitAuditLog({ repoDir: repo.dir }).read();
 
-/** What the app records when a pull request's head is approved: the changes it covered. */
-async function recordApproval(repo: GitRepo, pr: number, head: string, uid: string, grant: object): Promise<void> {
+/** What the app records when a pull request's head is approved: the changes it covered (see computeAuditEvents). */
+async function recordApproval(
+  repo: GitRepo,
+  pr: number,
+  head: string,
+  uid: string,
+  grant: { system: string; role: string },
+): Promise<void> {
   await createGitAuditLog({ repoDir: repo.dir }).append([
     auditEvent('request.approved', {
       time: '2026-11-21T10:00:00Z',
@@ -55,24 +61,9 @@ async function recordApproval(repo: GitRepo, pr: number, head: string, uid: stri
       details: {
         tier: 'privileged',
         approvers: [{ level: 'manager', reviewer: 'mjohnson', at: '2026-11-21T10:00:00Z' }],
-      },
-    }),
-  ]);
-  // The app's record also lists the approved changes (see computeAuditEvents).
-  const log = createGitAuditLog({ repoDir: repo.dir });
-  await log.append([
-    {
-      time: '2026-11-21T10:00:01Z',
-      type: 'request.approved',
-      actor: 'mjohnson',
-      pr,
-      commit: head,
-      details: {
-        tier: 'privileged',
-        approvers: [],
         changes: [{ kind: 'grant-added', subject: uid, person: uid, tier: 'privileged', grant }],
       },
-    },
+    }),
   ]);
 }
 

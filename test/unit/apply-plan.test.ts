@@ -98,8 +98,10 @@ describe('computeApplyEvents', () => {
     });
     expect(events.map((e) => e.type)).toEqual(['apply.completed', 'account.locked']);
     expect(events.map((e) => e.commit)).toEqual(['abc', 'abc']);
-    expect(events[0]!.details['source']).toEqual({ commit: 'abc', tree: 'def', ref: 'HEAD', uncommittedIgnored: 0 });
-    expect(events[0]!.details['counts']).toEqual({ done: 3, already: 0, failed: 0, skipped: 0, actions: 3 });
+    const completed = events[0]!;
+    if (completed.type !== 'apply.completed') throw new Error(`expected apply.completed, got ${completed.type}`);
+    expect(completed.details.source).toEqual({ commit: 'abc', tree: 'def', ref: 'HEAD', uncommittedIgnored: 0 });
+    expect(completed.details.counts).toEqual({ done: 3, already: 0, failed: 0, skipped: 0, actions: 3 });
     const failed = computeApplyEvents(
       [{ ...results[2]!, status: 'failed', error: { code: 'connection-lost', message: 'cut' } }],
       { time: 't', actor: 'a' },
@@ -107,7 +109,7 @@ describe('computeApplyEvents', () => {
     expect(failed.map((e) => e.type)).toEqual(['apply.completed']);
     expect(computeApplyFailedEvent({ code: 'guard', message: 'too many' }, { time: 't', actor: 'a' })).toMatchObject({
       type: 'apply.failed',
-      details: { error: 'guard: too many' },
+      details: { error: { code: 'guard', message: 'too many' } },
     });
     expect(JSON.stringify(events)).not.toMatch(/Tmp-\d+/);
   });

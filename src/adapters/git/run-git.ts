@@ -129,13 +129,27 @@ export async function readBlobs(
   specs: readonly string[],
   options: { large?: boolean } = {},
 ): Promise<Array<string | undefined>> {
+  return (await readBlobBytes(repo, specs, options)).map((bytes) =>
+    bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+  );
+}
+
+/**
+ * The same as `readBlobs`, as the bytes git stores: for files that are parsed, so that a file
+ * that is not UTF-8 is reported as such instead of being decoded with replacement characters.
+ */
+export async function readBlobBytes(
+  repo: string,
+  specs: readonly string[],
+  options: { large?: boolean } = {},
+): Promise<Array<Uint8Array | undefined>> {
   if (specs.length === 0) return [];
   const args = ['cat-file', '--batch'];
   const input = specs.map((s) => `${s}\n`).join('');
   const output = options.large
     ? await (await import('./run-git-large.js')).runGitLarge(args, { cwd: repo, input })
     : await runGit(args, { cwd: repo, input });
-  const result: Array<string | undefined> = [];
+  const result: Array<Uint8Array | undefined> = [];
   let pos = 0;
   for (let i = 0; i < specs.length; i++) {
     const eol = output.indexOf(0x0a, pos);
@@ -146,7 +160,7 @@ export async function readBlobs(
       continue;
     }
     const size = Number(header.split(' ')[2]);
-    result.push(output.subarray(pos, pos + size).toString('utf8'));
+    result.push(output.subarray(pos, pos + size));
     pos += size + 1;
   }
   return result;

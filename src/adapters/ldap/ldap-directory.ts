@@ -193,11 +193,12 @@ export class LdapDirectory implements Directory {
     const { layout } = this.options;
     switch (action.type) {
       case 'create-account': {
-        if (context.password === undefined)
+        const password = context.password;
+        if (password === undefined)
           throw new DirectoryError('write-failed', `create-account ${action.uid}: no password given`);
         const dn = childDn(this.dialect.accountRdnAttribute, action.uid, layout.peopleDn);
         return this.ignoring(AlreadyExistsError, () =>
-          this.op().add(dn, toAttributes(this.dialect.newAccount(action.uid, action.attributes, context.password!))),
+          this.op().add(dn, toAttributes(this.dialect.newAccount(action.uid, action.attributes, password))),
         );
       }
       case 'rename-account': {

@@ -3,7 +3,7 @@
  * what it held; the approvals and merges the app recorded) and what it writes (`apply.baseline`,
  * `apply.held`, `apply.override`, and the `approval` detail of `apply.completed`). Pure.
  */
-import type { AuditEvent, AuditRecord } from './audit-event.js';
+import type { AuditApprovalDetail, AuditApprovedItem, AuditEvent, AuditRecord } from './audit-event.js';
 import { describeHeld, sameItem } from './compute-approval-holds.js';
 import type { ApprovalFacts, ApprovedChange, ApprovedItem, HeldItem, Widening } from './compute-approval-holds.js';
 
@@ -44,8 +44,8 @@ export function readLastApplied(records: readonly AuditRecord[]): { commit: stri
     const r = records[i]!;
     if (r.type !== 'apply.completed' && r.type !== 'apply.baseline') continue;
     if (typeof r.commit !== 'string' || r.commit === '') continue;
-    const approval = r.details['approval'] as { held?: unknown } | undefined;
-    return { commit: r.commit, held: Array.isArray(approval?.held) ? approval.held.filter(isHeldItem) : [] };
+    const held = r.type === 'apply.completed' ? (r.details.approval?.held ?? []) : [];
+    return { commit: r.commit, held: held.filter(isHeldItem) };
   }
   return undefined;
 }
@@ -65,10 +65,9 @@ export function readApprovalFacts(records: readonly AuditRecord[]): ApprovalFact
   for (const r of records) {
     if (typeof r.pr !== 'number' || typeof r.commit !== 'string') continue;
     if (r.type === 'request.approved') {
-      const changes = Array.isArray(r.details['changes']) ? (r.details['changes'] as unknown[]) : [];
-      approvals.push({ pr: r.pr, head: r.commit, changes: changes.flatMap(toApprovedChange) });
-    } else if (r.type === 'request.merged' && typeof r.details['head'] === 'string') {
-      merges.push({ pr: r.pr, head: r.details['head'], commit: r.commit });
+      approvals.push({ pr: r.pr, head: r.commit, changes: (r.details.changes ?? []).flatMap(toApprovedChange) });
+    } else if (r.type === 'request.merged') {
+      merges.push({ pr: r.pr, head: r.details.head, commit: r.commit });
     }
   }
   return { approvals, merges };
@@ -87,7 +86,7 @@ function toApprovedChange(value: unknown): ApprovedChange[] {
 }
 
 /** The `approval` detail of `apply.completed`: enough for the next run to know what the directory got. */
-export function approvalDetail(check: ApprovalCheck): Record<string, unknown> {
+export function approvalDetail(check: ApprovalCheck): AuditApprovalDetail {
   switch (check.mode) {
     case 'off':
     case 'unavailable':
@@ -99,15 +98,27 @@ export function approvalDetail(check: ApprovalCheck): Record<string, unknown> {
         mode: 'checked',
         since: check.since,
         held: check.held,
-        approved: check.approved.map((a) => ({ ...itemFields(a.item), pr: a.pr, head: a.head, mergedAs: a.mergedAs })),
+        approved: check.approved.map((a) => ({
+          ...itemFields(a.item),
+          introducedBy: a.introducedBy,
+          pr: a.pr,
+          head: a.head,
+          mergedAs: a.mergedAs,
+        })),
         released: check.released,
       };
   }
 }
 
-function itemFields(item: Widening): Record<string, unknown> {
-  const { baseline: _baseline, ...rest } = item;
-  return rest;
+function itemFields(item: Widening): Pick<AuditApprovedItem, 'kind' | 'uid' | 'system' | 'role' | 'expires'> {
+  if (item.kind === 'account') return { kind: 'account', uid: item.uid };
+  return {
+    kind: 'grant',
+    uid: item.uid,
+    system: item.system,
+    role: item.role,
+    ...(item.expires !== undefined ? { expires: item.expires } : {}),
+  };
 }
 
 /**

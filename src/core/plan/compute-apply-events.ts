@@ -1,6 +1,6 @@
 import { approvalDetail } from '../audit/approval-records.js';
 import type { ApprovalCheck } from '../audit/approval-records.js';
-import type { AuditDetails, AuditEvent } from '../audit/audit-event.js';
+import type { AuditAppliedSource, AuditDetails, AuditEvent } from '../audit/audit-event.js';
 import { actionSubject } from './action.js';
 import type { Action } from './action.js';
 
@@ -33,15 +33,9 @@ export interface ApplyEventOptions {
 }
 
 /** The record's `commit` and the `source` detail: commit and tree SHAs, or that no commit is recorded. */
-function sourceFields(source: AppliedSource | undefined):
-  | {
-      commit?: string;
-      details: {
-        source:
-          { commit: string; tree: string; ref: string; uncommittedIgnored: number } | { commit: null; reason: string };
-      };
-    }
-  | { details: Record<string, never> } {
+function sourceFields(
+  source: AppliedSource | undefined,
+): { commit?: string; details: { source: AuditAppliedSource } } | { details: Record<string, never> } {
   if (!source) return { details: {} };
   if (source.kind === 'working-tree')
     return { details: { source: { commit: null, reason: 'not a git checkout: the files on disk were applied' } } };
@@ -80,7 +74,7 @@ export function computeApplyEvents(results: readonly ActionResult[], options: Ap
       type: r.action.type,
       subject: actionSubject(r.action),
       result: r.status === 'already' ? 'done' : r.status,
-      ...(r.error ? { error: `${r.error.code}: ${r.error.message}` } : {}),
+      ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}),
     })),
     counts: { ...countResults(results), actions: results.length },
   };
@@ -124,7 +118,7 @@ export function computeApplyFailedEvent(
   const fields = sourceFields(options.source);
   const details: AuditDetails['apply.failed'] = {
     ...fields.details,
-    error: `${error.code}: ${error.message}`,
+    error: { code: error.code, message: error.message },
     ...(counts ? { counts } : {}),
   };
   return {

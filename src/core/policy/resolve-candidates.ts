@@ -12,10 +12,11 @@ export interface ResolveContext {
   codeowners: readonly CodeownersRule[];
   teams: TeamMembers;
   /**
-   * Lower-case logins of people who are disabled or deleted in base (see `computeInactiveLogins`).
-   * Teams, `users` and CODEOWNERS are GitHub's lists and outlive a departure; the files say who left.
+   * Lower-case logins of the active people in base (see `computeApproverLogins`): the only logins
+   * that ever approve. Teams, `users` and CODEOWNERS are GitHub's lists and outlive a departure;
+   * the files say who is here.
    */
-  inactive: ReadonlySet<string>;
+  approvers: ReadonlySet<string>;
 }
 
 /** Who a level is relative to: the person as in base (preferred) and as in head. */
@@ -36,9 +37,9 @@ export interface Candidates {
 /**
  * The GitHub logins that satisfy `sources` for a change of `file` concerning `subject`.
  * Manager, department head and sponsor are taken from the base version of the subject (a pull
- * request cannot choose its own approver by editing `manager:`), and only active people in base
- * count. `excluded` (the author and the subject's logins) never count, nor does the login of a
- * person who is not active in base, whatever team or list still names it.
+ * request cannot choose its own approver by editing `manager:`). Only the logins of active people
+ * in base count, whatever team or list names someone else; `excluded` (the author and the
+ * subject's logins) never count.
  * @example resolveCandidates(['manager'], ctx, { base: jsmith }, 'access/people/jsmith.yaml', new Set()) // { logins: ['mjohnson-ex'], teams: [] }
  */
 export function resolveCandidates(
@@ -77,7 +78,7 @@ export function resolveCandidates(
     else if ('users' in source) for (const user of source.users) logins.add(user.toLowerCase());
     else for (const uid of source.people) addPerson(uid);
   }
-  const allowed = (l: string): boolean => !excluded.has(l) && !ctx.inactive.has(l);
+  const allowed = (l: string): boolean => !excluded.has(l) && ctx.approvers.has(l);
   return {
     logins: [...new Set([...logins, ...fromTeams])].filter(allowed).sort(),
     teams: [...new Set(teams)].sort(),

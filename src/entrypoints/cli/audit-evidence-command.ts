@@ -7,7 +7,7 @@ import { computeAccessOverview } from '../../core/audit/compute-access-overview.
 import { computeEvidence, formatEvidenceMarkdown } from '../../core/audit/compute-evidence.js';
 import { computeRequestTimelines } from '../../core/audit/compute-request-timelines.js';
 import { verifyAuditTrail } from '../../core/audit/verify-audit-trail.js';
-import { UsageError } from '../../errors.js';
+import { InternalError, UsageError } from '../../errors.js';
 import { AUDIT_OPTIONS, AUDIT_OPTIONS_HELP, auditContext, auditLogName } from './audit-options.js';
 import { readAuditData } from './audit-data.js';
 import { EXIT } from './cli-io.js';
@@ -52,7 +52,8 @@ export async function runAuditEvidence(args: string[], io: CliIO): Promise<numbe
   const accessDir = join(ctx.repoDir, accessRoot);
   const retired = existsSync(accessDir) ? await readRetiredIdentities(accessDir) : [];
   const data = await readAuditData(ctx, { accessRoot, now, retired, hashes: false, tree: 'validated' }); // verifyAuditTrail below checks every hash
-  const validation = data.validation!;
+  const validation = data.validation;
+  if (!validation) throw new InternalError('readAuditData did not validate the tree it was asked to');
   const tree = validation.tree;
   const controls = computeEvidence({
     tree,

@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { readGitHistory } from '../../adapters/git/read-git-history.js';
 import type { AnyReport } from '../../core/audit/compute-report-view.js';
 import type { TierTargets } from '../../core/audit/compute-period-report.js';
-import { UsageError } from '../../errors.js';
+import { InternalError, UsageError } from '../../errors.js';
+import type { AccessTree } from '../../core/model/access-tree.js';
 import { AUDIT_OPTIONS, AUDIT_OPTIONS_HELP, auditContext, auditLogName, auditSettings } from './audit-options.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
@@ -90,19 +91,23 @@ export async function runAuditReport(kind: ReportKind, args: string[], io: CliIO
   const m = await modules;
   const requestRecords = m.indexRequestRecords(log.records); // while git log may still run
   const data = { ...log, commits: await history };
+  const validatedTree = (): AccessTree => {
+    if (!data.validation) throw new InternalError('readAuditData did not validate the tree it was asked to');
+    return data.validation.tree;
+  };
   const timelines = m.joinRequestTimelines(data.commits, requestRecords, { accessRoot });
   const landing = () => m.groupRequests(data.commits).map((c) => c.landing);
 
   let report: AnyReport;
   if (kind === 'person') {
-    const tree = data.validation!.tree;
+    const tree = validatedTree();
     const changes = await readPersonChanges(ctx.repoDir, landing(), { accessRoot, uid: id! });
     const mine = new Map([...changes].map(([sha, byUid]) => [sha, byUid.get(id!) ?? []]));
     report = m.computePersonReport(id!, { tree, timelines, changes: mine, records: data.records });
     if (report.accessRecords.length === 0 && !tree.people.has(id!))
       throw new UsageError(`no person "${id}" in ${accessRoot}/people on ${ctx.branch} or in its history`);
   } else if (kind === 'system') {
-    const tree = data.validation!.tree;
+    const tree = validatedTree();
     const changes = await readPersonChanges(ctx.repoDir, landing(), { accessRoot, mentioning: id! });
     report = m.computeSystemReport(id!, { tree, timelines, changes, accessRoot });
     if (report.name === null && report.accessChanges.length === 0)

@@ -118,7 +118,7 @@ export async function runPlan(
 /** The plan's JSON with the approval check beside it (`approval`: mode, held, approved, released). */
 function formatPlanJsonWithApproval(plan: Parameters<typeof formatPlanJson>[0], approval: ApprovalCheck): string {
   const value = JSON.parse(formatPlanJson(plan)) as Record<string, unknown>;
-  return `${JSON.stringify({ ...value, approval: { mode: approval.mode, ...approvalDetail(approval) } }, null, 2)}\n`;
+  return `${JSON.stringify({ ...value, approval: approvalDetail(approval) }, null, 2)}\n`;
 }
 
 /**
