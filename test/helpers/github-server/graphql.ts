@@ -124,7 +124,9 @@ function rootOf(world: GraphqlWorld, budget: { textBytes: number }): object {
   const { store } = world;
   const blobNode = (sha: string): object => {
     const bytes = store.blobs.get(sha)!;
-    const binary = bytes.includes(0) || !isUtf8(bytes);
+    // Like GitHub: a NUL byte makes a blob binary (text null); other bytes are decoded as UTF-8,
+    // lossily, so the text of a Latin-1 file is not its bytes.
+    const binary = bytes.includes(0);
     return {
       __typename: 'Blob',
       oid: sha,
@@ -273,13 +275,4 @@ function countNodes(
   for (const d of document.definitions)
     if (d.kind === Kind.OPERATION_DEFINITION) walk(d.selectionSet, schema.getQueryType()!, 1);
   return error ? { error } : { nodes };
-}
-
-function isUtf8(bytes: Buffer): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
 }

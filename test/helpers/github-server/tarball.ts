@@ -9,13 +9,23 @@ import type { GitStore } from './git-store.js';
  */
 export function writeTarball(store: GitStore, commit: string, top: string): Buffer {
   const tree = store.commits.get(commit)!.tree;
+  const attributes = readAttributes(store, tree);
   const chunks: Buffer[] = [paxHeader('pax_global_header', 'g', { comment: commit })];
   chunks.push(entry(`${top}/`, '5', 0o775, Buffer.alloc(0)));
   for (const e of store.walk(tree)) {
     const path = `${top}/${e.path}`;
+    const attrs = attributes(e.path);
+    if (attrs.has('export-ignore')) continue;
     if (e.type === 'tree') chunks.push(entry(`${path}/`, '5', 0o775, Buffer.alloc(0)));
     else if (e.type === 'blob') {
-      const bytes = store.blobs.get(e.sha)!;
+      let bytes = store.blobs.get(e.sha)!;
+      if (attrs.has('export-subst'))
+        bytes = Buffer.from(
+          bytes
+            .toString('utf8')
+            .replace(/\$Format:%H\$/g, commit)
+            .replace(/\$Format:%h\$/g, commit.slice(0, 7)),
+        );
       if (e.mode === '120000') chunks.push(entry(path, '2', 0o777, Buffer.alloc(0), bytes.toString('utf8')));
       else chunks.push(entry(path, '0', e.mode === '100755' ? 0o775 : 0o664, bytes));
     }
@@ -75,4 +85,39 @@ function header(name: string, type: string, mode: number, size: number, link: st
 function pad(body: Buffer): Buffer {
   const rest = body.length % 512;
   return rest === 0 ? body : Buffer.concat([body, Buffer.alloc(512 - rest)]);
+}
+
+/**
+ * The root `.gitattributes`' export-ignore and export-subst, as `git archive` honours them:
+ * a pattern without a slash matches the file name at any depth; `*` stays within a segment, `**` does not.
+ */
+function readAttributes(store: GitStore, tree: string): (path: string) => Set<string> {
+  const entry = store.entryAt(tree, '.gitattributes');
+  const text = entry?.type === 'blob' ? store.blobs.get(entry.sha)!.toString('utf8') : '';
+  const rules = text
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([pattern]) => pattern && !pattern.startsWith('#'))
+    .map(([pattern = '', ...attrs]) => ({ match: globToRegExp(pattern), anywhere: !pattern.includes('/'), attrs }));
+  return (path) => {
+    const set = new Set<string>();
+    for (const rule of rules)
+      if (rule.match.test(rule.anywhere ? path.slice(path.lastIndexOf('/') + 1) : path.replace(/^\//, '')))
+        for (const a of rule.attrs) if (!a.startsWith('-')) set.add(a);
+    return set;
+  };
+}
+
+function globToRegExp(pattern: string): RegExp {
+  const source = pattern
+    .replace(/^\//, '')
+    .split('**')
+    .map((part) =>
+      part
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]'),
+    )
+    .join('.*');
+  return new RegExp(`^${source}$`);
 }
