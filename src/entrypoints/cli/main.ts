@@ -1,4 +1,4 @@
-import { AuditLogError, ConfigError, DirectoryError, InputError, UsageError } from '../../errors.js';
+import { ApprovalHoldError, AuditLogError, ConfigError, DirectoryError, InputError, UsageError } from '../../errors.js';
 import { EXIT, processIO } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 
@@ -81,6 +81,10 @@ function reportError(error: unknown, command: string, io: CliIO): number {
   if (error instanceof InputError || error instanceof ConfigError || error instanceof AuditLogError) {
     io.stderr(`aac ${command}: ${error.message}\n`);
     return EXIT.usage;
+  }
+  if (error instanceof ApprovalHoldError) {
+    io.stderr(`aac ${command}: approval check (${error.code}): ${error.message}\nNothing was written.\n`);
+    return EXIT.failed;
   }
   if (error instanceof DirectoryError) {
     io.stderr(`aac ${command}: directory error (${error.code}): ${error.message}\nNothing was written.\n`);
