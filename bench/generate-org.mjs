@@ -32,10 +32,10 @@ export function generateOrgFiles({ people = 10_000, systems = 200, grantsPerPers
   let policy = `kind: Policy\ndirectory:\n  baseDN: dc=example,dc=org\ndepartments:\n`;
   for (let d = 0; d < departments; d++) policy += `  dept${d}: { head: ${uid(d + 1)} }\n`;
   policy += `levels:
-  manager: { approvers: [manager] }
-  department-head: { approvers: [department-head] }
-  it-security: { approvers: [{ team: example/it-security }] }
-  ciso: { approvers: [{ people: [${uid(0)}] }] }
+  manager: { approvers: [manager], fallback: [manager-of-manager, { people: [${uid(1)}, ${uid(2)}] }] }
+  department-head: { approvers: [department-head], fallback: [manager-of-department-head, { people: [${uid(5)}, ${uid(6)}] }] }
+  it-security: { approvers: [{ team: example/it-security }], fallback: [{ people: [${uid(7)}, ${uid(8)}] }] }
+  ciso: { approvers: [{ people: [${uid(0)}] }], fallback: [{ people: [${uid(9)}, ${uid(10)}] }] }
   access-approver: { approvers: [{ team: example/access-approvers }] }
 tiers:
   standard: { levels: [manager], target: 24h }

@@ -51,6 +51,7 @@ export type DiagnosticCode =
   | 'MANAGER_CYCLE'
   | 'DUPLICATE_GRANT'
   | 'DUPLICATE_GROUP'
+  | 'INVALID_DELEGATION'
   // access rules
   | 'EXTERNAL_NO_ORG'
   | 'EXTERNAL_NO_SPONSOR'

@@ -238,48 +238,58 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     expect(sizes.length).toBeGreaterThan(1);
   });
 
-  it('pull_request.closed without merging records a rejection and calls no API', async () => {
+  it('pull_request.closed without merging records who closed it, reading the pull request but writing nothing to it', async () => {
     const payload = examplePayload('pull_request', 'closed');
     payload.pull_request.merged = false;
+    payload.pull_request.base.sha = BASE_SHA;
+    payload.pull_request.head.sha = HEAD_SHA;
     const api = fakeGitHub(repoWith({}));
     const { probot, audit } = await createTestProbot();
     await probot.receive({ id: '5', name: 'pull_request', payload });
-    expect(api.calls).toEqual([]);
+    expect(
+      api.calls.filter((c) => !c.startsWith('GET ') && c !== 'POST /graphql' && !c.includes('access_tokens')),
+    ).toEqual([]);
     const records = await audit.read();
+    const closer = payload.sender.login.toLowerCase();
     expect(records.map((r) => ({ type: r.type, pr: r.pr, details: r.details }))).toEqual([
       {
         type: 'request.rejected',
         pr: 2,
-        details: { reason: 'closed without merging', reviewer: payload.sender.login.toLowerCase() },
+        details: { reason: 'closed without merging', reviewer: closer, closedBy: closer },
       },
     ]);
   });
 
-  it('pull_request.closed merged records the merge commit GitHub made of the head, and calls no API', async () => {
+  it('closing a pull request an approver rejected records the standing rejection’s reviewer, level and reason', async () => {
     const payload = examplePayload('pull_request', 'closed');
-    payload.pull_request.merged = true;
-    payload.pull_request.merge_commit_sha = 'f'.repeat(40);
-    payload.pull_request.merged_at = '2026-11-21T11:00:00Z';
-    payload.pull_request.merged_by = { ...payload.sender, login: 'Merger' };
-    const api = fakeGitHub(repoWith({}));
+    payload.pull_request.merged = false;
+    payload.pull_request.base.sha = BASE_SHA;
+    payload.pull_request.head.sha = HEAD_SHA;
+    const rejection = {
+      user: { login: 'mjohnson-ex' },
+      state: 'CHANGES_REQUESTED',
+      commit_id: HEAD_SHA,
+      submitted_at: '2026-11-22T10:00:00Z',
+      body: 'Use the shared project board instead.',
+    };
+    fakeGitHub(repoWith(withGrant(grant('project-tools', 'member')), [rejection]));
     const { probot, audit } = await createTestProbot();
-    await probot.receive({ id: '8', name: 'pull_request', payload });
-    expect(api.calls).toEqual([]);
-    expect((await audit.read()).map((r) => ({ type: r.type, pr: r.pr, commit: r.commit, details: r.details }))).toEqual(
-      [
-        {
-          type: 'request.merged',
-          pr: 2,
-          commit: 'f'.repeat(40),
-          details: { head: payload.pull_request.head.sha, base: payload.pull_request.base.ref, mergedBy: 'merger' },
-        },
-      ],
-    );
+    await probot.receive({ id: '5b', name: 'pull_request', payload });
+    expect((await audit.read()).map((r) => r.details)).toEqual([
+      {
+        reason: 'Use the shared project board instead.',
+        reviewer: 'mjohnson-ex',
+        level: 'manager',
+        closedBy: payload.sender.login.toLowerCase(),
+      },
+    ]);
   });
 
   it('in production wiring the records go to the audit branch through the git data API', async () => {
     const payload = examplePayload('pull_request', 'closed');
     payload.pull_request.merged = false;
+    payload.pull_request.base.sha = BASE_SHA;
+    payload.pull_request.head.sha = HEAD_SHA;
     const git = new FakeGitDataApi('Codertocat', 'Hello-World');
     git.install();
     fakeGitHub(repoWith({}));

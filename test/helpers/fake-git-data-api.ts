@@ -54,7 +54,12 @@ export class FakeGitDataApi {
         ? json(200, { sha, tree: { sha: c.tree }, parents: c.parents.map((p) => ({ sha: p })), message: c.message })
         : json(404, { message: 'Not Found' });
     });
-    scope.get(new RegExp(`^${base}/trees/([0-9a-f]+)`)).reply((uri) => {
+    // Only the trees this store holds: another interceptor (the pull request's commits) answers the rest.
+    const ours = (uri: string): boolean => {
+      const m = new RegExp(`^${base}/trees/([0-9a-f]+)`).exec(uri);
+      return m !== null && this.trees.has(m[1]!);
+    };
+    scope.get(ours).reply((uri) => {
       this.calls.push('get-tree');
       const sha = uri.split('/trees/')[1]!.split('?')[0]!;
       const tree = this.trees.get(sha);

@@ -50,6 +50,8 @@ export interface FakeRepo {
   teams: Record<string, string[]>;
   /** Milliseconds to hold the answer to the n-th (0-based) check-run creation; none by default. */
   checkRunDelay?: (n: number) => number;
+  /** The pull request as `GET /pulls/{n}` answers it (the appeal handler reads it). */
+  pullRequest?: object;
   /** Comments already on the pull request. */
   comments?: Array<{ id: number; body: string; user: { login: string; type: string } }>;
 }
@@ -109,6 +111,8 @@ export function fakeGitHub(fake: FakeRepo): ApiRecord {
     .get(new RegExp(`^${repoPath}/git/trees/[0-9a-f]+`))
     .query(true)
     .reply((uri) => (seen('GET', uri), answerTree(fake, uri)))
+    .get(`${repoPath}/pulls/${fake.pull}`)
+    .reply((uri) => (seen('GET', uri), fake.pullRequest ? [200, fake.pullRequest] : [404, { message: 'Not Found' }]))
     .get(`${repoPath}/pulls/${fake.pull}/reviews`)
     .query(true)
     .reply(200, (uri) => (seen('GET', uri), typeof fake.reviews === 'function' ? fake.reviews() : fake.reviews))
@@ -252,6 +256,7 @@ export function examplePullRequestRepo(
       [payload.pull_request.base.sha]: { files: base, repository: sampleRepository() },
       [payload.pull_request.head.sha]: { files: headFiles, repository: sampleRepository() },
     },
+    pullRequest: { ...(payload as { pull_request: object }).pull_request, state: 'open' },
     reviews: extra.reviews ?? [],
     teams: extra.teams ?? {},
     ...(extra.comments ? { comments: extra.comments } : {}),

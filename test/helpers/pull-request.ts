@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { PullRequestSide } from '../../src/core/policy/evaluate-pull-request.js';
 import { CODEOWNERS_PATHS } from '../../src/core/policy/governed-paths.js';
-import type { Review } from '../../src/core/policy/compute-approvals.js';
+import type { Appeal, Review } from '../../src/core/policy/compute-approvals.js';
 import { evaluatePullRequest } from '../../src/core/policy/evaluate-pull-request.js';
 import type { Evaluation, EvaluatedChange } from '../../src/core/policy/evaluate-pull-request.js';
 import type { TeamMembers } from '../../src/core/policy/team-members.js';
@@ -87,6 +87,8 @@ export interface Scenario {
   /** Repository files outside the access folder changed in head relative to base. */
   headRepo?: Record<string, string | null>;
   reviews?: Review[];
+  /** `/appeal` comments. */
+  appeals?: Appeal[];
   author?: string;
   teams?: TeamMembers;
   now?: number;
@@ -105,6 +107,7 @@ export function evaluateScenario(scenario: Scenario): Evaluation {
     headSha: HEAD_SHA,
     author: scenario.author ?? 'jsmith-ex',
     reviews: scenario.reviews ?? [],
+    appeals: scenario.appeals ?? [],
     teams: scenario.teams ?? SAMPLE_TEAMS,
     checkSchema: schemaChecker(),
     now: scenario.now ?? NOW,

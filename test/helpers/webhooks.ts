@@ -9,7 +9,7 @@ const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as
  * as an app receives it), deep-copied so a test may adjust it.
  */
 export function examplePayload(
-  name: 'pull_request' | 'pull_request_review' | 'check_run' | 'check_suite',
+  name: 'pull_request' | 'pull_request_review' | 'check_run' | 'check_suite' | 'issue_comment',
   action: string,
 ): any {
   const definition = examples.find((d) => d.name === name);

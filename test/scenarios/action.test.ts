@@ -76,16 +76,22 @@ describe('the GitHub Actions mode', () => {
     );
     expect(broken.length).toBeGreaterThan(0);
     const workflow = parse(text);
-    expect(Object.keys(workflow.on)).toEqual(['pull_request_target', 'pull_request_review']);
+    expect(Object.keys(workflow.on)).toEqual(['pull_request_target', 'pull_request_review', 'issue_comment']);
     const steps = workflow.jobs.approvals.steps;
     expect(steps[0].with.ref).toContain('base.sha');
     expect(steps[1].with['node-version']).toBe(22);
     expect(steps.at(-1).run).toBe('node dist/entrypoints/action/run-action.js');
   });
 
-  it('app.yml asks only for the permissions the app uses, and the events it handles (Re-run: check_run, check_suite)', () => {
+  it('app.yml asks only for the permissions the app uses, and the events it handles (Re-run: check_run, check_suite; /appeal: issue_comment)', () => {
     const manifest = parse(readFileSync(join(REPO_ROOT, 'app.yml'), 'utf8'));
-    expect(manifest.default_events).toEqual(['pull_request', 'pull_request_review', 'check_run', 'check_suite']);
+    expect(manifest.default_events).toEqual([
+      'pull_request',
+      'pull_request_review',
+      'check_run',
+      'check_suite',
+      'issue_comment',
+    ]);
     expect(manifest.default_permissions).toEqual({
       contents: 'write',
       checks: 'write',

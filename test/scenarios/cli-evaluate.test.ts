@@ -57,6 +57,8 @@ describe('aac evaluate (real git repository)', () => {
     const json = JSON.parse(run.stdout);
     expect(json).toEqual({
       approved: false,
+      status: 'missing',
+      tier: 'standard',
       changes: [
         {
           kind: 'grant-added',
@@ -64,8 +66,26 @@ describe('aac evaluate (real git repository)', () => {
           file: JSMITH,
           line: expect.any(Number),
           tier: 'standard',
+          why: "the system's risk is low, and the policy's risk map gives low the standard tier",
           blocked: [],
-          levels: [{ level: 'manager', satisfiedBy: null, candidates: ['mjohnson-ex'] }],
+          person: { uid: 'jsmith', name: 'Jane Smith', type: 'employee', external: false },
+          system: { id: 'project-tools', name: expect.any(String) },
+          role: { id: 'member', description: expect.any(String), group: expect.any(String) },
+          risk: 'low',
+          privileged: false,
+          externalRole: false,
+          justification: 'Joins the onboarding project.',
+          directory: [expect.stringMatching(/^jsmith joins group /)],
+          notes: [],
+          levels: [
+            {
+              level: 'manager',
+              description: expect.stringContaining('line manager'),
+              satisfiedBy: null,
+              candidates: ['mjohnson-ex'],
+              excluded: [],
+            },
+          ],
         },
       ],
       diagnostics: [],
@@ -122,7 +142,13 @@ describe('aac evaluate (real git repository)', () => {
       cwd: repo.dir,
     });
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ approved: true, changes: [], diagnostics: [] });
+    expect(JSON.parse(run.stdout)).toEqual({
+      approved: true,
+      status: 'approved',
+      tier: 'standard',
+      changes: [],
+      diagnostics: [],
+    });
   });
 
   it.each([

@@ -58,7 +58,7 @@ describe('attacks on the approval gate: identity and case', () => {
         review('MJOHNSON-EX', 'CHANGES_REQUESTED', { minutes: 2 }),
       ],
     });
-    expect(cancelled.status).toBe('missing');
+    expect(cancelled.status).toBe('rejected');
   });
 
   it('a subject who changes their own `github:` in the pull request cannot approve under either login', () => {
@@ -104,7 +104,13 @@ describe('attacks on the approval gate: identity and case', () => {
       author: 'mjohnson-ex',
       reviews: [review('mjohnson-ex')],
     });
-    expect(result.changes.map((c) => c.levels[0]!.candidates)).toEqual([[], []]);
+    // The author is excluded; the manager level falls back (the manager's manager, the policy's
+    // stand-ins), never to the author.
+    for (const change of result.changes) {
+      expect(change.levels[0]!.candidates).not.toContain('mjohnson-ex');
+      expect(change.levels[0]!.fallback?.reason).toBe('no-candidates');
+      expect(change.levels[0]!.excluded).toContainEqual({ login: 'mjohnson-ex', reason: 'author' });
+    }
     expect(result.approved).toBe(false);
   });
 
@@ -201,10 +207,10 @@ describe('attacks on the approval gate: identity and case', () => {
       teams,
       reviews: [review('mjohnson-ex'), review('dwilliams-ex'), review('ekim-old')],
     });
-    expect(result.changes[0]!.levels.find((l) => l.level === 'it-security')).toMatchObject({
-      satisfiedBy: null,
-      candidates: [],
-    });
+    const security = result.changes[0]!.levels.find((l) => l.level === 'it-security')!;
+    expect(security.satisfiedBy).toBeNull();
+    expect(security.candidates).not.toContain('ekim-old');
+    expect(security.excluded).toContainEqual({ login: 'ekim-old', reason: 'not-an-active-person' });
     expect(result.approved).toBe(false);
   });
 });
@@ -378,17 +384,17 @@ describe('attacks on the approval gate: reviews', () => {
     expect(result.status).toBe('missing');
   });
 
-  it('team membership that could not be read leaves the level unmet (fail closed)', () => {
+  it('team membership that could not be read leaves the level unmet, with no fallback standing in (fail closed)', () => {
     const result = evaluateScenario({
       base,
       head: withGrant(grant('production', 'deployer')),
       teams: {},
       reviews: everyone,
     });
-    expect(result.changes[0]!.levels.find((l) => l.level === 'it-security')).toMatchObject({
-      satisfiedBy: null,
-      candidates: [],
-    });
+    const security = result.changes[0]!.levels.find((l) => l.level === 'it-security')!;
+    expect(security).toMatchObject({ satisfiedBy: null, candidates: [] });
+    expect(security.fallback).toBeUndefined();
+    expect(security.unmet).toContain('example/it-security could not be read');
     expect(result.approved).toBe(false);
   });
 });
@@ -519,14 +525,16 @@ describe('judgement calls, kept and documented (README, "aac evaluate")', () => 
     });
   });
 
-  it('a department head asking for their own elevated access cannot be approved at the department-head level', () => {
+  it('a department head asking for their own elevated access is not approved by themselves: the level falls back to their manager', () => {
     const file = 'access/people/dwilliams.yaml';
     const result = evaluateScenario({
       head: appended(file, grant('production', 'deployer')),
       author: 'sroberts-iam',
       reviews: everyone,
     });
-    expect(result.changes[0]!.levels.map((l) => [l.level, l.candidates])).toContainEqual(['department-head', []]);
-    expect(result.approved).toBe(false);
+    const head = result.changes[0]!.levels.find((l) => l.level === 'department-head')!;
+    expect(head.candidates).not.toContain('dwilliams-ex');
+    expect(head.fallback?.reason).toBe('no-candidates');
+    expect(['rbrown-ex', 'swhite-fin', 'cgarcia-it']).toContain(head.satisfiedBy);
   });
 });

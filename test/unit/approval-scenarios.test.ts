@@ -84,7 +84,12 @@ describe('approval scenarios (base and head trees over the sample, plus reviews)
       reviews: [review('mjohnson-ex')],
     });
     expect(result.approved).toBe(false);
-    expect(result.changes[0]!.levels[0]).toMatchObject({ level: 'manager', satisfiedBy: null, candidates: [] });
+    const manager = result.changes[0]!.levels[0]!;
+    expect(manager).toMatchObject({ level: 'manager', satisfiedBy: null });
+    expect(manager.candidates).not.toContain('mjohnson-ex');
+    expect(manager.excluded).toEqual([{ login: 'mjohnson-ex', reason: 'author' }]);
+    // The manager's manager stands in (the level's fallback), so the request can still be completed.
+    expect(manager.candidates).toContain('dwilliams-ex');
   });
 
   it('5. the subject approving their own access does not count, even as a member of an approving team', () => {
@@ -119,7 +124,7 @@ describe('approval scenarios (base and head trees over the sample, plus reviews)
         review('mjohnson-ex', 'CHANGES_REQUESTED', { minutes: 2 }),
       ],
     });
-    expect(result.status).toBe('missing');
+    expect(result.status).toBe('rejected');
     // A later plain comment is not a verdict: the approval stands.
     const commented = evaluateScenario({
       head,

@@ -75,7 +75,9 @@ describe('prototype property names never resolve as ids (the gate)', () => {
     const high = `${base[JANE]}  - system: production\n    role: deployer\n    justification: On call.\n`;
     const result = evaluateScenario({ base, head: { [JANE]: high }, reviews: [review('dwilliams-ex')] });
     const change = result.changes.find((c) => c.kind === 'grant-added')!;
-    expect(change.levels.find((l) => l.level === 'department-head')!.candidates).toEqual([]);
+    const head = change.levels.find((l) => l.level === 'department-head')!;
+    expect(head.fallback?.reason).toBe('no-candidates');
+    expect(head.fallback?.note).toContain('no active department head');
   });
 
   it.each(ID_SAFE)('a grant of role %s is judged at the highest tier, never as an inherited role', (id) => {

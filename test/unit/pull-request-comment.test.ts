@@ -18,12 +18,12 @@ describe('the pull-request comment (templates/pull-request-comment.md.hbs)', () 
       computeCommentView(evaluateScenario({ head, author: 'sroberts-iam', reviews: [review('mjohnson-ex')] })),
     );
     expect(text.startsWith(COMMENT_MARKER)).toBe(true);
-    expect(text).toContain('✅ manager: mjohnson-ex');
-    expect(text).toContain('⏳ manager: @rbrown-ex');
+    expect(text).toContain('✅ **manager**: @mjohnson-ex');
+    expect(text).toContain('⏳ **manager**: @rbrown-ex');
     expect(text).not.toContain('Directory plan');
   });
 
-  it('shows the directory plan when one is given, and escapes text from the files', () => {
+  it('shows the directory plan when one is given, and escapes text from the files for Markdown, not HTML', () => {
     const view = computeCommentView(evaluateScenario({ head: appended(JSMITH, grant('project-tools', 'member')) }), {
       summary: '1 operation',
       actions: [
@@ -36,8 +36,10 @@ describe('the pull-request comment (templates/pull-request-comment.md.hbs)', () 
     });
     const text = render(view);
     expect(text).toContain('#### Directory plan after merge');
-    expect(text).toMatch(/- \*\*add-member\*\* cn&#x3D;proj-members/);
-    expect(text).not.toContain('<img');
+    expect(text).toContain(
+      '- **add-member** cn=proj-members,ou=groups,dc=example,dc=org (\\<img src=x onerror=alert(1)\\>)',
+    );
+    expect(text).not.toMatch(/&#x3D;|&quot;|&lt;/);
   });
 
   it('lists the problems of an invalid head and the blocked reasons', () => {

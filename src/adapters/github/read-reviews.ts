@@ -20,6 +20,7 @@ export async function readReviews(
       state: r.state,
       commit_id: r.commit_id,
       submitted_at: r.submitted_at ?? null,
+      body: r.body ?? null,
     }));
   } catch (error) {
     throw new GitHubError(`cannot read the reviews of pull request #${options.pull}`, {

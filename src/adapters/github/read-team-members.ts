@@ -27,6 +27,8 @@ export async function readTeamMembers(octokit: GitHubClient, teams: readonly str
   const declared = parts.map((_, i) => `$o${i}: String!, $s${i}: String!`).join(', ');
   const data = await query<TeamsResponse>(octokit, `query aacTeams(${declared}) { ${fields.join(' ')} }`, vars);
   for (let i = 0; i < teams.length; i++) {
+    // A team the installation cannot see is left out: its members are unknown, not none.
+    if (!data[`t${i}`]?.team) continue;
     let page = data[`t${i}`]?.team?.members;
     const members = [...(page?.nodes.map((n) => n.login) ?? [])];
     while (page?.pageInfo.hasNextPage) {

@@ -1,5 +1,6 @@
 import { GitHubError } from '../../errors.js';
 import type { GitHubClient } from './approval-octokit.js';
+import type { IssueComment } from './read-comments.js';
 import { statusOf } from './status-of.js';
 
 export interface StatusComment {
@@ -13,23 +14,20 @@ export interface StatusComment {
 }
 
 /**
- * Keeps ONE comment up to date: finds the comment carrying the marker (written by this app),
- * edits it if the body changed, or creates it. Returns what was done.
+ * Keeps ONE comment up to date: finds the comment carrying the marker (written by a bot: this
+ * app) among `existing` (the pull request's comments, read once per evaluation), edits it if the
+ * body changed, or creates it. Returns what was done.
  */
 export async function writeStatusComment(
   octokit: GitHubClient,
   comment: StatusComment,
+  existing: readonly IssueComment[],
 ): Promise<'created' | 'updated' | 'unchanged'> {
   const where = { owner: comment.owner, repo: comment.repo };
   try {
-    for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, {
-      ...where,
-      issue_number: comment.issue,
-      per_page: 100,
-    })) {
-      const found = page.data.find((c) => c.body?.includes(comment.marker) && c.user?.type === 'Bot');
-      if (!found) continue;
-      if (found.body === comment.body) return 'unchanged';
+    const found = existing.find((c) => c.body.includes(comment.marker) && c.user?.type === 'Bot');
+    if (found && found.body === comment.body) return 'unchanged';
+    if (found) {
       await octokit.rest.issues.updateComment({ ...where, comment_id: found.id, body: comment.body });
       return 'updated';
     }

@@ -7,7 +7,7 @@ import { ConfigError } from '../../errors.js';
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/', import.meta.url));
 
 /** The messages aac sends; each is `templates/<name>.hbs`. */
-export type MessageName = 'account-provisioned' | 'external-onboarding' | 'temporary-password';
+export type MessageName = 'account-provisioned' | 'external-onboarding' | 'temporary-password' | 'request-rejected';
 
 export interface RenderedMessage {
   subject: string;
@@ -32,11 +32,20 @@ export function renderMessage(name: MessageName, data: object, dir: string = TEM
         `cannot read the message template ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
       );
     }
-    template = Handlebars.compile(source, { noEscape: true, strict: true });
+    template = messages().compile(source, { noEscape: true, strict: true });
     cache.set(path, template);
   }
   const out = template(data);
   const m = /^Subject:[ \t]*(.*)\r?\n\r?\n([\s\S]*)$/.exec(out);
   if (!m) throw new ConfigError(`${path} must start with a "Subject: ..." line and a blank line`);
   return { subject: m[1]!.trim(), text: m[2]! };
+}
+
+let env: typeof Handlebars | undefined;
+function messages(): typeof Handlebars {
+  if (!env) {
+    env = Handlebars.create();
+    env.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  }
+  return env;
 }

@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 import type { NewAccount, Notifier } from '../../core/notify/notifier.js';
+import type { RejectionNotice, RequestNotifier } from '../../core/notify/request-notifier.js';
 import { renderMessage } from './render-message.js';
 
 export interface SmtpNotifierOptions {
@@ -19,7 +20,7 @@ export interface SmtpNotifierOptions {
  * account-provisioned message (externals: the onboarding message) without the password; the
  * manager or sponsor gets the temporary password to hand over out of band.
  */
-export class SmtpNotifier implements Notifier {
+export class SmtpNotifier implements Notifier, RequestNotifier {
   private readonly transport: Transporter;
 
   constructor(private readonly options: SmtpNotifierOptions) {
@@ -62,6 +63,23 @@ export class SmtpNotifier implements Notifier {
       subject: secret.subject,
       text: secret.text,
     });
+  }
+
+  /** One message per recipient (requester, sponsor), from `templates/request-rejected.hbs`. */
+  async notifyRequestRejected(notice: RejectionNotice): Promise<void> {
+    for (const recipient of notice.to) {
+      const message = renderMessage(
+        'request-rejected',
+        { ...notice, name: recipient.name, role: recipient.role },
+        this.options.templatesDir,
+      );
+      await this.transport.sendMail({
+        from: this.options.from,
+        to: recipient.email,
+        subject: message.subject,
+        text: message.text,
+      });
+    }
   }
 
   async close(): Promise<void> {

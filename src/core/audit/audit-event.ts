@@ -91,6 +91,32 @@ export interface AuditDetails {
     tier: string;
     kind?: string;
     file?: string;
+    /** A deputy's approval: the uid of the person whose `delegate` they are. */
+    onBehalfOf?: string;
+    /** The level was rejected, the author appealed, and this approval is the next level's answer. */
+    onAppeal?: boolean;
+  };
+  /** An eligible approver of a level requested changes: the level is rejected, with their words. */
+  'level.rejected': {
+    level: string;
+    reviewer: string;
+    /** The review's text ('' when none was given). */
+    reason: string;
+    reviewedAt: string;
+    tier: string;
+    kind?: string;
+    file?: string;
+  };
+  /** The author appealed a rejection (`/appeal <text>`): the level goes to the next level up. */
+  'request.appealed': {
+    /** The appeal's text. */
+    text: string;
+    /** The rejected level, who rejected it and why. */
+    level: string;
+    rejectedBy: string;
+    reason: string;
+    /** The level that now judges it, or null when none is above. */
+    to: string | null;
   };
   /** Every level of every change is satisfied. */
   'request.approved': {
@@ -102,10 +128,13 @@ export interface AuditDetails {
   'request.merged': { head: string; base: string; mergedBy: string };
   /** The request was turned down. */
   'request.rejected': {
-    /** Free text: the reviewer's words, or `closed without merging`. */
+    /** Free text: the standing rejection's words, or `closed without merging`. */
     reason: string;
+    /** Who rejected (the reviewer of the standing rejection; else whoever closed the pull request). */
     reviewer?: string;
     level?: string;
+    /** Who closed the pull request. */
+    closedBy?: string;
   };
   /** A change that no approval can let through (privilege escalation, SoD, ...). */
   'escalation.blocked': {

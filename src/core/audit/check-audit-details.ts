@@ -101,6 +101,24 @@ const DETAIL_CHECKS: { readonly [T in AuditEventType]: Check } = {
     tier: isString,
     kind: optional(isString),
     file: optional(isString),
+    onBehalfOf: optional(isString),
+    onAppeal: optional(isBoolean),
+  }),
+  'level.rejected': shape({
+    level: isString,
+    reviewer: isString,
+    reason: isString,
+    reviewedAt: isString,
+    tier: isString,
+    kind: optional(isString),
+    file: optional(isString),
+  }),
+  'request.appealed': shape({
+    text: isString,
+    level: isString,
+    rejectedBy: isString,
+    reason: isString,
+    to: (v) => v === null || typeof v === 'string',
   }),
   'request.approved': shape({
     tier: isString,
@@ -108,7 +126,12 @@ const DETAIL_CHECKS: { readonly [T in AuditEventType]: Check } = {
     changes: optional(arrayOf(change)),
   }),
   'request.merged': shape({ head: isString, base: isString, mergedBy: isString }),
-  'request.rejected': shape({ reason: isString, reviewer: optional(isString), level: optional(isString) }),
+  'request.rejected': shape({
+    reason: isString,
+    reviewer: optional(isString),
+    level: optional(isString),
+    closedBy: optional(isString),
+  }),
   'escalation.blocked': shape({
     reasons: arrayOf(isString),
     file: optional(isString),

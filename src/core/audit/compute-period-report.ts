@@ -116,6 +116,8 @@ function summarize(r: AuditRecord): string | undefined {
       return `approved baseline adopted: ${r.details.reason}`;
     case 'request.evaluated':
     case 'level.approved':
+    case 'level.rejected':
+    case 'request.appealed':
     case 'request.approved':
     case 'request.rejected':
     case 'request.merged':

@@ -267,6 +267,8 @@ function personEventOf(r: AuditRecord, uid: string): TimelineEntry | undefined {
     }
     case 'request.evaluated':
     case 'level.approved':
+    case 'level.rejected':
+    case 'request.appealed':
     case 'request.approved':
     case 'request.rejected':
     case 'request.merged':

@@ -49,8 +49,17 @@ export interface Person {
   formerUids?: Uid[];
   /** Email addresses this person had before: reserved for them, never given to anyone else. */
   formerEmails?: string[];
+  /** A deputy who approves in this person's place (manager, department head, sponsor) for a period. */
+  delegate?: Delegation;
   grants: Grant[];
   attestations: Record<string, boolean | string>;
+}
+
+/** `to` approves in the delegating person's place from `from` to the end of `until` (dates, UTC). */
+export interface Delegation {
+  to: Uid;
+  from: string;
+  until: string;
 }
 
 export interface Role {
@@ -83,11 +92,26 @@ export interface Organization {
 
 /** Who can satisfy an approval level. */
 export type ApproverSource =
-  'manager' | 'department-head' | 'codeowners' | 'sponsor' | { team: string } | { users: string[] } | { people: Uid[] };
+  | 'manager'
+  | 'department-head'
+  | 'codeowners'
+  | 'sponsor'
+  /** The manager of the subject's manager (of an external's sponsor). */
+  | 'manager-of-manager'
+  /** The manager of the head of the subject's department. */
+  | 'manager-of-department-head'
+  | { team: string }
+  | { users: string[] }
+  | { people: Uid[] };
 
 export interface Level {
   description?: string;
   approvers: ApproverSource[];
+  /**
+   * Who stands in when no distinct person can fill the level: used only when every candidate
+   * is excluded (the author, the subject) or is needed for another level of the same change.
+   */
+  fallback?: ApproverSource[];
 }
 
 export interface Tier {
@@ -142,4 +166,6 @@ export interface Policy {
   tombstones: Tombstone[];
   /** Paths the gate governs beyond its built-in list (CODEOWNERS patterns); it can only add. */
   governance?: { paths?: string[] };
+  /** Who stands in for a level without its own `fallback` (see Level.fallback). */
+  fallback?: ApproverSource[];
 }

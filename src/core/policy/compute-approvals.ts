@@ -9,6 +9,27 @@ export interface Review {
   commit_id?: string | null;
   /** ISO 8601; absent for pending reviews. */
   submitted_at?: string | null;
+  /** The review's text: the reason of a rejection. */
+  body?: string | null;
+}
+
+/** A reviewer's standing "changes requested": a rejection, with the reviewer's words. */
+export interface Rejection {
+  /** Lower-case login. */
+  login: string;
+  /** The review's text ('' when the reviewer wrote none). */
+  reason: string;
+  /** ISO 8601 time of the review. */
+  at: string;
+}
+
+/** A `/appeal <text>` by the pull request's author (read from its comments by the caller). */
+export interface Appeal {
+  /** Lower-case login of who appealed. */
+  by: string;
+  text: string;
+  /** ISO 8601 time of the comment. */
+  at: string;
 }
 
 /** An approval that counts: the reviewer's latest review approves the head commit. */
@@ -28,6 +49,18 @@ export interface Approval {
  * @example computeApprovals([{ user: { login: 'A' }, state: 'APPROVED', commit_id: 'abc', submitted_at: '2026-11-22T10:00:00Z' }], 'abc') // Map { 'a' => { login: 'a', at: '2026-11-22T10:00:00Z' } }
  */
 export function computeApprovals(reviews: readonly Review[], headSha: string): Map<string, Approval> {
+  return computeVerdicts(reviews, headSha).approvals;
+}
+
+/**
+ * Each reviewer's standing verdict: approvals (of `headSha` only, see `computeApprovals`) and
+ * rejections (a latest review that requests changes, whatever commit it was on: it stands until
+ * the reviewer approves, or the review is dismissed).
+ */
+export function computeVerdicts(
+  reviews: readonly Review[],
+  headSha: string,
+): { approvals: Map<string, Approval>; rejections: Map<string, Rejection> } {
   const latest = new Map<string, Review>();
   // GitHub lists reviews oldest first; sorting by time (stable) also accepts files in any order.
   const ordered = reviews
@@ -45,9 +78,12 @@ export function computeApprovals(reviews: readonly Review[], headSha: string): M
     latest.set(login, review);
   }
   const approvals = new Map<string, Approval>();
+  const rejections = new Map<string, Rejection>();
   for (const [login, review] of latest) {
     if (review.state === 'APPROVED' && review.commit_id === headSha)
       approvals.set(login, { login, at: review.submitted_at ?? '' });
+    else if (review.state === 'CHANGES_REQUESTED')
+      rejections.set(login, { login, reason: (review.body ?? '').trim(), at: review.submitted_at ?? '' });
   }
-  return approvals;
+  return { approvals, rejections };
 }

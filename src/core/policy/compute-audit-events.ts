@@ -5,8 +5,10 @@ import type { Evaluation } from './evaluate-pull-request.js';
 export type EvaluationTrigger =
   /** The pull request was opened or reopened, or its head moved: blocked changes are new attempts. */
   | { type: 'head-changed' }
-  /** A review was submitted: approvals it brings are recorded. */
+  /** A review was submitted: the approvals or the rejection it brings are recorded. */
   | { type: 'review'; reviewer: string; state: string }
+  /** The author commented `/appeal <text>`: the appeal of each standing rejection is recorded. */
+  | { type: 'appeal'; by: string }
   | { type: 'other' };
 
 export interface AuditContext {
@@ -45,6 +47,9 @@ export function computeAuditEvents(evaluation: Evaluation, context: AuditContext
         };
       });
   }
+  if (trigger.type === 'appeal') return appealEvents(evaluation, base, trigger.by);
+  if (trigger.type === 'review' && trigger.state.toUpperCase() === 'CHANGES_REQUESTED')
+    return rejectionEvents(evaluation, base, trigger.reviewer.toLowerCase());
   if (trigger.type !== 'review' || trigger.state.toUpperCase() !== 'APPROVED') return [];
   const reviewer = trigger.reviewer.toLowerCase();
   const events: AuditEvent[] = [];
@@ -56,6 +61,8 @@ export function computeAuditEvents(evaluation: Evaluation, context: AuditContext
         reviewer,
         reviewedAt: level.approvedAt ?? context.time,
         tier: change.tier,
+        ...(level.onBehalfOf ? { onBehalfOf: level.onBehalfOf } : {}),
+        ...(level.appeal?.to ? { onAppeal: true } : {}),
       };
       events.push({
         ...base,
@@ -129,23 +136,88 @@ export function computeMergeEvent(options: {
   };
 }
 
-/** A pull request closed without merging: the request is rejected (by whoever closed it). */
+type EventBase = { pr: number; commit: string; time: string };
+
+/** The levels `reviewer` now rejects (their "changes requested" as an eligible approver). */
+function rejectionEvents(evaluation: Evaluation, base: EventBase, reviewer: string): AuditEvent[] {
+  const events: AuditEvent[] = [];
+  for (const change of evaluation.changes)
+    for (const level of change.levels) {
+      if (level.rejection?.login !== reviewer) continue;
+      const details: AuditDetails['level.rejected'] = {
+        level: level.level,
+        reviewer,
+        reason: level.rejection.reason,
+        reviewedAt: level.rejection.at,
+        tier: change.tier,
+        kind: change.kind,
+        file: change.file,
+      };
+      events.push({ ...base, type: 'level.rejected', actor: reviewer, subject: change.subject, details });
+    }
+  return events;
+}
+
+/** The rejections the author's appeal answers, and where each one goes now. */
+function appealEvents(evaluation: Evaluation, base: EventBase, by: string): AuditEvent[] {
+  const events: AuditEvent[] = [];
+  const seen = new Set<string>();
+  for (const change of evaluation.changes)
+    for (const level of change.levels) {
+      if (!level.appeal || !level.rejection || level.appeal.by.toLowerCase() !== by.toLowerCase()) continue;
+      const key = `${level.level}\u0000${level.rejection.login}\u0000${level.appeal.at}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const details: AuditDetails['request.appealed'] = {
+        text: level.appeal.text,
+        level: level.level,
+        rejectedBy: level.rejection.login,
+        reason: level.rejection.reason,
+        to: level.appeal.to,
+      };
+      events.push({ ...base, type: 'request.appealed', actor: by.toLowerCase(), subject: change.subject, details });
+    }
+  return events;
+}
+
+/**
+ * A pull request closed without merging: the request is rejected. The record names who closed it
+ * and, when a rejection was standing, the rejecting reviewer, their level and their words.
+ */
 export function computeRejectionEvent(options: {
   pr: number;
   commit: string;
   closedBy: string;
   time: string;
+  /** The standing rejection at closing time, from the last evaluation, when there was one. */
+  standing?: { reviewer: string; level: string; reason: string } | undefined;
 }): AuditEvent {
-  const details: AuditDetails['request.rejected'] = {
-    reason: 'closed without merging',
-    reviewer: options.closedBy.toLowerCase(),
-  };
+  const closedBy = options.closedBy.toLowerCase();
+  const details: AuditDetails['request.rejected'] = options.standing
+    ? {
+        reason: options.standing.reason || 'changes requested (no reason given)',
+        reviewer: options.standing.reviewer,
+        level: options.standing.level,
+        closedBy,
+      }
+    : { reason: 'closed without merging', reviewer: closedBy, closedBy };
   return {
     time: options.time,
     type: 'request.rejected',
-    actor: options.closedBy.toLowerCase(),
+    actor: closedBy,
     pr: options.pr,
     commit: options.commit,
     details,
   };
+}
+
+/** The first standing rejection of an evaluation (what a closing records as the reason). */
+export function standingRejection(
+  evaluation: Evaluation,
+): { reviewer: string; level: string; reason: string } | undefined {
+  for (const change of evaluation.changes)
+    for (const level of change.levels)
+      if (level.rejection && (!level.appeal || level.appeal.to === null))
+        return { reviewer: level.rejection.login, level: level.level, reason: level.rejection.reason };
+  return undefined;
 }

@@ -7,6 +7,7 @@ import type { ChangeRow } from './to-evaluation-json.js';
 export const STATUS_HEADLINE: Record<EvaluationStatus, string> = {
   approved: 'Approved: every level of every change has an approval of the head commit',
   missing: 'Approvals missing',
+  rejected: 'Rejected: an approver requested changes (the author may `/appeal` with more justification)',
   blocked: 'Blocked: fix the problems below; approvals cannot override them',
 };
 
@@ -18,7 +19,7 @@ export interface CommentView {
   tier: string;
   headSha: string;
   changeCount: number;
-  changes: Array<ChangeRow<{ description?: string }>>;
+  changes: ChangeRow[];
   errors: Diagnostic[];
   warningCount: number;
   plan?: PlanSection;
@@ -35,9 +36,7 @@ export function computeCommentView(evaluation: Evaluation, plan?: PlanSection): 
     tier: evaluation.tier,
     headSha: evaluation.headSha.slice(0, 10),
     changeCount: evaluation.changes.length,
-    changes: evaluation.changes.map((c) =>
-      toChangeRow(c, (l) => (l.description ? { description: l.description } : {})),
-    ),
+    changes: evaluation.changes.map(toChangeRow),
     errors: evaluation.diagnostics.filter((d) => d.severity === 'error'),
     warningCount: evaluation.diagnostics.filter((d) => d.severity === 'warning').length,
     ...(plan ? { plan } : {}),

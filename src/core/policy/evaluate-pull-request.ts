@@ -13,16 +13,20 @@ import { buildBaseTree } from './build-base-tree.js';
 import { basePersonOf } from './change.js';
 import type { Change } from './change.js';
 import type { RepositoryBlobs } from './compute-file-changes.js';
-import { computeApprovals } from './compute-approvals.js';
-import type { Approval, Review } from './compute-approvals.js';
+import { computeVerdicts } from './compute-approvals.js';
+import type { Appeal, Review } from './compute-approvals.js';
 import { computeChangeSet } from './compute-change-set.js';
 import { computeRequirement } from './compute-requirement.js';
 import type { BlockReason, ChangeTier } from './compute-requirement.js';
-import { matchLevels } from './match-levels.js';
+import { computeChangeDetails } from './compute-change-details.js';
+import type { ChangeDetails } from './compute-change-details.js';
+import { evaluateLevels } from './evaluate-levels.js';
+import type { LevelStatus } from './evaluate-levels.js';
+import { appealLevel } from './requirement.js';
 import { parseCodeowners } from './parse-codeowners.js';
 import { computeApproverLogins } from './compute-approver-logins.js';
 import { resolveCandidates } from './resolve-candidates.js';
-import type { Candidates, ResolveContext, Subject } from './resolve-candidates.js';
+import type { ResolveContext, Subject } from './resolve-candidates.js';
 import { referencedTeams } from './team-members.js';
 import type { TeamMembers } from './team-members.js';
 
@@ -46,6 +50,8 @@ export interface EvaluateOptions {
   /** Login of the pull request's author; never counts as an approver. */
   author?: string;
   reviews: readonly Review[];
+  /** `/appeal <text>` comments of the pull request (any author: only the pull request's author's count). */
+  appeals?: readonly Appeal[];
   teams: TeamMembers;
   checkSchema: SchemaChecker;
   /** Time of the evaluation in ms since the epoch (emergency limits, expiry). */
@@ -60,30 +66,23 @@ export interface EvaluateOptions {
   parsed?: { head?: ReadonlyArray<ParseResult | undefined>; base?: ReadonlyArray<ParseResult | undefined> };
 }
 
-export interface LevelStatus {
-  level: string;
-  description?: string;
-  /** The approver assigned to this level, or null. */
-  satisfiedBy: string | null;
-  /** Everyone who may approve this level (author and subject excluded), lower-case, sorted. */
-  candidates: string[];
-  /** Teams among the sources, for review requests. */
-  teams: string[];
-  /** Candidates not from a team, for review requests. */
-  people: string[];
-  /** Time of the assigned approval (ISO 8601), when satisfied. */
-  approvedAt?: string;
-}
+export type { LevelStatus } from './evaluate-levels.js';
 
 /** A change with its verdict: still a union keyed by `kind`. */
 export type EvaluatedChange = Change & {
   tier: ChangeTier;
   blocked: BlockReason[];
   levels: LevelStatus[];
+  /** What an approver approves: person, system and role, risk, why this tier, the directory effect. */
+  details: ChangeDetails;
 };
 
-/** `approved`: every level of every change is satisfied; `missing`: approvals lacking; `blocked`: a change is blocked or head is invalid. */
-export type EvaluationStatus = 'approved' | 'missing' | 'blocked';
+/**
+ * `approved`: every level of every change is satisfied; `missing`: approvals lacking; `rejected`:
+ * an eligible approver requested changes (and no appeal set it aside); `blocked`: a change is
+ * blocked or head is invalid.
+ */
+export type EvaluationStatus = 'approved' | 'missing' | 'rejected' | 'blocked';
 
 export interface Evaluation {
   approved: boolean;
@@ -133,32 +132,40 @@ export function evaluatePullRequest(options: EvaluateOptions): Evaluation {
     codeowners: options.base.codeowners ? parseCodeowners(options.base.codeowners.text).rules : [],
     teams: options.teams,
     approvers: computeApproverLogins(baseTree),
+    now: options.now,
   };
-  const approvals = computeApprovals(options.reviews, options.headSha);
+  const { approvals, rejections } = computeVerdicts(options.reviews, options.headSha);
   const author = options.author?.toLowerCase();
   const authorPerson = author === undefined ? undefined : findByLogin(baseTree, author);
 
-  const evaluated = changes.map((change) => {
+  const appeal = latestAppeal(options.appeals ?? [], author);
+  const policy = baseTree.policy?.value;
+  const evaluated = changes.map((change): EvaluatedChange => {
     const requirement = computeRequirement(change, baseTree, headResult.tree, options.now);
     const subject = subjectOf(change, baseTree, headResult.tree, authorPerson);
-    const excluded = new Set<string>([
-      ...(author ? [author] : []),
-      ...subjectLogins(change, baseTree, headResult.tree),
-    ]);
-    const resolved = requirement.levels.map((level) => ({
-      level,
-      candidates: resolveCandidates(level.approvers, context, subject, change.previousPath ?? change.file, excluded),
-    }));
-    const assigned = matchLevels(resolved.map((r) => r.candidates.logins.filter((l) => approvals.has(l))));
-    const levels: LevelStatus[] = resolved.map(({ level, candidates }, i) =>
-      levelStatus(level.level, level.description, assigned[i], candidates, approvals),
-    );
-    return { ...change, tier: requirement.tier, blocked: requirement.blocked, levels };
+    const excluded = new Map<string, 'author' | 'subject'>();
+    if (author) excluded.set(author, 'author');
+    for (const login of subjectLogins(change, baseTree, headResult.tree)) excluded.set(login, 'subject');
+    const file = change.previousPath ?? change.file;
+    const levels = evaluateLevels({
+      levels: requirement.levels,
+      fallbackOf: (level) => level.fallback ?? policy?.fallback ?? [],
+      resolve: (sources) => resolveCandidates(sources, context, subject, file, excluded),
+      approvals,
+      rejections,
+      appeal,
+      appealLevel: (level, taken) => (policy ? appealLevel(policy, level, taken) : undefined),
+    });
+    const details = computeChangeDetails(change, requirement, baseTree, headResult.tree);
+    return { ...change, tier: requirement.tier, blocked: requirement.blocked, levels, details };
   });
 
   const blocked = hasErrors(headResult.diagnostics) || evaluated.some((c) => c.blocked.length > 0);
   const missing = evaluated.some((c) => c.levels.some((l) => l.satisfiedBy === null));
-  const status: EvaluationStatus = blocked ? 'blocked' : missing ? 'missing' : 'approved';
+  const rejected = evaluated.some((c) =>
+    c.levels.some((l) => l.rejection !== undefined && (l.appeal === undefined || l.appeal.to === null)),
+  );
+  const status: EvaluationStatus = blocked ? 'blocked' : rejected ? 'rejected' : missing ? 'missing' : 'approved';
   const tier = evaluated.reduce<ChangeTier>(
     (max, c) => (TIER_ORDER[c.tier] > TIER_ORDER[max] ? c.tier : max),
     'standard',
@@ -174,22 +181,13 @@ export function evaluatePullRequest(options: EvaluateOptions): Evaluation {
   };
 }
 
-function levelStatus(
-  level: string,
-  description: string | undefined,
-  login: string | undefined,
-  candidates: Candidates,
-  approvals: Map<string, Approval>,
-): LevelStatus {
-  return {
-    level,
-    ...(description ? { description } : {}),
-    satisfiedBy: login ?? null,
-    candidates: candidates.logins,
-    teams: candidates.teams,
-    people: candidates.people,
-    ...(login ? { approvedAt: approvals.get(login)?.at ?? '' } : {}),
-  };
+/** The pull request author's latest `/appeal`, when there is one. */
+function latestAppeal(appeals: readonly Appeal[], author: string | undefined): Appeal | undefined {
+  if (author === undefined) return undefined;
+  return appeals
+    .filter((a) => a.by.toLowerCase() === author)
+    .sort((a, b) => (a.at < b.at ? -1 : 1))
+    .at(-1);
 }
 
 /** Person changes are relative to that person; other changes to the author (their manager, their department head). */

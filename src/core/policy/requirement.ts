@@ -28,6 +28,8 @@ export interface RequiredLevel {
   level: LevelId;
   description?: string;
   approvers: ApproverSource[];
+  /** Who stands in when no distinct person can fill it (the level's `fallback`). */
+  fallback?: ApproverSource[];
 }
 
 export interface Requirement {
@@ -48,6 +50,7 @@ export function policyLevel(policy: Policy, id: LevelId): RequiredLevel {
     level: id,
     ...(level?.description ? { description: level.description } : {}),
     approvers: level?.approvers ?? [],
+    ...(level?.fallback ? { fallback: level.fallback } : {}),
   };
 }
 
@@ -84,6 +87,25 @@ export function grantTier(policy: Policy, base: AccessTree, grant: Grant): TierI
   const role = own(system?.roles, grant.role);
   return system && role ? roleTier(policy, system, role) : highestTier(policy);
 }
+
+/**
+ * The level an appeal of a rejection at `level` goes to: the next level up the tiers (standard,
+ * then elevated, then privileged, in the policy's order) that the change does not already need
+ * (`taken`), else the policy's `fallback`. A level outside the tiers (code owners, the external
+ * level) appeals to the highest tier level the change does not already need.
+ */
+export function appealLevel(policy: Policy, level: LevelId, taken: ReadonlySet<LevelId>): RequiredLevel | undefined {
+  const ladder = [...new Set(TIER_ORDER.flatMap((t) => own(policy.tiers, t)?.levels ?? []))];
+  const at = ladder.indexOf(level);
+  const above = at >= 0 ? ladder.slice(at + 1) : [...ladder].reverse();
+  const next = above.find((l) => !taken.has(l));
+  if (next !== undefined) return policyLevel(policy, next);
+  return policy.fallback
+    ? { level: 'fallback', description: "The policy's fallback approvers", approvers: policy.fallback }
+    : undefined;
+}
+
+const TIER_ORDER: readonly TierId[] = ['standard', 'elevated', 'privileged'];
 
 /** The higher of two tiers. */
 export function maxTier(a: TierId, b: TierId): TierId {

@@ -1,8 +1,10 @@
 import type { AccessTree } from '../model/access-tree.js';
-import type { ApproverSource, Person } from '../model/types.js';
+import { normalizeLogin } from '../model/identity.js';
+import { own } from '../model/own.js';
+import type { ApproverSource, Person, Uid } from '../model/types.js';
+import { isDelegationActive } from '../model/delegation.js';
 import { findCodeowners } from './parse-codeowners.js';
 import type { CodeownersRule } from './parse-codeowners.js';
-import { own } from '../model/own.js';
 import { membersOfTeam } from './team-members.js';
 import type { TeamMembers } from './team-members.js';
 
@@ -17,6 +19,8 @@ export interface ResolveContext {
    * the files say who is here.
    */
   approvers: ReadonlySet<string>;
+  /** Time of the evaluation (ms since the epoch): delegations are in force between their dates. */
+  now: number;
 }
 
 /** Who a level is relative to: the person as in base (preferred) and as in head. */
@@ -25,6 +29,15 @@ export interface Subject {
   head?: Person;
 }
 
+/** Why a login that a source names may not approve. */
+export type ExclusionReason =
+  /** The pull request's author. */
+  | 'author'
+  /** A person whose access the change concerns. */
+  | 'subject'
+  /** Not the `github` of an active person in the base tree (left, a bot, an outside collaborator). */
+  | 'not-an-active-person';
+
 export interface Candidates {
   /** Lower-case GitHub logins that may approve, sorted. */
   logins: string[];
@@ -32,60 +45,107 @@ export interface Candidates {
   teams: string[];
   /** The logins that come from other sources than teams (to request individually). */
   people: string[];
+  /** Logins the sources name that may not approve, and why. */
+  excluded: Array<{ login: string; reason: ExclusionReason }>;
+  /** Deputies among `logins`: the login -> the uid of the person they approve for. */
+  deputies: Map<string, Uid>;
+  /** Person-relative sources that name nobody (no manager, no department head, no sponsor...), for "say why". */
+  missing: string[];
+  /** Teams whose members could not be read: the level may have approvers nobody knows of. */
+  unknown: string[];
 }
+
+/** Who was excluded from a change's approvals, and why: the author and the subject's logins. */
+export type Exclusions = ReadonlyMap<string, Exclude<ExclusionReason, 'not-an-active-person'>>;
 
 /**
  * The GitHub logins that satisfy `sources` for a change of `file` concerning `subject`.
  * Manager, department head and sponsor are taken from the base version of the subject (a pull
- * request cannot choose its own approver by editing `manager:`). Only the logins of active people
- * in base count, whatever team or list names someone else; `excluded` (the author and the
- * subject's logins) never count.
- * @example resolveCandidates(['manager'], ctx, { base: jsmith }, 'access/people/jsmith.yaml', new Set()) // { logins: ['mjohnson-ex'], teams: [] }
+ * request cannot choose its own approver by editing `manager:`); for an external person the
+ * sponsor stands where the manager does (`manager`, `manager-of-manager`, and their department
+ * when they have none). A person who delegates (`delegate`, in force at `now`) is joined by their
+ * deputy for the sources that resolve to them. Only the logins of active people in base count,
+ * whatever team or list names someone else; `excluded` (the author and the subject's logins)
+ * never count.
+ * @example resolveCandidates(['manager'], ctx, { base: jsmith }, 'access/people/jsmith.yaml', new Map()).logins // ['mjohnson-ex']
  */
 export function resolveCandidates(
   sources: readonly ApproverSource[],
   ctx: ResolveContext,
   subject: Subject | undefined,
   file: string,
-  excluded: ReadonlySet<string>,
+  excluded: Exclusions,
 ): Candidates {
-  const logins = new Set<string>();
+  const named = new Set<string>();
   const fromTeams = new Set<string>();
   const teams: string[] = [];
+  const deputies = new Map<string, Uid>();
+  const missing: string[] = [];
   const relative = subject?.base ?? subject?.head;
-  const addPerson = (uid: string | undefined): void => {
-    const person = uid === undefined ? undefined : ctx.base.people.get(uid)?.value;
-    if (person?.github && person.status === 'active') logins.add(person.github.toLowerCase());
+  const person = (uid: string | undefined): Person | undefined =>
+    uid === undefined ? undefined : ctx.base.people.get(uid)?.value;
+  const addPerson = (uid: string | undefined, what: string, delegable: boolean): void => {
+    const p = person(uid);
+    if (!p || p.status !== 'active') return void missing.push(what);
+    if (p.github) named.add(normalizeLogin(p.github));
+    const d = p.delegate;
+    if (!delegable || !d || !isDelegationActive(d, ctx.now)) return;
+    const deputy = person(d.to);
+    if (deputy?.github && deputy.status === 'active' && deputy.uid !== p.uid) {
+      const login = normalizeLogin(deputy.github);
+      named.add(login);
+      if (!deputies.has(login)) deputies.set(login, p.uid);
+    }
   };
+  const unknown: string[] = [];
   const addTeam = (team: string): void => {
     teams.push(team);
-    for (const member of membersOfTeam(ctx.teams, team)) fromTeams.add(member.toLowerCase());
+    const members = membersOfTeam(ctx.teams, team);
+    if (members === undefined) unknown.push(team);
+    for (const member of members ?? []) fromTeams.add(normalizeLogin(member));
   };
+  const external = relative?.type === 'external';
+  // An external person's sponsor stands where an employee's manager does.
+  const managerUid = external ? relative?.sponsor : relative?.manager;
+  const department = relative?.department ?? (external ? person(relative?.sponsor)?.department : undefined);
+  const headUid = department === undefined ? undefined : own(ctx.base.policy?.value.departments, department)?.head;
   for (const source of sources) {
-    if (source === 'manager') addPerson(relative?.manager);
-    else if (source === 'sponsor') addPerson(relative?.sponsor);
-    else if (source === 'department-head') {
-      const department = relative?.department;
-      addPerson(department === undefined ? undefined : own(ctx.base.policy?.value.departments, department)?.head);
-    } else if (source === 'codeowners') {
+    if (source === 'manager') addPerson(managerUid, external ? 'sponsor' : 'manager', true);
+    else if (source === 'sponsor') addPerson(relative?.sponsor, 'sponsor', true);
+    else if (source === 'department-head') addPerson(headUid, 'department head', true);
+    else if (source === 'manager-of-manager') addPerson(person(managerUid)?.manager, "manager's manager", true);
+    else if (source === 'manager-of-department-head')
+      addPerson(person(headUid)?.manager, "department head's manager", true);
+    else if (source === 'codeowners') {
       // A file CODEOWNERS leaves unowned is the policy owners' (what `aac codeowners` writes as `*`).
-      const named = findCodeowners(ctx.codeowners, file);
+      const found = findCodeowners(ctx.codeowners, file);
       const owners =
-        named.length > 0 ? named : (ctx.base.policy?.value.owners ?? []).map((o) => `@${o.replace(/^@/, '')}`);
+        found.length > 0 ? found : (ctx.base.policy?.value.owners ?? []).map((o) => `@${o.replace(/^@/, '')}`);
       for (const owner of owners) {
         if (!owner.startsWith('@')) continue; // e-mail owners cannot be matched to a review
         const name = owner.slice(1);
         if (name.includes('/')) addTeam(name);
-        else logins.add(name.toLowerCase());
+        else named.add(normalizeLogin(name));
       }
     } else if ('team' in source) addTeam(source.team);
-    else if ('users' in source) for (const user of source.users) logins.add(user.toLowerCase());
-    else for (const uid of source.people) addPerson(uid);
+    else if ('users' in source) for (const user of source.users) named.add(normalizeLogin(user));
+    else for (const uid of source.people) addPerson(uid, `person ${uid}`, false);
   }
-  const allowed = (l: string): boolean => !excluded.has(l) && ctx.approvers.has(l);
+  const out: Candidates['excluded'] = [];
+  const allowed = (login: string): boolean => {
+    const reason = excluded.get(login) ?? (ctx.approvers.has(login) ? undefined : 'not-an-active-person');
+    if (reason !== undefined) out.push({ login, reason });
+    return reason === undefined;
+  };
+  const all = [...new Set([...named, ...fromTeams])].sort();
+  const logins = all.filter(allowed);
   return {
-    logins: [...new Set([...logins, ...fromTeams])].filter(allowed).sort(),
+    logins,
     teams: [...new Set(teams)].sort(),
-    people: [...logins].filter(allowed).sort(),
+    people: [...named].filter((l) => logins.includes(l)).sort(),
+    excluded: out,
+    deputies: new Map([...deputies].filter(([login]) => logins.includes(login))),
+    missing,
+    unknown,
   };
 }

@@ -14,13 +14,18 @@ export function parseTeamMembers(value: unknown): TeamMembers | undefined {
   return ok ? (value as TeamMembers) : undefined;
 }
 
-/** GitHub team slugs are case-insensitive; the teams input may spell them either way. */
-export function membersOfTeam(teams: TeamMembers, team: string): readonly string[] {
+/**
+ * The members of `team`, or undefined when its membership is not known (a team the app could not
+ * read, or the teams file does not list): unknown is not "nobody", and the evaluation treats it
+ * as such (fail closed: no fallback stands in for a team nobody could read). GitHub team slugs
+ * are case-insensitive; the teams input may spell them either way.
+ */
+export function membersOfTeam(teams: TeamMembers, team: string): readonly string[] | undefined {
   const exact = own(teams, team);
   if (exact) return exact;
   const wanted = team.toLowerCase();
   const key = Object.keys(teams).find((k) => k.toLowerCase() === wanted);
-  return key === undefined ? [] : (own(teams, key) ?? []);
+  return key === undefined ? undefined : own(teams, key);
 }
 
 /** Every `org/team` the base policy and CODEOWNERS mention: what the app must look up. */

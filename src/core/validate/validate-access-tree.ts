@@ -22,6 +22,7 @@ import {
 import { checkExternalPeople } from './rules/external-rules.js';
 import { checkAttestations, checkEmergencyGrants, checkGrantDates } from './rules/grant-rules.js';
 import { checkSeparationOfDuties } from './rules/sod-rules.js';
+import { checkDelegations } from './rules/delegation-rules.js';
 import { checkForbiddenTerms } from './rules/text-rules.js';
 import { checkDuplicateOrganizations } from './rules/organization-rules.js';
 
@@ -70,6 +71,7 @@ export const RULES: readonly Rule[] = [
   checkAttestations,
   checkForbiddenTerms,
   checkDuplicateOrganizations,
+  checkDelegations,
 ];
 
 /**

@@ -8,6 +8,7 @@ import { ConfigError } from '../../errors.js';
 import { createApprovalApp } from '../app/approval-app.js';
 import type { AuditLogFactory } from '../app/approval-app.js';
 import { createAuditLogFor } from '../app/create-audit-log-for.js';
+import { createNotifierFor } from '../app/create-notifier-for.js';
 
 /** What the workflow provides, read from its environment. */
 export interface ActionConfig {
@@ -66,6 +67,7 @@ export async function runAction(config: ActionConfig, options: RunActionOptions 
     });
   }
   const teams = config.teamsFile ? readTeamsFile(config.teamsFile) : undefined;
+  const notifier = createNotifierFor(process.env);
   const probot = new Probot({
     githubToken: config.token,
     baseUrl: config.baseUrl,
@@ -78,6 +80,7 @@ export async function runAction(config: ActionConfig, options: RunActionOptions 
       accessDir: config.accessDir,
       ...(teams ? { teams } : {}),
       ...(options.now ? { now: options.now } : {}),
+      ...(notifier ? { notifier } : {}),
     }),
   );
   const name = config.eventName === 'pull_request_target' ? 'pull_request' : config.eventName;

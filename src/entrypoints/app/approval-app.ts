@@ -3,12 +3,15 @@ import type { GitHubClient } from '../../adapters/github/approval-octokit.js';
 import { callsSince, countApiCalls, snapshotCalls } from '../../adapters/github/count-api-calls.js';
 import { loadSchemas } from '../../adapters/fs/load-schemas.js';
 import type { AuditLog } from '../../core/audit/audit-event.js';
-import { computeMergeEvent, computeRejectionEvent } from '../../core/policy/compute-audit-events.js';
+import { computeMergeEvent, computeRejectionEvent, standingRejection } from '../../core/policy/compute-audit-events.js';
+import { readPullRequest } from '../../adapters/github/read-pull-request.js';
+import type { RequestNotifier } from '../../core/notify/request-notifier.js';
+import { parseAppeals } from '../../core/policy/parse-appeals.js';
 import type { EvaluationTrigger } from '../../core/policy/compute-audit-events.js';
 import type { TeamMembers } from '../../core/policy/team-members.js';
 import { createSchemaChecker } from '../../core/validate/schema-diagnostics.js';
 import type { SchemaChecker } from '../../core/validate/schema-diagnostics.js';
-import { CHECK_NAME, evaluateAndReport, reportFailure } from './evaluate-and-report.js';
+import { CHECK_NAME, evaluateAndReport, readAndEvaluate, reportFailure } from './evaluate-and-report.js';
 import { registerRerunHandlers } from './register-rerun-handlers.js';
 import type { PlanProvider, PullRequestFacts } from './evaluate-and-report.js';
 
@@ -34,6 +37,8 @@ export interface ApprovalAppOptions {
    * would satisfy the pull request into the protected branch.
    */
   baseBranches?: readonly string[];
+  /** Sends the rejection notices (the requester, an external's sponsor); none: nobody is mailed. */
+  notifier?: RequestNotifier;
 }
 
 const EVALUATE_ON = [
@@ -93,6 +98,7 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
           auditLog: options.auditLog({ octokit, owner: facts.owner, repo: facts.repo }),
           ...(options.teams ? { teams: options.teams } : {}),
           ...(options.plan ? { plan: options.plan } : {}),
+          ...(options.notifier ? { notifier: options.notifier } : {}),
           log: context.log,
         });
       } catch (error) {
@@ -144,6 +150,23 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
     registerRerunHandlers(app, CHECK_NAME, async (context, payload) => {
       await run(context, payload, factsOf(payload, context.payload.sender.login, { type: 'other' }, false));
     });
+    // `/appeal <text>` by the pull request's author: judge again, and record the appeal.
+    app.on('issue_comment.created', async (context) => {
+      const { issue, comment } = context.payload;
+      if (!issue.pull_request || !comment.user || parseAppeals([{ ...comment, body: comment.body ?? '' }]).length === 0)
+        return;
+      if (comment.user.login.toLowerCase() !== issue.user?.login.toLowerCase()) return; // only the author appeals
+      const octokit = context.octokit as unknown as GitHubClient;
+      const { owner, repo } = context.repo();
+      const pr = await readPullRequest(octokit, { owner, repo, pull: issue.number });
+      if (pr.state !== 'open') return;
+      const payload: PullRequestPayload = { repository: context.payload.repository, pull_request: pr };
+      await run(
+        context,
+        payload,
+        factsOf(payload, comment.user.login, { type: 'appeal', by: comment.user.login }, false),
+      );
+    });
     app.on('pull_request.closed', async (context) => {
       const pr = context.payload.pull_request;
       const { owner, repo } = context.repo();
@@ -161,18 +184,35 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
         await options.auditLog({ octokit, owner, repo }).append([merged]);
         return;
       }
+      // Closed unmerged: the request is rejected. The record names who closed it and the standing
+      // rejection's reviewer, level and words, which only an evaluation of the pull request knows.
+      const judged = options.baseBranches ?? [context.payload.repository.default_branch];
+      const facts = factsOf(context.payload, context.payload.sender.login, { type: 'other' }, false);
+      const standing = judged.includes(pr.base.ref)
+        ? standingRejection(
+            (
+              await readAndEvaluate(octokit, facts, {
+                accessDir,
+                checkSchema,
+                now: now(),
+                ...(options.teams ? { teams: options.teams } : {}),
+              })
+            ).evaluation,
+          )
+        : undefined;
       const event = computeRejectionEvent({
         pr: pr.number,
         commit: pr.head.sha,
         closedBy: context.payload.sender.login,
         time: new Date(now()).toISOString(),
+        standing,
       });
       await options.auditLog({ octokit, owner, repo }).append([event]);
     });
   };
 }
 
-type EventContext = Context<'pull_request' | 'pull_request_review' | 'check_run' | 'check_suite'>;
+type EventContext = Context<'pull_request' | 'pull_request_review' | 'check_run' | 'check_suite' | 'issue_comment'>;
 
 /** The fields of a webhook's (or the REST API's) pull request that the evaluation reads. */
 export interface PullRequestPayload {

@@ -7,6 +7,11 @@ import { requestReviewers } from '../../adapters/github/request-reviewers.js';
 import { writeCheckRun } from '../../adapters/github/write-check-run.js';
 import type { Annotation } from '../../adapters/github/write-check-run.js';
 import { writeStatusComment } from '../../adapters/github/write-status-comment.js';
+import { readComments } from '../../adapters/github/read-comments.js';
+import type { IssueComment } from '../../adapters/github/read-comments.js';
+import type { RequestNotifier } from '../../core/notify/request-notifier.js';
+import { computeRejectionNotice } from '../../core/policy/compute-rejection-notice.js';
+import { parseAppeals } from '../../core/policy/parse-appeals.js';
 import { renderTemplate } from '../../adapters/render/render-template.js';
 import type { AuditLog } from '../../core/audit/audit-event.js';
 import { computeAuditEvents } from '../../core/policy/compute-audit-events.js';
@@ -53,30 +58,43 @@ export interface ReportOptions {
   /** Fixed team membership; when absent it is read from GitHub (needs organization members: read). */
   teams?: TeamMembers;
   plan?: PlanProvider;
+  /** Tells the requester (and an external's sponsor) about a rejection; none configured: nobody is mailed. */
+  notifier?: RequestNotifier;
   log: Logger;
+}
+
+/** What one evaluation read and decided. */
+export interface ReadEvaluation {
+  evaluation: Evaluation;
+  base: PullRequestSide;
+  head: PullRequestSide;
+  /** The pull request's comments (the `/appeal`s and the app's own status comment). */
+  comments: IssueComment[];
 }
 
 const CONCLUSION: Record<EvaluationStatus, 'success' | 'action_required' | 'failure'> = {
   approved: 'success',
   missing: 'action_required',
+  rejected: 'failure',
   blocked: 'failure',
 };
 
 /**
- * The app's work for one event: read both sides (two GraphQL requests), the reviews and the
- * teams, evaluate, then write the check run, the one comment, review requests and audit events.
+ * Reads one pull request and evaluates it: both sides (two requests each: the tree and the
+ * texts), the reviews, the comments (for `/appeal`) and the teams, then `evaluatePullRequest`.
  * The number of API calls does not depend on how many files the pull request changes.
  */
-export async function evaluateAndReport(
+export async function readAndEvaluate(
   octokit: GitHubClient,
-  facts: PullRequestFacts,
-  options: ReportOptions,
-): Promise<Evaluation> {
+  facts: Pick<PullRequestFacts, 'owner' | 'repo' | 'pull' | 'baseSha' | 'headSha' | 'author'>,
+  options: Pick<ReportOptions, 'accessDir' | 'checkSchema' | 'now' | 'teams'>,
+): Promise<ReadEvaluation> {
   const where = { owner: facts.owner, repo: facts.repo };
-  const [base, head, reviews] = await Promise.all([
+  const [base, head, reviews, comments] = await Promise.all([
     readSideFromGitHub(octokit, { ...where, ref: facts.baseSha, accessDir: options.accessDir }),
     readSideFromGitHub(octokit, { ...where, ref: facts.headSha, accessDir: options.accessDir }),
     readReviews(octokit, { ...where, pull: facts.pull }),
+    readComments(octokit, { ...where, issue: facts.pull }),
   ]);
   const teams = options.teams ?? (await readTeamMembers(octokit, referencedTeamsOf(base, options.accessDir)));
   const evaluation = evaluatePullRequest({
@@ -86,10 +104,25 @@ export async function evaluateAndReport(
     headSha: facts.headSha,
     author: facts.author,
     reviews,
+    appeals: parseAppeals(comments),
     teams,
     checkSchema: options.checkSchema,
     now: options.now,
   });
+  return { evaluation, base, head, comments };
+}
+
+/**
+ * The app's work for one event: read and evaluate (`readAndEvaluate`), then write the check run,
+ * the one comment, review requests and audit events, and tell the requester about a rejection.
+ */
+export async function evaluateAndReport(
+  octokit: GitHubClient,
+  facts: PullRequestFacts,
+  options: ReportOptions,
+): Promise<Evaluation> {
+  const where = { owner: facts.owner, repo: facts.repo };
+  const { evaluation, base, head, comments } = await readAndEvaluate(octokit, facts, options);
   const plan = await options.plan?.({ base, head, evaluation });
   const body = renderTemplate('pull-request-comment.md', computeCommentView(evaluation, plan));
 
@@ -102,7 +135,7 @@ export async function evaluateAndReport(
     summary: body.replace(COMMENT_MARKER, '').trim(),
     annotations: toAnnotations(evaluation),
   });
-  await writeStatusComment(octokit, { ...where, issue: facts.pull, marker: COMMENT_MARKER, body });
+  await writeStatusComment(octokit, { ...where, issue: facts.pull, marker: COMMENT_MARKER, body }, comments);
   if (facts.requestReviews && !facts.draft) {
     const wanted = computeReviewRequests(evaluation, {
       users: [...facts.requestedUsers, facts.author],
@@ -117,11 +150,54 @@ export async function evaluateAndReport(
     trigger: facts.trigger,
   });
   if (events.length > 0) await options.auditLog.append(events);
+  if (events.some((e) => e.type === 'level.rejected') && facts.trigger.type === 'review')
+    await sendRejectionNotice(evaluation, facts, facts.trigger.reviewer, options);
   options.log.info(
     { pull: facts.pull, status: evaluation.status, changes: evaluation.changes.length },
     'access approvals evaluated',
   );
   return evaluation;
+}
+
+/**
+ * The notice of a rejection to the requester and an external's sponsor. The verdict is already
+ * written and recorded: a mail server that fails is logged as an error, and does not turn the
+ * check into a failure it is not.
+ */
+async function sendRejectionNotice(
+  evaluation: Evaluation,
+  facts: PullRequestFacts,
+  reviewer: string,
+  options: ReportOptions,
+): Promise<void> {
+  const notice = computeRejectionNotice(evaluation, {
+    pr: facts.pull,
+    repository: `${facts.owner}/${facts.repo}`,
+    author: facts.author,
+    reviewer,
+  });
+  if (!notice) return;
+  if (!options.notifier) {
+    options.log.info(
+      { pull: facts.pull, recipients: notice.to.length },
+      'no mail server configured: rejection notice not sent',
+    );
+    return;
+  }
+  try {
+    await options.notifier.notifyRequestRejected(notice);
+  } catch (error) {
+    // Only the class and code: a transport error could echo the server's URL and credentials.
+    const code = (error as { code?: unknown } | null)?.code;
+    options.log.error(
+      {
+        pull: facts.pull,
+        error: error instanceof Error ? error.name : 'Error',
+        ...(typeof code === 'string' ? { code } : {}),
+      },
+      'the rejection notice could not be sent',
+    );
+  }
 }
 
 /** Writes a failure check run saying why the evaluation could not run; the message is ours and holds no secret. */
@@ -150,6 +226,12 @@ function checkTitle(evaluation: Evaluation): string {
   const blocked = evaluation.changes.filter((c) => c.blocked.length > 0).length;
   if (evaluation.status === 'approved')
     return evaluation.changes.length === 0 ? 'No access changes' : `Approved (${evaluation.tier})`;
+  if (evaluation.status === 'rejected') {
+    const by = evaluation.changes.flatMap((c) =>
+      c.levels.flatMap((l) => (l.rejection ? [`${l.rejection.login} (${l.level})`] : [])),
+    );
+    return `Rejected by ${[...new Set(by)].join(', ')}`;
+  }
   if (evaluation.status === 'missing')
     return `${missing} approval${missing === 1 ? '' : 's'} missing (${evaluation.tier})`;
   return [

@@ -8,6 +8,7 @@ import { createApprovalApp } from './approval-app.js';
 import type { PlanProvider } from './evaluate-and-report.js';
 import { createAuditLogFor } from './create-audit-log-for.js';
 import { startAppServer } from './start-app-server.js';
+import { createNotifierFor } from './create-notifier-for.js';
 import type { RunningServer } from './start-app-server.js';
 
 /**
@@ -24,10 +25,12 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Runnin
     throw new ConfigError('PRIVATE_KEY or PRIVATE_KEY_PATH is not set');
   const probot = createProbot({ env, overrides: { Octokit: createApprovalOctokit() } });
   const plan = createPlanProviderFor(env);
+  const notifier = createNotifierFor(env);
   const app = createApprovalApp({
     auditLog: createAuditLogFor(env),
     accessDir: env['AAC_ACCESS_DIR'] ?? 'access',
     ...(plan ? { plan } : {}),
+    ...(notifier ? { notifier } : {}),
   });
   const running = await startAppServer({
     probot,

@@ -6,7 +6,8 @@ import { readPullRequestSides } from '../../adapters/git/read-pull-request-sides
 import { parseSidesInParallel } from '../../adapters/parse/parse-sides-in-parallel.js';
 import { findRepositoryRoot } from '../../adapters/git/run-git.js';
 import { renderTemplate } from '../../adapters/render/render-template.js';
-import type { Review } from '../../core/policy/compute-approvals.js';
+import type { Appeal, Review } from '../../core/policy/compute-approvals.js';
+import { parseAppeals } from '../../core/policy/parse-appeals.js';
 import { evaluatePullRequest } from '../../core/policy/evaluate-pull-request.js';
 import { computeCommentView } from '../../core/policy/compute-comment-view.js';
 import { formatEvaluationText } from '../../core/policy/format-evaluation.js';
@@ -21,8 +22,8 @@ import { readNow } from './read-now.js';
 import { createProgress } from './progress.js';
 import { parseFormat } from './parse-format.js';
 
-export const EVALUATE_HELP = `Usage: aac evaluate --base REF --head REF [--author LOGIN] [--reviews FILE] [--teams FILE]
-                    [--format text|json|markdown] [--dir DIR] [--now TIME]
+export const EVALUATE_HELP = `Usage: aac evaluate --base REF --head REF [--author LOGIN] [--reviews FILE] [--comments FILE]
+                    [--teams FILE] [--format text|json|markdown] [--dir DIR] [--now TIME]
 
 Judges a pull request from BASE to HEAD in this git checkout, exactly as the approval app
 does: the access changes, each change's tier and levels (from BASE's policy, systems and
@@ -31,13 +32,15 @@ CODEOWNERS), and which levels the reviews satisfy.
   --base REF        the branch or commit the pull request merges into
   --head REF        the pull request's commit
   --author LOGIN    the pull request's author (never counts as an approver)
-  --reviews FILE    JSON from GitHub's "list reviews for a pull request" (default: none)
+  --reviews FILE    JSON from GitHub's "list reviews for a pull request" (default: none); a
+                    "changes requested" by an eligible approver is a rejection, its body the reason
+  --comments FILE   JSON from GitHub's "list issue comments": the author's \`/appeal <text>\`
   --teams FILE      JSON {"org/team": ["login", ...]} (default: no team members)
   --format FORMAT   text (default), json, or markdown (the pull-request comment)
   --dir DIR         the access folder (default: access)
   --now TIME        judge emergency limits at TIME (ISO 8601) instead of now
 
-Exit status: 0 approved, 1 approvals missing or a change blocked, 2 usage or I/O error.
+Exit status: 0 approved, 1 approvals missing, rejected or a change blocked, 2 usage or I/O error.
 `;
 
 export async function runEvaluate(args: string[], io: CliIO): Promise<number> {
@@ -49,6 +52,7 @@ export async function runEvaluate(args: string[], io: CliIO): Promise<number> {
       head: { type: 'string' },
       author: { type: 'string' },
       reviews: { type: 'string' },
+      comments: { type: 'string' },
       teams: { type: 'string' },
       format: { type: 'string', default: 'text' },
       dir: { type: 'string', default: 'access' },
@@ -66,6 +70,7 @@ export async function runEvaluate(args: string[], io: CliIO): Promise<number> {
   const now = readNow(values.now, io.env);
   const reviews = values.reviews === undefined ? [] : readReviews(resolve(io.cwd, values.reviews));
   const teams = values.teams === undefined ? {} : readTeams(resolve(io.cwd, values.teams));
+  const appeals = values.comments === undefined ? [] : readAppeals(resolve(io.cwd, values.comments));
 
   const dir = resolve(io.cwd, values.dir);
   const repo = await findRepositoryRoot(io.cwd);
@@ -82,6 +87,7 @@ export async function runEvaluate(args: string[], io: CliIO): Promise<number> {
     headSha: sides.headSha,
     ...(values.author ? { author: values.author } : {}),
     reviews,
+    appeals,
     teams,
     checkSchema: createSchemaChecker(loadSchemas()),
     now,
@@ -116,6 +122,24 @@ function readReviews(path: string): Review[] {
   if (!ok)
     throw new InputError(`--reviews file ${path} must be the JSON array GitHub's "list reviews" endpoint returns`);
   return value as Review[];
+}
+
+function readAppeals(path: string): Appeal[] {
+  const value = readJson(path, '--comments');
+  const ok =
+    Array.isArray(value) &&
+    value.every(
+      (c) =>
+        typeof c === 'object' &&
+        c !== null &&
+        typeof (c as { body?: unknown }).body === 'string' &&
+        typeof (c as { created_at?: unknown }).created_at === 'string',
+    );
+  if (!ok)
+    throw new InputError(
+      `--comments file ${path} must be the JSON array GitHub's "list issue comments" endpoint returns`,
+    );
+  return parseAppeals(value as Array<{ body: string; user: { login: string } | null; created_at: string }>);
 }
 
 function readTeams(path: string): TeamMembers {

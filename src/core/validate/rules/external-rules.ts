@@ -33,14 +33,25 @@ export function checkExternalPeople({ tree, now }: RuleContext): Diagnostic[] {
         );
     } else if (active) {
       const sponsor = tree.people.get(p.sponsor)?.value;
-      if (sponsor && (sponsor.type !== 'employee' || sponsor.status !== 'active')) {
-        const why = sponsor.type !== 'employee' ? `a ${sponsor.type}` : sponsor.status;
+      if (sponsor && sponsor.type !== 'employee') {
         out.push(
           diagnosticAt(
             person,
             ['sponsor'],
             'EXTERNAL_BAD_SPONSOR',
-            `sponsor "${p.sponsor}" is ${why}; a sponsor must be an active employee`,
+            `sponsor "${p.sponsor}" is a ${sponsor.type}; a sponsor must be an active employee`,
+          ),
+        );
+      } else if (sponsor && sponsor.status !== 'active') {
+        // Offboarding the sponsor must always go through: this external is left without one,
+        // which is said here, and their next access change is refused until a new sponsor is named.
+        out.push(
+          diagnosticAt(
+            person,
+            ['sponsor'],
+            'EXTERNAL_BAD_SPONSOR',
+            `sponsor "${p.sponsor}" is ${sponsor.status}: "${p.uid}" is left without an active sponsor; name a new one before their next access change`,
+            { severity: 'warning' },
           ),
         );
       }

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../../diagnostics.js';
 import { diagnosticAt } from '../../model/access-tree.js';
 import type { AccessTree, Entity } from '../../model/access-tree.js';
-import type { Person } from '../../model/types.js';
+import type { ApproverSource, Person } from '../../model/types.js';
 import type { RuleContext } from './context.js';
 import { sortedPeople } from './identity-rules.js';
 import { hasOwn } from '../../model/own.js';
@@ -151,23 +151,22 @@ export function checkPolicyReferences({ tree }: RuleContext): Diagnostic[] {
         ),
       );
   }
-  for (const [id, lvl] of Object.entries(policy.levels)) {
-    lvl.approvers.forEach((source, i) => {
+  const checkPeople = (sources: readonly ApproverSource[], path: (string | number)[]): void =>
+    sources.forEach((source, i) => {
       if (typeof source === 'object' && 'people' in source) {
         source.people.forEach((uid, j) => {
           if (!personExists(uid))
             out.push(
-              diagnosticAt(
-                entity,
-                ['levels', id, 'approvers', i, 'people', j],
-                'UNKNOWN_PERSON',
-                `"${uid}" is not a person in people/`,
-              ),
+              diagnosticAt(entity, [...path, i, 'people', j], 'UNKNOWN_PERSON', `"${uid}" is not a person in people/`),
             );
         });
       }
     });
+  for (const [id, lvl] of Object.entries(policy.levels)) {
+    checkPeople(lvl.approvers, ['levels', id, 'approvers']);
+    if (lvl.fallback) checkPeople(lvl.fallback, ['levels', id, 'fallback']);
   }
+  if (policy.fallback) checkPeople(policy.fallback, ['fallback']);
   for (const [tier, definition] of Object.entries(policy.tiers)) {
     definition.levels.forEach((id, i) => level(id, ['tiers', tier, 'levels', i]));
   }
