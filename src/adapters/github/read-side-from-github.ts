@@ -2,8 +2,9 @@ import { MAX_FILE_BYTES } from '../../core/source.js';
 import type { GovernedFile } from '../../core/policy/change.js';
 import type { PullRequestSide } from '../../core/policy/evaluate-pull-request.js';
 import type { InputFile } from '../../core/validate/validate-access-tree.js';
-import { GitHubError } from '../../errors.js';
 import type { GitHubClient } from './approval-octokit.js';
+import { GitHubError } from '../../errors.js';
+import { gitHubError } from './github-error.js';
 
 export interface ReadSideOptions {
   owner: string;
@@ -67,10 +68,7 @@ export async function readSideFromGitHub(octokit: GitHubClient, options: ReadSid
       schemas: `${options.ref}:${options.schemasDir ?? 'schemas'}`,
     });
   } catch (error) {
-    throw new GitHubError(`cannot read the access files of ${options.owner}/${options.repo} at ${options.ref}`, {
-      cause: error,
-      status: statusOf(error),
-    });
+    throw gitHubError(`cannot read the access files of ${options.owner}/${options.repo} at ${options.ref}`, error);
   }
   if (!response.repository) throw new GitHubError(`repository ${options.owner}/${options.repo} not found`);
   const files: InputFile[] = [];
@@ -134,10 +132,4 @@ function tooDeep(path: string): InputFile {
       column: 1,
     },
   };
-}
-
-/** The HTTP status of an Octokit error, when it has one. */
-export function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
 }

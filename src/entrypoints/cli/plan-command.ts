@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { readCliSettings } from '../../config.js';
 import { parseArgs } from 'node:util';
 import { formatPlanJson, formatPlanMarkdown, formatPlanText } from '../../core/plan/format-plan.js';
 import { locatePlanCauses } from '../../core/plan/locate-plan-causes.js';
@@ -101,7 +102,7 @@ export function describeSource(command: 'plan' | 'apply', source: AccessSource):
 
 /** Appends Markdown to the GitHub Actions job summary, when running in Actions. */
 export function appendStepSummary(markdown: string, env: NodeJS.ProcessEnv): void {
-  const path = env['GITHUB_STEP_SUMMARY'];
+  const path = readCliSettings(env).stepSummary;
   if (!path) return;
   try {
     appendFileSync(path, `${markdown}\n`);
