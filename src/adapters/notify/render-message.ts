@@ -14,7 +14,7 @@ export interface RenderedMessage {
  * blank line, then the body. Plain text, so no HTML escaping; values come from the access files.
  */
 export function renderMessage(name: MessageName, data: object, dir?: string): RenderedMessage {
-  const template = loadTemplate(name, { mode: 'text', ...(dir !== undefined ? { dir } : {}) });
+  const template = loadTemplate(`${name}.hbs`, { mode: 'text', ...(dir !== undefined ? { dir } : {}) });
   const out = template(data);
   const m = /^Subject:[ \t]*(.*)\r?\n\r?\n([\s\S]*)$/.exec(out);
   if (!m) throw new ConfigError(`the template ${name}.hbs must start with a "Subject: ..." line and a blank line`);

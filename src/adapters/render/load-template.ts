@@ -26,13 +26,13 @@ handlebars.registerHelper('add', (a: unknown, b: unknown) => Number(a) + Number(
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
 /**
- * The compiled template `<dir>/<name>.hbs`, cached per process. A template that cannot be read is a
+ * The compiled template `<dir>/<file>` (e.g. `pull-request-comment.md.hbs`), cached per process. A template that cannot be read is a
  * ConfigError naming its path.
- * @example loadTemplate('pull-request-comment.md', { mode: 'html' })(view)
+ * @example loadTemplate('pull-request-comment.md.hbs', { mode: 'html' })(view)
  */
-export function loadTemplate<T = object>(name: string, options: TemplateOptions): Handlebars.TemplateDelegate<T> {
+export function loadTemplate<T = object>(file: string, options: TemplateOptions): Handlebars.TemplateDelegate<T> {
   const dir = options.dir ?? TEMPLATES_DIR;
-  const path = `${dir.endsWith('/') ? dir : `${dir}/`}${name}.hbs`;
+  const path = `${dir.endsWith('/') ? dir : `${dir}/`}${file}`;
   const key = `${options.mode}\u0000${path}`;
   let template = compiled.get(key);
   if (!template) {

@@ -18,7 +18,7 @@ export interface AuditHtmlContext {
  * and the audit log cannot inject markup.
  */
 export function renderAuditHtml(context: AuditHtmlContext, templatesDir?: string): string {
-  return loadTemplate<AuditHtmlContext>('audit-report', {
+  return loadTemplate<AuditHtmlContext>('audit-report.hbs', {
     mode: 'html',
     ...(templatesDir !== undefined ? { dir: templatesDir } : {}),
   })(context);
