@@ -6,7 +6,10 @@ import { InputError, UsageError } from '../../errors.js';
 import { preparePlan } from '../../services/reconcile/prepare-plan.js';
 import type { PrepareOptions } from '../../services/reconcile/prepare-plan.js';
 import type { AccessSource } from '../../services/reconcile/resolve-access-source.js';
+import { resolveAccessDir } from '../../adapters/fs/find-access-dir.js';
 import { EXIT } from './cli-io.js';
+import { createProgress, createStatus } from './progress.js';
+import { colorizeReport, createStyle } from './style.js';
 import type { CliIO } from './cli-io.js';
 import { readNow } from './read-now.js';
 import { renderDiagnostics } from './validate-command.js';
@@ -21,15 +24,16 @@ embedded file directory with --directory file:PATH.
   --format text       one line per change with the file:line:column that causes it (default)
   --format json       {summary, violations, observed, actions}
   --format markdown   a table; also appended to $GITHUB_STEP_SUMMARY when that is set
-  --exit-code         exit 2 when there are changes (0 when none)
+  --exit-code         exit 2 when there are changes, 0 when none, 1 on any error
   --directory SPEC    file:PATH for the embedded directory
   --ref REV           in a git checkout, plan the files as committed at REV (default HEAD);
                       uncommitted edits are never part of a plan, and are mentioned
   --now TIME          judge expiry and the 72-hour rule at TIME (ISO 8601); AAC_NOW does the same
   --no-history        do not read git history for retired uids and emails
 
-Exit status: 0 done (no changes, or changes without --exit-code), 1 invalid files or directory
-error, 2 changes with --exit-code, or a usage error.
+Exit status: 0 done, 1 invalid files or a directory error, 2 usage or configuration error.
+With --exit-code, as Terraform's -detailed-exitcode: 0 no changes, 2 changes pending, and 1 for
+every error, usage and configuration errors included (never 2).
 `;
 
 /** Options shared by plan and apply. */
@@ -62,8 +66,12 @@ export async function runPlan(
   const format = parseFormat(values.format, ['text', 'json', 'markdown'] as const);
   if (positionals.length > 1) throw new UsageError('plan takes one directory');
 
+  const progress = createProgress(io, 'reading files');
+  const status = createStatus(io, 'plan');
   const prepared = await preparePlan({
-    dir: positionals[0] ?? 'access',
+    dir: resolveAccessDir(positionals[0], io.cwd),
+    onProgress: progress.update,
+    onStage: (stage) => (progress.done(), status.step(stage)),
     cwd: io.cwd,
     env: io.env,
     now: readNow(values.now, io.env),
@@ -71,19 +79,28 @@ export async function runPlan(
     ...(values.directory !== undefined ? { directory: values.directory } : {}),
     ...(values.ref !== undefined ? { ref: values.ref } : {}),
     ...deps,
-  });
+  }).finally(() => (progress.done(), status.done()));
   io.stderr(describeSource('plan', prepared.source));
   if (!prepared.ok) {
-    io.stdout(renderDiagnostics(prepared.loaded.result.diagnostics, 'text', prepared.loaded.files));
+    io.stdout(
+      colorizeReport(
+        renderDiagnostics(prepared.loaded.result.diagnostics, 'text', prepared.loaded.files),
+        createStyle(io),
+      ),
+    );
     return EXIT.failed;
   }
   await prepared.directory.close();
   const plan = locatePlanCauses(prepared.plan, prepared.loaded.result.sources);
   io.stdout(
-    format === 'json' ? formatPlanJson(plan) : format === 'markdown' ? formatPlanMarkdown(plan) : formatPlanText(plan),
+    format === 'json'
+      ? formatPlanJson(plan)
+      : format === 'markdown'
+        ? formatPlanMarkdown(plan)
+        : colorizeReport(formatPlanText(plan), createStyle(io)),
   );
   appendStepSummary(formatPlanMarkdown(plan), io.env);
-  return values['exit-code'] && plan.actions.length > 0 ? 2 : EXIT.ok;
+  return values['exit-code'] && plan.actions.length > 0 ? EXIT.changes : EXIT.ok;
 }
 
 /**

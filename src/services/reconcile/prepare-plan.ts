@@ -28,6 +28,10 @@ export interface PrepareOptions {
   openDirectory?: (layout: DirectoryLayout) => Promise<Directory>;
   /** `--ref`: the commit whose files are applied (default `HEAD` in a git checkout). */
   ref?: string;
+  /** Files parsed so far, for a progress line on large trees. */
+  onProgress?: (done: number, total: number) => void;
+  /** What the run does next, after the files: for a status line on a terminal. */
+  onStage?: (stage: 'reading the directory' | 'computing the plan') => void;
 }
 
 export type Prepared =
@@ -55,6 +59,7 @@ export async function preparePlan(options: PrepareOptions): Promise<Prepared> {
     now: options.now,
     history: options.history,
     cwd: options.cwd,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(source.kind === 'commit'
       ? { committed: { repoDir: source.repoDir, commit: source.commit, root: source.root } }
       : {}),
@@ -71,7 +76,9 @@ export async function preparePlan(options: PrepareOptions): Promise<Prepared> {
     ? await options.openDirectory(layout)
     : await openDirectory(options.directory, layout, config, options.cwd);
   try {
+    options.onStage?.('reading the directory');
     const observed = await directory.read();
+    options.onStage?.('computing the plan');
     const desired = computeDesiredState(loaded.result.tree, options.now);
     const plan = computePlan(desired, observed, {
       now: options.now,
