@@ -98,6 +98,14 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
       commit: HEAD_SHA,
       details: { level: 'manager', reviewer: 'mjohnson-ex', reviewedAt: '2026-11-22T10:00:00Z', tier: 'standard' },
     });
+    // Exactly what was approved, so the reconciler provisions that and nothing else (apply.held).
+    expect(records[1]!.type === 'request.approved' ? records[1]!.details.changes : undefined).toEqual([
+      expect.objectContaining({
+        kind: 'grant-added',
+        person: 'jsmith',
+        grant: { system: 'project-tools', role: 'member' },
+      }),
+    ]);
     expect(records[1]!.details).toMatchObject({
       tier: 'standard',
       approvers: [{ level: 'manager', reviewer: 'mjohnson-ex', at: '2026-11-22T10:00:00Z' }],
@@ -239,6 +247,28 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
         details: { reason: 'closed without merging', reviewer: payload.sender.login.toLowerCase() },
       },
     ]);
+  });
+
+  it('pull_request.closed merged records the merge commit GitHub made of the head, and calls no API', async () => {
+    const payload = examplePayload('pull_request', 'closed');
+    payload.pull_request.merged = true;
+    payload.pull_request.merge_commit_sha = 'f'.repeat(40);
+    payload.pull_request.merged_at = '2026-11-21T11:00:00Z';
+    payload.pull_request.merged_by = { ...payload.sender, login: 'Merger' };
+    const api = fakeGitHub(repoWith({}));
+    const { probot, audit } = await createTestProbot();
+    await probot.receive({ id: '8', name: 'pull_request', payload });
+    expect(api.calls).toEqual([]);
+    expect((await audit.read()).map((r) => ({ type: r.type, pr: r.pr, commit: r.commit, details: r.details }))).toEqual(
+      [
+        {
+          type: 'request.merged',
+          pr: 2,
+          commit: 'f'.repeat(40),
+          details: { head: payload.pull_request.head.sha, base: payload.pull_request.base.ref, mergedBy: 'merger' },
+        },
+      ],
+    );
   });
 
   it('in production wiring the records go to the audit branch through the git data API', async () => {

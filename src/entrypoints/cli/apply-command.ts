@@ -20,6 +20,8 @@ import { colorizeReport, createStyle } from './style.js';
 import type { CliIO } from './cli-io.js';
 import { readNow } from './read-now.js';
 import { appendStepSummary, describeSource, RECONCILE_OPTIONS } from './plan-command.js';
+import type { HoldOverride } from '../../core/audit/approval-records.js';
+import { formatApprovalCheckMarkdown, formatApprovalCheckText } from '../../core/audit/format-approval-check.js';
 import { createProgress, createStatus } from './progress.js';
 import { renderDiagnostics } from './validate-command.js';
 
@@ -38,6 +40,9 @@ sends it to the person's manager or sponsor. Every run is appended to the audit 
   --audit-log SPEC       git (the access-audit branch of the checkout; the default inside one)
                          or file:PATH (the default outside a checkout: .aac/audit.jsonl)
   --push-audit           push the audit branch to origin after appending
+  --override-holds-by WHO --override-holds-reason WHY
+                         provision what reconcile.requireApproval would hold back; both are
+                         required and recorded (apply.override)
   --now TIME             judge expiry and the 72-hour rule at TIME (ISO 8601); AAC_NOW does the same
   --no-history           do not read git history for retired uids and emails
 
@@ -62,6 +67,8 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
       concurrency: { type: 'string', default: '32' },
       'audit-log': { type: 'string' },
       'push-audit': { type: 'boolean', default: false },
+      'override-holds-by': { type: 'string' },
+      'override-holds-reason': { type: 'string' },
     },
   });
   if (values.help) {
@@ -73,6 +80,7 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
     throw new UsageError('--concurrency must be a whole number from 1 to 256');
   const dir = resolveAccessDir(positionals[0], io.cwd);
+  const override = readOverride(values['override-holds-by'], values['override-holds-reason']);
   const now = readNow(values.now, io.env);
   const startedAt = new Date().toISOString();
   const auditLog =
@@ -89,6 +97,8 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
   const outcome = await reconcile({
     prepare: {
       dir,
+      auditLog,
+      ...(override ? { override } : {}),
       onProgress: reading.update,
       onStage: (stage) => (reading.done(), status.step(stage)),
       cwd: io.cwd,
@@ -107,6 +117,7 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
     startedAt,
     reporter: {
       onSource: (source) => io.stderr(describeSource('apply', source)),
+      onApproval: (check) => io.stderr(formatApprovalCheckText(check)),
       onApplying: (plan, notifier) => {
         status.done();
         const creates = plan.actions.filter((a) => a.type === 'create-account').length;
@@ -146,13 +157,24 @@ function printOutcome(outcome: ReconcileOutcome, io: CliIO, progress: { done: ()
     case 'applied': {
       progress.done();
       io.stdout(colorizeReport(formatResults(outcome.results), createStyle(io)));
-      appendStepSummary(formatResultsMarkdown(outcome.results), io.env);
+      appendStepSummary(
+        `${formatResultsMarkdown(outcome.results)}${formatApprovalCheckMarkdown(outcome.approval)}`,
+        io.env,
+      );
       const failed = outcome.results.some((r) => r.status === 'failed' || r.warning);
       return failed ? EXIT.failed : EXIT.ok;
     }
     default:
       return assertNever(outcome);
   }
+}
+
+/** `--override-holds-by` and `--override-holds-reason` come together, or not at all. */
+function readOverride(by: string | undefined, reason: string | undefined): HoldOverride | undefined {
+  if (by === undefined && reason === undefined) return undefined;
+  if (!by?.trim() || !reason?.trim())
+    throw new UsageError('--override-holds-by WHO and --override-holds-reason WHY go together, both non-empty');
+  return { by: by.trim(), reason: reason.trim() };
 }
 
 /** One line per action with its outcome, then the counts. */

@@ -1,4 +1,4 @@
-import { AuditLogError, ConfigError, DirectoryError, InputError, UsageError } from '../../errors.js';
+import { ApprovalHoldError, AuditLogError, ConfigError, DirectoryError, InputError, UsageError } from '../../errors.js';
 import { EXIT, processIO } from './cli-io.js';
 import { createStyle } from './style.js';
 import { flagsOf, suggest } from './suggest.js';
@@ -112,6 +112,10 @@ async function reportError(error: unknown, command: string, args: readonly strin
   if (error instanceof InputError || error instanceof ConfigError || error instanceof AuditLogError) {
     io.stderr(`${prefix} ${error.message}\n`);
     return EXIT.usage;
+  }
+  if (error instanceof ApprovalHoldError) {
+    io.stderr(`aac ${command}: approval check (${error.code}): ${error.message}\nNothing was written.\n`);
+    return EXIT.failed;
   }
   if (error instanceof DirectoryError) {
     io.stderr(`${prefix} directory error (${error.code}): ${error.message}\nNothing was written.\n`);

@@ -7,6 +7,15 @@ import { preparePlan } from '../../services/reconcile/prepare-plan.js';
 import type { PrepareOptions } from '../../services/reconcile/prepare-plan.js';
 import type { AccessSource } from '../../services/reconcile/resolve-access-source.js';
 import { resolveAccessDir } from '../../adapters/fs/find-access-dir.js';
+import { openReconcileAuditLog } from '../../services/reconcile/open-reconcile-audit-log.js';
+import { approvalDetail } from '../../core/audit/approval-records.js';
+import type { ApprovalCheck } from '../../core/audit/approval-records.js';
+import type { AuditLog } from '../../core/audit/audit-event.js';
+import {
+  formatApprovalCheckMarkdown,
+  formatApprovalCheckText,
+  isApprovalNote,
+} from '../../core/audit/format-approval-check.js';
 import { EXIT } from './cli-io.js';
 import { createProgress, createStatus } from './progress.js';
 import { colorizeReport, createStyle } from './style.js';
@@ -28,6 +37,8 @@ embedded file directory with --directory file:PATH.
   --directory SPEC    file:PATH for the embedded directory
   --ref REV           in a git checkout, plan the files as committed at REV (default HEAD);
                       uncommitted edits are never part of a plan, and are mentioned
+  --audit-log SPEC    where approvals are read from for reconcile.requireApproval: git (the
+                      access-audit branch, else origin/access-audit) or file:PATH
   --now TIME          judge expiry and the 72-hour rule at TIME (ISO 8601); AAC_NOW does the same
   --no-history        do not read git history for retired uids and emails
 
@@ -48,7 +59,7 @@ export const RECONCILE_OPTIONS = {
 export async function runPlan(
   args: string[],
   io: CliIO,
-  deps: Pick<PrepareOptions, 'openDirectory'> = {},
+  deps: Pick<PrepareOptions, 'openDirectory'> & { auditLog?: Pick<AuditLog, 'read'> } = {},
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -57,6 +68,7 @@ export async function runPlan(
       ...RECONCILE_OPTIONS,
       format: { type: 'string', default: 'text' },
       'exit-code': { type: 'boolean', default: false },
+      'audit-log': { type: 'string' },
     },
   });
   if (values.help) {
@@ -66,10 +78,20 @@ export async function runPlan(
   const format = parseFormat(values.format, ['text', 'json', 'markdown'] as const);
   if (positionals.length > 1) throw new UsageError('plan takes one directory');
 
+  const dir = resolveAccessDir(positionals[0], io.cwd);
+  const { auditLog, ...substitutes } = deps;
   const progress = createProgress(io, 'reading files');
   const status = createStatus(io, 'plan');
   const prepared = await preparePlan({
-    dir: resolveAccessDir(positionals[0], io.cwd),
+    dir,
+    auditLog:
+      auditLog ??
+      (await openReconcileAuditLog({
+        cwd: io.cwd,
+        accessDir: dir,
+        push: false,
+        ...(values['audit-log'] !== undefined ? { spec: values['audit-log'] } : {}),
+      })),
     onProgress: progress.update,
     onStage: (stage) => (progress.done(), status.step(stage)),
     cwd: io.cwd,
@@ -78,7 +100,7 @@ export async function runPlan(
     history: !values['no-history'],
     ...(values.directory !== undefined ? { directory: values.directory } : {}),
     ...(values.ref !== undefined ? { ref: values.ref } : {}),
-    ...deps,
+    ...substitutes,
   }).finally(() => (progress.done(), status.done()));
   io.stderr(describeSource('plan', prepared.source));
   if (!prepared.ok) {
@@ -92,15 +114,26 @@ export async function runPlan(
   }
   await prepared.directory.close();
   const plan = locatePlanCauses(prepared.plan, prepared.loaded.result.sources);
+  const approval = prepared.approval;
   io.stdout(
     format === 'json'
-      ? formatPlanJson(plan)
+      ? formatPlanJsonWithApproval(plan, approval)
       : format === 'markdown'
-        ? formatPlanMarkdown(plan)
-        : colorizeReport(formatPlanText(plan), createStyle(io)),
+        ? `${formatPlanMarkdown(plan)}${formatApprovalCheckMarkdown(approval)}`
+        : colorizeReport(
+            `${formatPlanText(plan)}${isApprovalNote(approval) ? '' : formatApprovalCheckText(approval)}`,
+            createStyle(io),
+          ),
   );
-  appendStepSummary(formatPlanMarkdown(plan), io.env);
+  if (isApprovalNote(approval)) io.stderr(formatApprovalCheckText(approval));
+  appendStepSummary(`${formatPlanMarkdown(plan)}${formatApprovalCheckMarkdown(approval)}`, io.env);
   return values['exit-code'] && plan.actions.length > 0 ? EXIT.changes : EXIT.ok;
+}
+
+/** The plan's JSON with the approval check beside it (`approval`: mode, held, approved, released). */
+function formatPlanJsonWithApproval(plan: Parameters<typeof formatPlanJson>[0], approval: ApprovalCheck): string {
+  const value = JSON.parse(formatPlanJson(plan)) as Record<string, unknown>;
+  return `${JSON.stringify({ ...value, approval: approvalDetail(approval) }, null, 2)}\n`;
 }
 
 /**
