@@ -178,7 +178,7 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     expect(annotations.map((a) => [a['title'], a['path']])).toEqual([['MISPLACED_FILE', 'access/people/archive/2026']]);
   });
 
-  it('a file in a hidden folder is skipped here as by aac validate and the reconciler: it changes nothing', async () => {
+  it('a file in a hidden folder is no access file here, as for aac validate and the reconciler, but it is a governed file', async () => {
     const api = fakeGitHub(
       repoWith({
         'access/.staging/jsmith.yaml': `${sampleFiles()[JSMITH]}${grant('crm', 'admin')}`,
@@ -187,7 +187,13 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     );
     const { probot } = await createTestProbot();
     await probot.receive({ id: 'hidden', name: 'pull_request', payload: OPENED });
-    expect(api.checkRuns[0]).toMatchObject({ conclusion: 'success', output: { title: 'No access changes' } });
+    expect(api.checkRuns[0]).toMatchObject({
+      conclusion: 'action_required',
+      output: { title: expect.stringContaining('(privileged)') },
+    });
+    const comment = api.comments[0]!.body;
+    expect(comment).toContain('access/.staging/jsmith.yaml');
+    expect(comment).not.toContain('grant-added');
   });
 
   it('overlapping events for one pull request are evaluated one after the other, so the last verdict is the latest', async () => {
@@ -324,7 +330,8 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     const many = await countFor(300);
     expect(many.length).toBe(one.length);
     expect(many).toEqual(one);
-    // token, 2 tree reads, reviews, teams, check run, list comments, create comment, review request
-    expect(one.length).toBe(9);
+    // token, 2 trees (git trees API), 2 texts (GraphQL), reviews, teams, check run, list comments,
+    // create comment, review request
+    expect(one.length).toBe(11);
   });
 });
