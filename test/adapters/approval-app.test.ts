@@ -1,3 +1,4 @@
+import { readAuditBranch } from '../../src/config.js';
 import nock from 'nock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COMMENT_MARKER } from '../../src/core/policy/compute-comment-view.js';
@@ -178,7 +179,7 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     expect(annotations.map((a) => [a['title'], a['path']])).toEqual([['MISPLACED_FILE', 'access/people/archive/2026']]);
   });
 
-  it('a file in a hidden folder is skipped here as by aac validate and the reconciler: it changes nothing', async () => {
+  it('a file in a hidden folder is no access file here, as for aac validate and the reconciler, but it is a governed file', async () => {
     const api = fakeGitHub(
       repoWith({
         'access/.staging/jsmith.yaml': `${sampleFiles()[JSMITH]}${grant('crm', 'admin')}`,
@@ -187,7 +188,13 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     );
     const { probot } = await createTestProbot();
     await probot.receive({ id: 'hidden', name: 'pull_request', payload: OPENED });
-    expect(api.checkRuns[0]).toMatchObject({ conclusion: 'success', output: { title: 'No access changes' } });
+    expect(api.checkRuns[0]).toMatchObject({
+      conclusion: 'action_required',
+      output: { title: expect.stringContaining('(privileged)') },
+    });
+    const comment = api.comments[0]!.body;
+    expect(comment).toContain('access/.staging/jsmith.yaml');
+    expect(comment).not.toContain('grant-added');
   });
 
   it('overlapping events for one pull request are evaluated one after the other, so the last verdict is the latest', async () => {
@@ -283,7 +290,9 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     const git = new FakeGitDataApi('Codertocat', 'Hello-World');
     git.install();
     fakeGitHub(repoWith({}));
-    const { probot } = await createTestProbot({ auditLog: createAuditLogFor({ AAC_AUDIT_BRANCH: 'access-audit' }) });
+    const { probot } = await createTestProbot({
+      auditLog: createAuditLogFor(readAuditBranch({ AAC_AUDIT_BRANCH: 'access-audit' })),
+    });
     await probot.receive({ id: '7', name: 'pull_request', payload });
     const month = `${new Date(NOW).toISOString().slice(0, 7)}.jsonl`;
     const files = [...git.trees.get(git.commits.get(git.refs.get('access-audit')!)!.tree)!.keys()];
@@ -330,7 +339,8 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     const many = await countFor(300);
     expect(many.length).toBe(one.length);
     expect(many).toEqual(one);
-    // token, 2 tree reads, reviews, teams, check run, list comments, create comment, review request
-    expect(one.length).toBe(9);
+    // token, 2 trees (git trees API), 2 texts (GraphQL), reviews, teams, check run, list comments,
+    // create comment, review request
+    expect(one.length).toBe(11);
   });
 });

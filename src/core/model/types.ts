@@ -140,4 +140,6 @@ export interface Policy {
   };
   forbiddenTerms: string[];
   tombstones: Tombstone[];
+  /** Paths the gate governs beyond its built-in list (CODEOWNERS patterns); it can only add. */
+  governance?: { paths?: string[] };
 }
