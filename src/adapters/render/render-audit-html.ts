@@ -1,10 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { ReportView } from '../../core/audit/compute-report-view.js';
-
-/** The `templates/` folder of this package (three levels up from src/adapters/render or dist/adapters/render). */
-export const TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/', import.meta.url));
+import { loadTemplate } from './load-template.js';
 
 export interface AuditHtmlContext {
   view: ReportView;
@@ -23,8 +19,6 @@ interface HtmlCell {
   unverified: boolean;
 }
 
-let compiled: Handlebars.TemplateDelegate | undefined;
-
 /**
  * One self-contained HTML page (inline CSS and SVG, no scripts, no external assets) from
  * `templates/audit-report.hbs`. Every value is escaped before anything is added, so text from
@@ -32,7 +26,7 @@ let compiled: Handlebars.TemplateDelegate | undefined;
  * `2026-11-12 03:00 UTC` in a `<time datetime>` element; a merge whose signature is not verified
  * is marked in its cell and row, and counted in a banner above the tables.
  */
-export function renderAuditHtml(context: AuditHtmlContext, templatesDir: string = TEMPLATES_DIR): string {
+export function renderAuditHtml(context: AuditHtmlContext, templatesDir?: string): string {
   const tables = context.view.tables.map((table) => ({
     ...table,
     htmlRows: table.rows.map((row) => {
@@ -49,15 +43,10 @@ export function renderAuditHtml(context: AuditHtmlContext, templatesDir: string 
     tables,
     unverifiedMerges,
   };
-  if (!compiled || templatesDir !== TEMPLATES_DIR) {
-    const hbs = Handlebars.create();
-    hbs.registerHelper('add', (a: unknown, b: unknown) => Number(a) + Number(b));
-    hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-    const template = hbs.compile(readFileSync(`${templatesDir}audit-report.hbs`, 'utf8'));
-    if (templatesDir !== TEMPLATES_DIR) return template(page);
-    compiled = template;
-  }
-  return compiled(page);
+  return loadTemplate('audit-report.hbs', {
+    mode: 'html',
+    ...(templatesDir !== undefined ? { dir: templatesDir } : {}),
+  })(page);
 }
 
 function toCell(text: string): HtmlCell {

@@ -1,3 +1,5 @@
+import { processEnvironment } from '../../config.js';
+
 /** Where a command writes. Tests pass their own to capture everything a run prints. */
 export interface CliIO {
   stdout: (text: string) => void;
@@ -23,7 +25,7 @@ export function processIO(): CliIO {
     isTTY: Boolean(process.stdout.isTTY),
     isStderrTTY: Boolean(process.stderr.isTTY),
     cwd: process.cwd(),
-    env: process.env,
+    env: processEnvironment(),
   };
 }
 
