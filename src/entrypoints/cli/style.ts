@@ -1,3 +1,4 @@
+import { readCliSettings } from '../../config.js';
 import type { CliIO } from './cli-io.js';
 
 /** ANSI styles for one output stream; each is the identity when colour is off. */
@@ -12,15 +13,15 @@ export interface Style {
 }
 
 /**
- * Whether to colour a stream, as Node and most CLIs decide: `FORCE_COLOR` (any value but `0`, or
- * empty) forces it on and `FORCE_COLOR=0` off; else `NO_COLOR` set to anything non-empty turns it
- * off (no-color.org); else colour only on a terminal whose TERM is not `dumb`.
+ * Whether to colour a stream, as Node and most CLIs decide: `FORCE_COLOR` (any value but `0` or
+ * `false`, even empty) forces it on and `FORCE_COLOR=0` off; else `NO_COLOR` set to anything
+ * non-empty turns it off (no-color.org); else colour only on a terminal whose TERM is not `dumb`.
  */
 export function colorEnabled(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
-  const force = env['FORCE_COLOR'];
-  if (force !== undefined) return force !== '0' && force !== 'false';
-  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
-  return isTTY && env['TERM'] !== 'dumb';
+  const { color } = readCliSettings(env);
+  if (color.force !== undefined) return color.force;
+  if (color.noColor) return false;
+  return isTTY && !color.dumbTerminal;
 }
 
 const sgr =
