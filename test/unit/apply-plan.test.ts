@@ -54,6 +54,19 @@ describe('applyPlan', () => {
     ]);
   });
 
+  it('never rewrites the plan it is given: the plan stays the value computePlan returned', async () => {
+    const memory = memoryDirectory();
+    const directory = failingCreates(memory, ['jsmith']);
+    const plan = planFor({}, await directory.read());
+    const before = structuredClone(plan);
+    const results = await applyPlan(deepFreeze(plan), { directory, generatePassword: testPassword });
+    expect(plan).toEqual(before);
+    // What was attempted differs from what was planned only for the groups jsmith was to join.
+    const changed = results.filter((r, i) => r.action !== plan.actions[i]);
+    expect(changed.length).toBeGreaterThan(0);
+    for (const r of changed) expect(r.action.type).toBe('create-group');
+  });
+
   it('skips a group change left with nothing to do, keeping the placeholder', async () => {
     const memory = memoryDirectory();
     await converge(memory, { 'access/people/jsmith.yaml': null }, { guards: {} });
@@ -114,3 +127,11 @@ describe('computeApplyEvents', () => {
     expect(JSON.stringify(events)).not.toMatch(/Tmp-\d+/);
   });
 });
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -133,6 +133,13 @@ export interface Policy {
   external?: { level: LevelId; maxDays?: number };
   emergency?: { maxDuration: string; level: LevelId };
   guards: { maxDeletions?: number; maxDisables?: number; maxRemovals?: number; maxPercent?: number };
+  /** How the reconciler treats what it applies; see `aac apply`. */
+  reconcile?: {
+    /** Hold back grants and accounts that reached the branch without an approval on the audit log. Default false. */
+    requireApproval?: boolean;
+  };
   forbiddenTerms: string[];
   tombstones: Tombstone[];
+  /** Paths the gate governs beyond its built-in list (CODEOWNERS patterns); it can only add. */
+  governance?: { paths?: string[] };
 }

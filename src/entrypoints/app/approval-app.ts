@@ -4,7 +4,7 @@ import { callsSince, countApiCalls, snapshotCalls } from '../../adapters/github/
 import { loadSchemas } from '../../adapters/fs/load-schemas.js';
 import { readCurrentPullRequest } from '../../adapters/github/read-pull-request.js';
 import type { AuditLog } from '../../core/audit/audit-event.js';
-import { computeRejectionEvent } from '../../core/policy/compute-audit-events.js';
+import { computeMergeEvent, computeRejectionEvent } from '../../core/policy/compute-audit-events.js';
 import type { EvaluationTrigger } from '../../core/policy/compute-audit-events.js';
 import type { TeamMembers } from '../../core/policy/team-members.js';
 import { createSchemaChecker } from '../../core/validate/schema-diagnostics.js';
@@ -167,9 +167,21 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
     });
     app.on('pull_request.closed', async (context) => {
       const pr = context.payload.pull_request;
-      if (pr.merged) return;
       const { owner, repo } = context.repo();
       const octokit = context.octokit as unknown as GitHubClient;
+      if (pr.merged) {
+        if (!pr.merge_commit_sha) return;
+        const merged = computeMergeEvent({
+          pr: pr.number,
+          head: pr.head.sha,
+          mergeCommit: pr.merge_commit_sha,
+          base: pr.base.ref,
+          mergedBy: pr.merged_by?.login ?? context.payload.sender.login,
+          time: pr.merged_at ?? new Date(now()).toISOString(),
+        });
+        await options.auditLog({ octokit, owner, repo }).append([merged]);
+        return;
+      }
       const event = computeRejectionEvent({
         pr: pr.number,
         commit: pr.head.sha,

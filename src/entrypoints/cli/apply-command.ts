@@ -3,21 +3,23 @@ import { resolve } from 'node:path';
 import type { SmtpConfig } from '../../config.js';
 import type { AuditLog } from '../../core/audit/audit-event.js';
 import type { Notifier } from '../../core/notify/notifier.js';
-import { computeApplyEvents, computeApplyFailedEvent, countResults } from '../../core/plan/compute-apply-events.js';
+import { countResults } from '../../core/plan/compute-apply-events.js';
 import type { ActionResult } from '../../core/plan/compute-apply-events.js';
 import { describeAction, formatPlanText, formatViolation } from '../../core/plan/format-plan.js';
 import { locatePlanCauses } from '../../core/plan/locate-plan-causes.js';
-import { DirectoryError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
+import { assertNever } from '../../core/plan/action.js';
 import { generatePassword as generateCsprngPassword } from '../../adapters/crypto/generate-password.js';
-import { applyPlan } from '../../services/reconcile/apply-plan.js';
 import { openReconcileAuditLog } from '../../services/reconcile/open-reconcile-audit-log.js';
-import { preparePlan } from '../../services/reconcile/prepare-plan.js';
-import type { Prepared, PrepareOptions } from '../../services/reconcile/prepare-plan.js';
+import type { PrepareOptions } from '../../services/reconcile/prepare-plan.js';
+import { reconcile } from '../../services/reconcile/reconcile.js';
+import type { ReconcileOutcome } from '../../services/reconcile/reconcile.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 import { readNow } from './read-now.js';
 import { appendStepSummary, describeSource, RECONCILE_OPTIONS } from './plan-command.js';
-import type { AccessSource } from '../../services/reconcile/resolve-access-source.js';
+import type { HoldOverride } from '../../core/audit/approval-records.js';
+import { formatApprovalCheckMarkdown, formatApprovalCheckText } from '../../core/audit/format-approval-check.js';
 import { createProgress } from './progress.js';
 import { renderDiagnostics } from './validate-command.js';
 
@@ -36,6 +38,9 @@ sends it to the person's manager or sponsor. Every run is appended to the audit 
   --audit-log SPEC       git (the access-audit branch of the checkout; the default inside one)
                          or file:PATH (the default outside a checkout: .aac/audit.jsonl)
   --push-audit           push the audit branch to origin after appending
+  --override-holds-by WHO --override-holds-reason WHY
+                         provision what reconcile.requireApproval would hold back; both are
+                         required and recorded (apply.override)
   --now TIME             judge expiry and the 72-hour rule at TIME (ISO 8601); AAC_NOW does the same
   --no-history           do not read git history for retired uids and emails
 
@@ -50,12 +55,6 @@ export interface ApplyDeps extends Pick<PrepareOptions, 'openDirectory'> {
   generatePassword?: () => string;
 }
 
-interface RunState {
-  results?: ActionResult[];
-  failure?: { code: string; message: string };
-  source?: AccessSource;
-}
-
 export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -66,6 +65,8 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
       concurrency: { type: 'string', default: '32' },
       'audit-log': { type: 'string' },
       'push-audit': { type: 'boolean', default: false },
+      'override-holds-by': { type: 'string' },
+      'override-holds-reason': { type: 'string' },
     },
   });
   if (values.help) {
@@ -77,6 +78,7 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
     throw new UsageError('--concurrency must be a whole number from 1 to 256');
   const dir = positionals[0] ?? 'access';
+  const override = readOverride(values['override-holds-by'], values['override-holds-reason']);
   const now = readNow(values.now, io.env);
   const startedAt = new Date().toISOString();
   const auditLog =
@@ -87,15 +89,12 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
       push: values['push-audit'],
       ...(values['audit-log'] !== undefined ? { spec: values['audit-log'] } : {}),
     }));
-
-  const state: RunState = {};
-  let code: number = EXIT.failed;
-  let thrown: unknown;
-  let prepared = undefined as Prepared | undefined;
-  let notifier = null as Notifier | null;
-  const execute = async (): Promise<number> => {
-    prepared = await preparePlan({
+  const progress = createProgress(io, 'applying');
+  const outcome = await reconcile({
+    prepare: {
       dir,
+      auditLog,
+      ...(override ? { override } : {}),
       cwd: io.cwd,
       env: io.env,
       now,
@@ -103,76 +102,65 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
       ...(values.directory !== undefined ? { directory: values.directory } : {}),
       ...(values.ref !== undefined ? { ref: values.ref } : {}),
       ...(deps.openDirectory ? { openDirectory: deps.openDirectory } : {}),
-    });
-    state.source = prepared.source;
-    io.stderr(describeSource('apply', prepared.source));
-    if (!prepared.ok) {
-      io.stdout(renderDiagnostics(prepared.loaded.result.diagnostics, 'text', prepared.loaded.files));
-      state.failure = { code: 'invalid-files', message: 'the access files have errors; nothing was applied' };
-      io.stderr(`aac apply: ${state.failure.message}\n`);
-      return EXIT.failed;
-    }
-    const { plan } = prepared;
-    if (plan.violations.length > 0 && !values['allow-mass-change']) {
-      io.stdout(formatPlanText(locatePlanCauses(plan, prepared.loaded.result.sources)));
-      io.stderr(
-        `aac apply: stopped before any write: the plan exceeds the policy's guards:\n${plan.violations.map((v) => `  ${formatViolation(v)}\n`).join('')}If this is intended, re-run with --allow-mass-change.\n`,
-      );
-      state.failure = { code: 'guard', message: plan.violations.map(formatViolation).join('; ') };
-      return EXIT.failed;
-    }
-    notifier = deps.notifier !== undefined ? deps.notifier : await createNotifier(prepared.config.smtp);
-    const creates = plan.actions.filter((a) => a.type === 'create-account').length;
-    if (creates > 0 && !notifier)
-      io.stderr(
-        `aac apply: AAC_SMTP_URL is not set: the temporary passwords of ${creates} new accounts are sent to no one; reset them at hand-over\n`,
-      );
-    const progress = createProgress(io, 'applying');
-    const activeNotifier = notifier;
-    state.results = await applyPlan(plan, {
-      directory: prepared.directory,
-      generatePassword: deps.generatePassword ?? generateCsprngPassword,
-      concurrency,
+    },
+    auditLog,
+    allowMassChange: values['allow-mass-change'],
+    concurrency,
+    generatePassword: deps.generatePassword ?? generateCsprngPassword,
+    openNotifier: (smtp) => (deps.notifier !== undefined ? Promise.resolve(deps.notifier) : createNotifier(smtp)),
+    startedAt,
+    reporter: {
+      onSource: (source) => io.stderr(describeSource('apply', source)),
+      onApproval: (check) => io.stderr(formatApprovalCheckText(check)),
+      onApplying: (plan, notifier) => {
+        const creates = plan.actions.filter((a) => a.type === 'create-account').length;
+        if (creates > 0 && !notifier)
+          io.stderr(
+            `aac apply: AAC_SMTP_URL is not set: the temporary passwords of ${creates} new accounts are sent to no one; reset them at hand-over\n`,
+          );
+      },
       onProgress: progress.update,
-      ...(activeNotifier
-        ? {
-            onAccountCreated: (action, password) =>
-              activeNotifier.notifyAccountCreated({ uid: action.uid, provisioning: action.provisioning }, password),
-          }
-        : {}),
-    });
-    progress.done();
-    io.stdout(formatResults(state.results));
-    appendStepSummary(formatResultsMarkdown(state.results), io.env);
-    const counts = countResults(state.results);
-    return counts.failed > 0 || state.results.some((r) => r.warning) ? EXIT.failed : EXIT.ok;
-  };
-  try {
-    code = await execute();
-  } catch (error) {
-    thrown = error;
-    state.failure = {
-      code: error instanceof DirectoryError ? error.code : error instanceof Error ? error.name : 'error',
-      message: error instanceof Error ? error.message : String(error),
-    };
-  } finally {
-    if (prepared?.ok) await prepared.directory.close();
-    await notifier?.close();
-    const options = { time: startedAt, actor: 'aac-reconciler', ...(state.source ? { source: state.source } : {}) };
-    const events = state.results
-      ? computeApplyEvents(state.results, options)
-      : [computeApplyFailedEvent(state.failure ?? { code: 'interrupted', message: 'the run stopped' }, options)];
-    try {
-      await auditLog.append(events);
-    } catch (error) {
+      onAuditFailure: (message) => io.stderr(`aac apply: could not append to the audit log: ${message}\n`),
+    },
+  });
+  const code = printOutcome(outcome, io, progress);
+  return outcome.audited ? code : EXIT.failed;
+}
+
+/** Prints how the run ended and gives its exit status. */
+function printOutcome(outcome: ReconcileOutcome, io: CliIO, progress: { done: () => void }): number {
+  switch (outcome.status) {
+    case 'invalid-files':
+      io.stdout(renderDiagnostics(outcome.loaded.result.diagnostics, 'text', outcome.loaded.files));
+      io.stderr('aac apply: the access files have errors; nothing was applied\n');
+      return EXIT.failed;
+    case 'guarded':
+      io.stdout(formatPlanText(locatePlanCauses(outcome.plan, outcome.loaded.result.sources)));
       io.stderr(
-        `aac apply: could not append to the audit log: ${error instanceof Error ? error.message : String(error)}\n`,
+        `aac apply: stopped before any write: the plan exceeds the policy's guards:\n${outcome.violations.map((v) => `  ${formatViolation(v)}\n`).join('')}If this is intended, re-run with --allow-mass-change.\n`,
       );
-      code = EXIT.failed;
+      return EXIT.failed;
+    case 'applied': {
+      progress.done();
+      io.stdout(formatResults(outcome.results));
+      appendStepSummary(
+        `${formatResultsMarkdown(outcome.results)}${formatApprovalCheckMarkdown(outcome.approval)}`,
+        io.env,
+      );
+      const failed = outcome.results.some((r) => r.status === 'failed' || r.warning);
+      return failed ? EXIT.failed : EXIT.ok;
     }
+    default:
+      return assertNever(outcome);
   }
-  if (thrown !== undefined) throw thrown;
-  return code;
+}
+
+/** `--override-holds-by` and `--override-holds-reason` come together, or not at all. */
+function readOverride(by: string | undefined, reason: string | undefined): HoldOverride | undefined {
+  if (by === undefined && reason === undefined) return undefined;
+  if (!by?.trim() || !reason?.trim())
+    throw new UsageError('--override-holds-by WHO and --override-holds-reason WHY go together, both non-empty');
+  return { by: by.trim(), reason: reason.trim() };
 }
 
 /** One line per action with its outcome, then the counts. */

@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatPlanJson, formatPlanMarkdown, formatPlanText } from '../../core/plan/format-plan.js';
 import { locatePlanCauses } from '../../core/plan/locate-plan-causes.js';
@@ -6,6 +7,15 @@ import { InputError, UsageError } from '../../errors.js';
 import { preparePlan } from '../../services/reconcile/prepare-plan.js';
 import type { PrepareOptions } from '../../services/reconcile/prepare-plan.js';
 import type { AccessSource } from '../../services/reconcile/resolve-access-source.js';
+import { openReconcileAuditLog } from '../../services/reconcile/open-reconcile-audit-log.js';
+import { approvalDetail } from '../../core/audit/approval-records.js';
+import type { ApprovalCheck } from '../../core/audit/approval-records.js';
+import type { AuditLog } from '../../core/audit/audit-event.js';
+import {
+  formatApprovalCheckMarkdown,
+  formatApprovalCheckText,
+  isApprovalNote,
+} from '../../core/audit/format-approval-check.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 import { readNow } from './read-now.js';
@@ -25,6 +35,8 @@ embedded file directory with --directory file:PATH.
   --directory SPEC    file:PATH for the embedded directory
   --ref REV           in a git checkout, plan the files as committed at REV (default HEAD);
                       uncommitted edits are never part of a plan, and are mentioned
+  --audit-log SPEC    where approvals are read from for reconcile.requireApproval: git (the
+                      access-audit branch, else origin/access-audit) or file:PATH
   --now TIME          judge expiry and the 72-hour rule at TIME (ISO 8601); AAC_NOW does the same
   --no-history        do not read git history for retired uids and emails
 
@@ -44,7 +56,7 @@ export const RECONCILE_OPTIONS = {
 export async function runPlan(
   args: string[],
   io: CliIO,
-  deps: Pick<PrepareOptions, 'openDirectory'> = {},
+  deps: Pick<PrepareOptions, 'openDirectory'> & { auditLog?: Pick<AuditLog, 'read'> } = {},
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -53,6 +65,7 @@ export async function runPlan(
       ...RECONCILE_OPTIONS,
       format: { type: 'string', default: 'text' },
       'exit-code': { type: 'boolean', default: false },
+      'audit-log': { type: 'string' },
     },
   });
   if (values.help) {
@@ -62,15 +75,25 @@ export async function runPlan(
   const format = parseFormat(values.format, ['text', 'json', 'markdown'] as const);
   if (positionals.length > 1) throw new UsageError('plan takes one directory');
 
+  const dir = positionals[0] ?? 'access';
+  const { auditLog, ...substitutes } = deps;
   const prepared = await preparePlan({
-    dir: positionals[0] ?? 'access',
+    dir,
+    auditLog:
+      auditLog ??
+      (await openReconcileAuditLog({
+        cwd: io.cwd,
+        accessDir: resolve(io.cwd, dir),
+        push: false,
+        ...(values['audit-log'] !== undefined ? { spec: values['audit-log'] } : {}),
+      })),
     cwd: io.cwd,
     env: io.env,
     now: readNow(values.now, io.env),
     history: !values['no-history'],
     ...(values.directory !== undefined ? { directory: values.directory } : {}),
     ...(values.ref !== undefined ? { ref: values.ref } : {}),
-    ...deps,
+    ...substitutes,
   });
   io.stderr(describeSource('plan', prepared.source));
   if (!prepared.ok) {
@@ -79,11 +102,23 @@ export async function runPlan(
   }
   await prepared.directory.close();
   const plan = locatePlanCauses(prepared.plan, prepared.loaded.result.sources);
+  const approval = prepared.approval;
   io.stdout(
-    format === 'json' ? formatPlanJson(plan) : format === 'markdown' ? formatPlanMarkdown(plan) : formatPlanText(plan),
+    format === 'json'
+      ? formatPlanJsonWithApproval(plan, approval)
+      : format === 'markdown'
+        ? `${formatPlanMarkdown(plan)}${formatApprovalCheckMarkdown(approval)}`
+        : `${formatPlanText(plan)}${isApprovalNote(approval) ? '' : formatApprovalCheckText(approval)}`,
   );
-  appendStepSummary(formatPlanMarkdown(plan), io.env);
+  if (isApprovalNote(approval)) io.stderr(formatApprovalCheckText(approval));
+  appendStepSummary(`${formatPlanMarkdown(plan)}${formatApprovalCheckMarkdown(approval)}`, io.env);
   return values['exit-code'] && plan.actions.length > 0 ? 2 : EXIT.ok;
+}
+
+/** The plan's JSON with the approval check beside it (`approval`: mode, held, approved, released). */
+function formatPlanJsonWithApproval(plan: Parameters<typeof formatPlanJson>[0], approval: ApprovalCheck): string {
+  const value = JSON.parse(formatPlanJson(plan)) as Record<string, unknown>;
+  return `${JSON.stringify({ ...value, approval: approvalDetail(approval) }, null, 2)}\n`;
 }
 
 /**

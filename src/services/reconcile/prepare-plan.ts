@@ -13,6 +13,12 @@ import { loadAccessTree } from '../load-access-tree.js';
 import type { LoadedTree } from '../load-access-tree.js';
 import { openDirectory } from './open-directory.js';
 import { resolveAccessSource } from './resolve-access-source.js';
+import { checkApprovals } from './check-approvals.js';
+import { readLastApplied } from '../../core/audit/approval-records.js';
+import type { ApprovalCheck, HoldOverride } from '../../core/audit/approval-records.js';
+import type { AuditLog } from '../../core/audit/audit-event.js';
+import { withholdFromTree } from '../../core/audit/compute-approval-holds.js';
+import type { HeldItem } from '../../core/audit/compute-approval-holds.js';
 import type { AccessSource } from './resolve-access-source.js';
 
 export interface PrepareOptions {
@@ -28,6 +34,10 @@ export interface PrepareOptions {
   openDirectory?: (layout: DirectoryLayout) => Promise<Directory>;
   /** `--ref`: the commit whose files are applied (default `HEAD` in a git checkout). */
   ref?: string;
+  /** Where the approvals and the last apply are read from (see checkApprovals). */
+  auditLog: Pick<AuditLog, 'read'>;
+  /** `--override-holds`: provision what would be held, naming who and why. */
+  override?: HoldOverride;
 }
 
 export type Prepared =
@@ -36,6 +46,10 @@ export type Prepared =
       ok: true;
       loaded: LoadedTree;
       source: AccessSource;
+      /** What was held back for want of an approval (the plan is computed without it). */
+      approval: ApprovalCheck;
+      /** What the previous run held (to log only new holds). */
+      previouslyHeld: HeldItem[];
       plan: Plan;
       directory: Directory;
       layout: DirectoryLayout;
@@ -71,16 +85,36 @@ export async function preparePlan(options: PrepareOptions): Promise<Prepared> {
     ? await options.openDirectory(layout)
     : await openDirectory(options.directory, layout, config, options.cwd);
   try {
-    const observed = await directory.read();
-    const desired = computeDesiredState(loaded.result.tree, options.now);
+    const [observed, approvalFacts] = await Promise.all([directory.read(), readApprovalCheck(loaded, source, options)]);
+    const { approval, previouslyHeld } = approvalFacts;
+    const held = approval.mode === 'checked' ? approval.held : [];
+    const desired = computeDesiredState(withholdFromTree(loaded.result.tree, held), options.now);
     const plan = computePlan(desired, observed, {
       now: options.now,
       flavor: layout.flavor,
       guards: policy.value.guards,
     });
-    return { ok: true, loaded, source, plan, directory, layout, config };
+    return { ok: true, loaded, source, approval, previouslyHeld, plan, directory, layout, config };
   } catch (error) {
     await directory.close();
     throw error;
   }
+}
+
+async function readApprovalCheck(
+  loaded: LoadedTree,
+  source: AccessSource,
+  options: PrepareOptions,
+): Promise<{ approval: ApprovalCheck; previouslyHeld: HeldItem[] }> {
+  const requireApproval = loaded.result.tree.policy?.value.reconcile?.requireApproval === true;
+  if (!requireApproval) return { approval: { mode: 'off' }, previouslyHeld: [] };
+  const records = await options.auditLog.read();
+  const approval = await checkApprovals({
+    source,
+    tree: loaded.result.tree,
+    records,
+    requireApproval,
+    ...(options.override ? { override: options.override } : {}),
+  });
+  return { approval, previouslyHeld: readLastApplied(records)?.held ?? [] };
 }
