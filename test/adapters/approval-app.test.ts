@@ -1,3 +1,4 @@
+import { readAuditBranch } from '../../src/config.js';
 import nock from 'nock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COMMENT_MARKER } from '../../src/core/policy/compute-comment-view.js';
@@ -286,7 +287,9 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     const git = new FakeGitDataApi('Codertocat', 'Hello-World');
     git.install();
     fakeGitHub(repoWith({}));
-    const { probot } = await createTestProbot({ auditLog: createAuditLogFor({ AAC_AUDIT_BRANCH: 'access-audit' }) });
+    const { probot } = await createTestProbot({
+      auditLog: createAuditLogFor(readAuditBranch({ AAC_AUDIT_BRANCH: 'access-audit' })),
+    });
     await probot.receive({ id: '7', name: 'pull_request', payload });
     const month = `${new Date(NOW).toISOString().slice(0, 7)}.jsonl`;
     const files = [...git.trees.get(git.commits.get(git.refs.get('access-audit')!)!.tree)!.keys()];
