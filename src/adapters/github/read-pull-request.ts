@@ -76,10 +76,7 @@ export async function readCurrentPullRequest(
     });
     status = data.status;
   } catch (error) {
-    throw new GitHubError(`cannot compare the heads of pull request #${options.seen.number}`, {
-      cause: error,
-      status: statusOf(error),
-    });
+    throw gitHubError(`cannot compare the heads of pull request #${options.seen.number}`, error);
   }
   return status === 'ahead' ? { ...current, head: { ...current.head, sha: options.seen.head.sha } } : current;
 }
