@@ -20,7 +20,8 @@ export interface AccountRef {
 }
 
 /** Why a member is removed from a group, or an account locked. */
-export type RemovalReason = 'drift' | 'expired' | 'disabled' | 'deleted' | 'file-removed' | 'group-retired';
+/** `revoked`: the last applied files granted it and these no longer do; `drift`: no applied file ever declared it. */
+export type RemovalReason = 'drift' | 'revoked' | 'expired' | 'disabled' | 'deleted' | 'file-removed' | 'group-retired';
 /** Why the reconciler locks an account; the audit log checks `account.locked` records against this list. */
 export const LOCK_REASONS = ['disabled', 'file-removed', 'temporary-password-unchanged'] as const;
 export type LockReason = (typeof LOCK_REASONS)[number];
@@ -40,6 +41,8 @@ export interface MemberRemoval {
   reason: RemovalReason;
   /** For `expired`: the grant that ran out. */
   grant?: { system: string; role: string; expires: string };
+  /** For `revoked`: the grant the last applied files held. */
+  revoked?: { system: string; role: string };
   cause?: Cause;
 }
 

@@ -27,6 +27,11 @@ export interface PlanOptions {
   guards: Policy['guards'];
   /** How long a temporary password may stay unchanged before the account is locked (default 72 hours). */
   temporaryPasswordLifetimeMs?: number;
+  /**
+   * Members the last applied files granted, by group then uid (with the grant): one the files no
+   * longer grant is removed as `revoked`, not as `drift` (which is only what no applied file declared).
+   */
+  previouslyGranted?: ReadonlyMap<string, ReadonlyMap<string, { system: string; role: string }>>;
 }
 
 /** The plan: ordered actions plus what the guards think of them. A value; nothing is written. */
@@ -139,15 +144,17 @@ function computeGroupActions(
         present.add(uid);
         continue;
       }
-      remove.push(
-        removalOf(
-          member.dn,
-          uid ?? observedUid(member.key),
-          reasonFor(uid, member.key, desired, group.expired),
-          group.expired.get(uid ?? ''),
-          desired.accounts.get(uid ?? '')?.cause,
-        ),
+      const granted = uid === undefined ? undefined : options.previouslyGranted?.get(group.name)?.get(uid);
+      const reason = reasonFor(uid, member.key, desired, group.expired);
+      const removal = removalOf(
+        member.dn,
+        uid ?? observedUid(member.key),
+        reason === 'drift' && granted ? 'revoked' : reason,
+        group.expired.get(uid ?? ''),
+        desired.accounts.get(uid ?? '')?.cause,
       );
+      if (removal.reason === 'revoked' && granted) removal.revoked = { system: granted.system, role: granted.role };
+      remove.push(removal);
     }
     const add = wanted.filter((m) => !present.has(m.uid));
     const remaining = present.size + add.length;

@@ -1,3 +1,4 @@
+import { formatCount } from '../format-count.js';
 import { assertNever } from './action.js';
 import type { Action, Cause, MemberRemoval } from './action.js';
 import type { Plan } from './compute-plan.js';
@@ -15,6 +16,8 @@ export interface PlanSummary {
   membersAdded: number;
   membersRemoved: number;
   drift: number;
+  /** Memberships removed because the files no longer grant them (what the last apply granted). */
+  revoked: number;
   expired: number;
 }
 
@@ -31,6 +34,7 @@ export function summarizePlan(plan: Pick<Plan, 'actions'>): PlanSummary {
     membersAdded: 0,
     membersRemoved: 0,
     drift: 0,
+    revoked: 0,
     expired: 0,
   };
   for (const action of plan.actions) {
@@ -61,6 +65,7 @@ export function summarizePlan(plan: Pick<Plan, 'actions'>): PlanSummary {
         s.membersAdded += action.add.length;
         s.membersRemoved += action.remove.length;
         s.drift += action.remove.filter((r) => r.reason === 'drift').length;
+        s.revoked += action.remove.filter((r) => r.reason === 'revoked').length;
         s.expired += action.remove.filter((r) => r.reason === 'expired').length;
         break;
       default:
@@ -143,7 +148,7 @@ export function formatPlanJson(plan: Plan): string {
 export function formatSummaryLine(plan: Plan): string {
   if (plan.actions.length === 0) return 'No changes: the directory matches the access files.';
   const s = summarizePlan(plan);
-  return `Plan: ${s.create} to create, ${s.rename} to rename, ${s.update} to update, ${s.unlock} to unlock, ${s.lock} to lock, ${s.delete} to delete; ${s.groupsCreated} groups to create; ${s.membersAdded} members to add, ${s.membersRemoved} to remove (${s.drift} drift, ${s.expired} expired).`;
+  return `Plan: ${s.create} to create, ${s.rename} to rename, ${s.update} to update, ${s.unlock} to unlock, ${s.lock} to lock, ${s.delete} to delete; ${formatCount(s.groupsCreated, 'group')} to create; ${formatCount(s.membersAdded, 'member')} to add, ${s.membersRemoved} to remove (${s.revoked > 0 ? `${s.revoked} revoked, ` : ''}${s.drift} drift, ${s.expired} expired).`;
 }
 
 export function formatViolation(v: GuardViolation): string {

@@ -13,8 +13,9 @@ import { loadAccessTree } from '../load-access-tree.js';
 import type { LoadedTree } from '../load-access-tree.js';
 import { openDirectory } from './open-directory.js';
 import { resolveAccessSource } from './resolve-access-source.js';
-import { checkApprovals } from './check-approvals.js';
-import { readLastApplied } from '../../core/audit/approval-records.js';
+import { checkApprovals, readAppliedBaseline } from './check-approvals.js';
+import { computePreviouslyGranted } from '../../core/audit/access-state.js';
+import type { PreviouslyGranted } from '../../core/audit/access-state.js';
 import type { ApprovalCheck, HoldOverride } from '../../core/audit/approval-records.js';
 import type { AuditLog } from '../../core/audit/audit-event.js';
 import { withholdFromTree } from '../../core/audit/compute-approval-holds.js';
@@ -38,6 +39,10 @@ export interface PrepareOptions {
   auditLog: Pick<AuditLog, 'read'>;
   /** `--override-holds`: provision what would be held, naming who and why. */
   override?: HoldOverride;
+  /** Files parsed so far, for a progress line on large trees. */
+  onProgress?: (done: number, total: number) => void;
+  /** What the run does next, after the files: for a status line on a terminal. */
+  onStage?: (stage: 'reading the directory' | 'computing the plan') => void;
 }
 
 export type Prepared =
@@ -69,6 +74,7 @@ export async function preparePlan(options: PrepareOptions): Promise<Prepared> {
     now: options.now,
     history: options.history,
     cwd: options.cwd,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(source.kind === 'commit'
       ? { committed: { repoDir: source.repoDir, commit: source.commit, root: source.root } }
       : {}),
@@ -85,14 +91,17 @@ export async function preparePlan(options: PrepareOptions): Promise<Prepared> {
     ? await options.openDirectory(layout)
     : await openDirectory(options.directory, layout, config, options.cwd);
   try {
+    options.onStage?.('reading the directory');
     const [observed, approvalFacts] = await Promise.all([directory.read(), readApprovalCheck(loaded, source, options)]);
-    const { approval, previouslyHeld } = approvalFacts;
+    options.onStage?.('computing the plan');
+    const { approval, previouslyHeld, previouslyGranted } = approvalFacts;
     const held = approval.mode === 'checked' ? approval.held : [];
     const desired = computeDesiredState(withholdFromTree(loaded.result.tree, held), options.now);
     const plan = computePlan(desired, observed, {
       now: options.now,
       flavor: layout.flavor,
       guards: policy.value.guards,
+      previouslyGranted,
     });
     return { ok: true, loaded, source, approval, previouslyHeld, plan, directory, layout, config };
   } catch (error) {
@@ -101,20 +110,33 @@ export async function preparePlan(options: PrepareOptions): Promise<Prepared> {
   }
 }
 
+/**
+ * What the last apply gave (the baseline) decides two things: what of this commit needs an
+ * approval (reconcile.requireApproval), and which removals are revocations rather than drift.
+ * In a git checkout the audit log is read for it always; outside git there is no baseline.
+ */
 async function readApprovalCheck(
   loaded: LoadedTree,
   source: AccessSource,
   options: PrepareOptions,
-): Promise<{ approval: ApprovalCheck; previouslyHeld: HeldItem[] }> {
+): Promise<{ approval: ApprovalCheck; previouslyHeld: HeldItem[]; previouslyGranted: PreviouslyGranted }> {
   const requireApproval = loaded.result.tree.policy?.value.reconcile?.requireApproval === true;
-  if (!requireApproval) return { approval: { mode: 'off' }, previouslyHeld: [] };
-  const records = await options.auditLog.read();
+  if (source.kind !== 'commit' && !requireApproval)
+    return { approval: { mode: 'off' }, previouslyHeld: [], previouslyGranted: new Map() };
+  const records = source.kind === 'commit' ? await options.auditLog.read() : [];
+  const baseline = await readAppliedBaseline(source, records);
   const approval = await checkApprovals({
     source,
     tree: loaded.result.tree,
+    baseline,
     records,
     requireApproval,
     ...(options.override ? { override: options.override } : {}),
   });
-  return { approval, previouslyHeld: readLastApplied(records)?.held ?? [] };
+  return {
+    approval,
+    previouslyHeld: baseline.kind === 'applied' ? baseline.held : [],
+    previouslyGranted:
+      baseline.kind === 'applied' ? computePreviouslyGranted(baseline.state, loaded.result.tree) : new Map(),
+  };
 }
