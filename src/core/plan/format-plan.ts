@@ -1,3 +1,4 @@
+import { formatCount } from '../format-count.js';
 import { assertNever } from './action.js';
 import type { Action, Cause, MemberRemoval } from './action.js';
 import type { Plan } from './compute-plan.js';
@@ -147,7 +148,7 @@ export function formatPlanJson(plan: Plan): string {
 export function formatSummaryLine(plan: Plan): string {
   if (plan.actions.length === 0) return 'No changes: the directory matches the access files.';
   const s = summarizePlan(plan);
-  return `Plan: ${s.create} to create, ${s.rename} to rename, ${s.update} to update, ${s.unlock} to unlock, ${s.lock} to lock, ${s.delete} to delete; ${s.groupsCreated} groups to create; ${s.membersAdded} members to add, ${s.membersRemoved} to remove (${s.revoked > 0 ? `${s.revoked} revoked, ` : ''}${s.drift} drift, ${s.expired} expired).`;
+  return `Plan: ${s.create} to create, ${s.rename} to rename, ${s.update} to update, ${s.unlock} to unlock, ${s.lock} to lock, ${s.delete} to delete; ${formatCount(s.groupsCreated, 'group')} to create; ${formatCount(s.membersAdded, 'member')} to add, ${s.membersRemoved} to remove (${s.revoked > 0 ? `${s.revoked} revoked, ` : ''}${s.drift} drift, ${s.expired} expired).`;
 }
 
 export function formatViolation(v: GuardViolation): string {

@@ -39,6 +39,10 @@ export interface PrepareOptions {
   auditLog: Pick<AuditLog, 'read'>;
   /** `--override-holds`: provision what would be held, naming who and why. */
   override?: HoldOverride;
+  /** Files parsed so far, for a progress line on large trees. */
+  onProgress?: (done: number, total: number) => void;
+  /** What the run does next, after the files: for a status line on a terminal. */
+  onStage?: (stage: 'reading the directory' | 'computing the plan') => void;
 }
 
 export type Prepared =
@@ -70,6 +74,7 @@ export async function preparePlan(options: PrepareOptions): Promise<Prepared> {
     now: options.now,
     history: options.history,
     cwd: options.cwd,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(source.kind === 'commit'
       ? { committed: { repoDir: source.repoDir, commit: source.commit, root: source.root } }
       : {}),
@@ -86,7 +91,9 @@ export async function preparePlan(options: PrepareOptions): Promise<Prepared> {
     ? await options.openDirectory(layout)
     : await openDirectory(options.directory, layout, config, options.cwd);
   try {
+    options.onStage?.('reading the directory');
     const [observed, approvalFacts] = await Promise.all([directory.read(), readApprovalCheck(loaded, source, options)]);
+    options.onStage?.('computing the plan');
     const { approval, previouslyHeld, previouslyGranted } = approvalFacts;
     const held = approval.mode === 'checked' ? approval.held : [];
     const desired = computeDesiredState(withholdFromTree(loaded.result.tree, held), options.now);
