@@ -15,6 +15,8 @@ export type AuditEventType =
   | 'apply.failed'
   | 'grant.expired'
   | 'account.locked'
+  | 'account.unlocked'
+  | 'grant.revoked'
   | 'drift.reverted';
 
 /**
@@ -33,12 +35,31 @@ export interface AuditDetails {
   'request.rejected': { reason: string; reviewer?: string };
   'escalation.blocked': { reasons: string[]; file?: string; grant?: { system: string; role: string } };
   'apply.completed': {
-    actions: Array<{ type: string; subject: string; result: 'done' | 'failed' | 'skipped'; error?: string }>;
+    actions: Array<{
+      type: string;
+      subject: string;
+      result: 'done' | 'failed' | 'skipped';
+      error?: string;
+      /** rename-account / rename-group: the new name. */
+      to?: string;
+      /** create-group / update-members: the uids added to and removed from the group. */
+      added?: string[];
+      removed?: string[];
+    }>;
     counts: Record<string, number>;
   };
   'apply.failed': { error: string; counts?: Record<string, number> };
   'grant.expired': { system: string; role: string; expires: string };
-  'account.locked': { uid: string; reason: 'disabled' | 'temporary-password-unchanged' | 'file-removed' | string };
+  /** `key`: the entry's stable key, so that a later run knows the lock is aac's (older records lack it). */
+  'account.locked': {
+    uid: string;
+    reason: 'disabled' | 'temporary-password-unchanged' | 'file-removed' | string;
+    key?: string;
+  };
+  /** aac lifted a lock it had set. */
+  'account.unlocked': { uid: string; key: string };
+  /** A membership aac had provisioned, removed because the files no longer grant it. */
+  'grant.revoked': { group: string; member: string };
   'drift.reverted': { group: string; member: string; action: 'removed' | 'added' };
 }
 

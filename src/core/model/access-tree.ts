@@ -160,11 +160,13 @@ function toPolicy(value: Record<string, unknown>): Policy {
       baseDN: v.directory.baseDN,
       peopleOU: v.directory.peopleOU ?? 'ou=people',
       groupsOU: v.directory.groupsOU ?? 'ou=groups',
+      ...(v.directory.passwordPolicy !== undefined ? { passwordPolicy: v.directory.passwordPolicy } : {}),
       flavor: v.directory.flavor ?? 'openldap',
     },
     departments: v.departments ?? {},
     separationOfDuties: v.separationOfDuties ?? [],
     guards: v.guards ?? {},
+    reconcile: { unmanaged: v.reconcile?.unmanaged ?? [] },
     forbiddenTerms: v.forbiddenTerms ?? [],
     tombstones: v.tombstones ?? [],
   };

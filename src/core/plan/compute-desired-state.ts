@@ -93,8 +93,8 @@ export function computeDesiredState(tree: AccessTree, now: number): DesiredState
 /** The managed attributes of a person's account. */
 export function computeAccountAttributes(person: Person): AccountAttributes {
   const words = person.name.trim().split(/\s+/);
-  const surname = words[words.length - 1] ?? person.name;
-  const given = words.slice(0, -1).join(' ');
+  const surname = person.surname ?? words[words.length - 1] ?? person.name;
+  const given = person.givenName ?? words.slice(0, -1).join(' ');
   const attributes: AccountAttributes = { name: person.name, surname, mail: person.email, type: person.type };
   if (given !== '') attributes.givenName = given;
   if (person.title !== undefined) attributes.title = person.title;

@@ -2,6 +2,7 @@ import type { PlanSection } from '../policy/format-evaluation.js';
 import { actionSubject } from './action.js';
 import type { Plan } from './compute-plan.js';
 import { describeAction, formatSummaryLine, formatViolation } from './format-plan.js';
+import { describeConflict } from './plan-findings.js';
 
 /** Most actions listed on a pull request; the summary line always counts them all. */
 export const MAX_PLAN_SECTION_ACTIONS = 50;
@@ -19,6 +20,7 @@ export function computePlanSection(plan: Plan): PlanSection {
     formatSummaryLine(plan),
     ...(more > 0 ? [`(${more} more not listed)`] : []),
     ...plan.violations.map((v) => `Guard: ${formatViolation(v)}; apply would stop.`),
+    ...plan.conflicts.map((c) => `${describeConflict(c)}.`),
   ];
   return { actions, summary: notes.join(' ') };
 }

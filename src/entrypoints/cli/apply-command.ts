@@ -7,6 +7,7 @@ import { computeApplyEvents, computeApplyFailedEvent, countResults } from '../..
 import type { ActionResult } from '../../core/plan/compute-apply-events.js';
 import { describeAction, formatPlanText, formatViolation } from '../../core/plan/format-plan.js';
 import { locatePlanCauses } from '../../core/plan/locate-plan-causes.js';
+import { describeConflict, describeNotice } from '../../core/plan/plan-findings.js';
 import { DirectoryError, UsageError } from '../../errors.js';
 import { generatePassword as generateCsprngPassword } from '../../adapters/crypto/generate-password.js';
 import { findRepositoryRoot, runGit } from '../../adapters/git/run-git.js';
@@ -37,9 +38,14 @@ sends it to the person's manager or sponsor. Every run is appended to the audit 
   --now TIME             judge expiry and the 72-hour rule at TIME (ISO 8601); AAC_NOW does the same
   --no-history           do not read git history for retired uids and emails
 
-Exit status: 0 every action succeeded, 1 an action failed, a guard stopped the run, the files
-are invalid or the directory could not be read; 2 usage error.
+Exit status: 0 every action succeeded, 1 an action failed, a guard stopped the run, an identity
+conflict stopped someone's actions, the files are invalid or the directory could not be read
+completely; 2 a usage or configuration error (the directory's setup, TLS, timeouts).
 `;
+
+/** What to do about a directory full of entries no file declares, named whenever a guard stops a run that would lock them. */
+export const ADOPT_HINT =
+  "Entries that no person file declares would be locked. For an existing directory, run `aac adopt` to write person files for them (their groups mapped to the catalog's roles), or list them under reconcile.unmanaged in policy.yaml (DNs or an LDAP filter) so the reconciler never touches them.\n";
 
 export interface ApplyDeps extends Pick<PrepareOptions, 'openDirectory'> {
   auditLog?: AuditLog;
@@ -101,6 +107,7 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
       history: !values['no-history'],
       ...(values.directory !== undefined ? { directory: values.directory } : {}),
       ...(deps.openDirectory ? { openDirectory: deps.openDirectory } : {}),
+      auditLog,
     });
     if (!prepared.ok) {
       io.stdout(renderDiagnostics(prepared.loaded.result.diagnostics, 'text', prepared.loaded.files));
@@ -111,8 +118,9 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
     const { plan } = prepared;
     if (plan.violations.length > 0 && !values['allow-mass-change']) {
       io.stdout(formatPlanText(locatePlanCauses(plan, prepared.loaded.result.sources)));
+      const undeclared = plan.actions.some((a) => a.type === 'lock-account' && a.reason === 'file-removed');
       io.stderr(
-        `aac apply: stopped before any write: the plan exceeds the policy's guards:\n${plan.violations.map((v) => `  ${formatViolation(v)}\n`).join('')}If this is intended, re-run with --allow-mass-change.\n`,
+        `aac apply: stopped before any write: the plan exceeds the policy's guards:\n${plan.violations.map((v) => `  ${formatViolation(v)}\n`).join('')}${undeclared ? ADOPT_HINT : ''}If this is intended, re-run with --allow-mass-change.\n`,
       );
       state.failure = { code: 'guard', message: plan.violations.map(formatViolation).join('; ') };
       return EXIT.failed;
@@ -139,9 +147,14 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
     });
     progress.done();
     io.stdout(formatResults(state.results));
+    const located = locatePlanCauses(plan, prepared.loaded.result.sources);
+    const findings = [...located.conflicts.map(describeConflict), ...located.notices.map(describeNotice)];
+    if (findings.length > 0) io.stdout(`${findings.map((f) => `note: ${f}`).join('\n')}\n`);
     appendStepSummary(formatResultsMarkdown(state.results), io.env);
     const counts = countResults(state.results);
-    return counts.failed > 0 || state.results.some((r) => r.warning) ? EXIT.failed : EXIT.ok;
+    return counts.failed > 0 || plan.conflicts.length > 0 || state.results.some((r) => r.warning)
+      ? EXIT.failed
+      : EXIT.ok;
   };
   try {
     code = await execute();

@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { formatPlanJson, formatPlanMarkdown, formatPlanText } from '../../core/plan/format-plan.js';
 import { locatePlanCauses } from '../../core/plan/locate-plan-causes.js';
 import { InputError, UsageError } from '../../errors.js';
+import { resolve } from 'node:path';
+import { openReconcileAuditLog } from '../reconcile/open-reconcile-audit-log.js';
 import { preparePlan } from '../reconcile/prepare-plan.js';
 import type { PrepareOptions } from '../reconcile/prepare-plan.js';
 import { EXIT } from './cli-io.js';
@@ -22,11 +24,12 @@ embedded file directory with --directory file:PATH.
   --format markdown   a table; also appended to $GITHUB_STEP_SUMMARY when that is set
   --exit-code         exit 2 when there are changes (0 when none)
   --directory SPEC    file:PATH for the embedded directory
+  --audit-log SPEC    the reconciler's audit log, as for apply (read only: whose locks are aac's)
   --now TIME          judge expiry and the 72-hour rule at TIME (ISO 8601); AAC_NOW does the same
   --no-history        do not read git history for retired uids and emails
 
-Exit status: 0 done (no changes, or changes without --exit-code), 1 invalid files or directory
-error, 2 changes with --exit-code, or a usage error.
+Exit status: 0 done (no changes, or changes without --exit-code), 1 invalid files, a directory
+error or identity conflicts, 2 changes with --exit-code, or a usage or configuration error.
 `;
 
 /** Options shared by plan and apply. */
@@ -40,7 +43,7 @@ export const RECONCILE_OPTIONS = {
 export async function runPlan(
   args: string[],
   io: CliIO,
-  deps: Pick<PrepareOptions, 'openDirectory'> = {},
+  deps: Pick<PrepareOptions, 'openDirectory' | 'auditLog'> = {},
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -49,6 +52,7 @@ export async function runPlan(
       ...RECONCILE_OPTIONS,
       format: { type: 'string', default: 'text' },
       'exit-code': { type: 'boolean', default: false },
+      'audit-log': { type: 'string' },
     },
   });
   if (values.help) {
@@ -58,8 +62,19 @@ export async function runPlan(
   const format = parseFormat(values.format, ['text', 'json', 'markdown'] as const);
   if (positionals.length > 1) throw new UsageError('plan takes one directory');
 
+  const dir = positionals[0] ?? 'access';
+  // Read to know which locks are aac's and which memberships it granted, as apply does.
+  const auditLog =
+    deps.auditLog ??
+    (await openReconcileAuditLog({
+      cwd: io.cwd,
+      accessDir: resolve(io.cwd, dir),
+      push: false,
+      ...(values['audit-log'] !== undefined ? { spec: values['audit-log'] } : {}),
+    }));
   const prepared = await preparePlan({
-    dir: positionals[0] ?? 'access',
+    dir,
+    auditLog,
     cwd: io.cwd,
     env: io.env,
     now: parseNow(values.now, io.env),
@@ -77,6 +92,7 @@ export async function runPlan(
     format === 'json' ? formatPlanJson(plan) : format === 'markdown' ? formatPlanMarkdown(plan) : formatPlanText(plan),
   );
   appendStepSummary(formatPlanMarkdown(plan), io.env);
+  if (plan.conflicts.length > 0) return EXIT.failed;
   return values['exit-code'] && plan.actions.length > 0 ? 2 : EXIT.ok;
 }
 

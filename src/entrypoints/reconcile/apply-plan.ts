@@ -46,7 +46,9 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
         options.onProgress?.(++done, plan.actions.length);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, indexes.length) }, worker));
+    // Renames one at a time, in plan order: a rename that frees a uid runs before the one taking it.
+    const width = types.includes('rename-account') ? 1 : concurrency;
+    await Promise.all(Array.from({ length: Math.min(width, indexes.length) }, worker));
   }
   return results;
 }

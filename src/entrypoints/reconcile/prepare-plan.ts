@@ -4,6 +4,8 @@ import type { AacConfig } from '../../config.js';
 import { hasErrors } from '../../core/diagnostics.js';
 import { computeDesiredState } from '../../core/plan/compute-desired-state.js';
 import { computePlan } from '../../core/plan/compute-plan.js';
+import { computeReconcilerMemory } from '../../core/plan/reconciler-memory.js';
+import type { AuditLog } from '../../core/audit/audit-event.js';
 import type { Plan } from '../../core/plan/compute-plan.js';
 import { computeDirectoryLayout } from '../../core/plan/directory-layout.js';
 import type { DirectoryLayout } from '../../core/plan/directory-layout.js';
@@ -24,6 +26,8 @@ export interface PrepareOptions {
   history: boolean;
   /** Substitutes the directory (tests: a failing or short directory at the interface). */
   openDirectory?: (layout: DirectoryLayout) => Promise<Directory>;
+  /** The reconciler's audit log: whose locks are aac's, which memberships it granted. */
+  auditLog?: AuditLog;
 }
 
 export type Prepared =
@@ -48,6 +52,7 @@ export async function preparePlan(options: PrepareOptions): Promise<Prepared> {
   const layout = computeDirectoryLayout(
     policy.value.directory,
     options.directory === undefined ? config.ldap?.baseDn : undefined,
+    policy.value.reconcile,
   );
   const directory = options.openDirectory
     ? await options.openDirectory(layout)
@@ -55,10 +60,12 @@ export async function preparePlan(options: PrepareOptions): Promise<Prepared> {
   try {
     const observed = await directory.read();
     const desired = computeDesiredState(loaded.result.tree, options.now);
+    const memory = options.auditLog ? computeReconcilerMemory(await options.auditLog.read()) : undefined;
     const plan = computePlan(desired, observed, {
       now: options.now,
       flavor: layout.flavor,
       guards: policy.value.guards,
+      ...(memory ? { memory } : {}),
     });
     return { ok: true, loaded, plan, directory, layout, config };
   } catch (error) {

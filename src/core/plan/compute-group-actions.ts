@@ -1,0 +1,214 @@
+import type { Action, Cause, MemberAddition, MemberRemoval, RemovalReason } from './action.js';
+import type { DesiredGroup, DesiredState, Membership } from './compute-desired-state.js';
+import { foldDn, foldName } from './directory-names.js';
+import type { DirectorySnapshot, MemberRef, ObservedGroup } from './directory-snapshot.js';
+import type { AccountMatch } from './match-accounts.js';
+import type { Conflict } from './plan-findings.js';
+import { membershipKey } from './reconciler-memory.js';
+import type { ReconcilerMemory } from './reconciler-memory.js';
+
+export interface GroupContext {
+  desired: DesiredState;
+  observed: DirectorySnapshot;
+  match: AccountMatch;
+  memory: ReconcilerMemory;
+  /** `openldap` groups (groupOfNames) need a placeholder member when empty. */
+  needsPlaceholder: boolean;
+}
+
+/**
+ * The group actions: create the groups no entry holds, rename those whose name differs only in
+ * case or spacing, and bring each group's members to the active people with a current grant.
+ * Members in a conflict, and unmanaged entries, are left where they are. A group under the groups
+ * OU that no role declares any more is emptied (never deleted); an unmanaged group is never written.
+ */
+export function computeGroupActions(input: GroupContext): { actions: Action[]; conflicts: Conflict[] } {
+  const context = prepare(input);
+  const { desired, observed } = context;
+  const actions: Action[] = [];
+  const conflicts: Conflict[] = [];
+  const byName = new Map<string, ObservedGroup[]>();
+  for (const group of observed.groups) {
+    const key = foldName(group.name);
+    byName.set(key, [...(byName.get(key) ?? []), group]);
+  }
+  const foreignByName = new Map<string, string[]>();
+  for (const entry of observed.foreign ?? []) {
+    if (entry.ou !== 'groups') continue;
+    for (const name of new Set([...entry.names, ...(entry.rdn.attribute === 'cn' ? [entry.rdn.value] : [])]))
+      foreignByName.set(foldName(name), [...(foreignByName.get(foldName(name)) ?? []), entry.dn]);
+  }
+  const claimed = new Set<string>();
+  for (const group of desired.groups.values()) {
+    const key = foldName(group.name);
+    const found = byName.get(key) ?? [];
+    const foreign = foreignByName.get(key) ?? [];
+    const stop = (code: Conflict['code'], dns: string[]): void => {
+      conflicts.push({ subject: { kind: 'group', name: group.name }, code, dns, cause: group.cause });
+      for (const g of found) claimed.add(g.key);
+    };
+    if (foreign.length > 0) stop('not-a-group', [...found.map((g) => g.dn), ...foreign]);
+    else if (found.length > 1)
+      stop(
+        'duplicate-name',
+        found.map((g) => g.dn),
+      );
+    else if (found[0]?.unmanaged) stop('unmanaged', [found[0].dn]);
+    else if (!found[0])
+      actions.push({
+        type: 'create-group',
+        group: group.name,
+        members: additions(group, context, new Set()),
+        cause: group.cause,
+      });
+    else {
+      const have = found[0];
+      claimed.add(have.key);
+      if (have.name !== group.name)
+        actions.push({
+          type: 'rename-group',
+          group: group.name,
+          from: have.name,
+          groupKey: have.key,
+          groupDn: have.dn,
+          cause: group.cause,
+        });
+      const update = computeMemberUpdate(group, have, context);
+      if (update) actions.push(update);
+    }
+  }
+  for (const have of observed.groups) {
+    if (claimed.has(have.key) || have.unmanaged) continue;
+    const remove = have.members
+      .filter((member) => !isKept(member, context))
+      .map((member) => removal(member, undefined, 'group-retired', context));
+    if (remove.length === 0) continue;
+    const placeholder = context.needsPlaceholder && !have.hasPlaceholder && remove.length === have.members.length;
+    actions.push({
+      type: 'update-members',
+      group: have.name,
+      groupKey: have.key,
+      groupDn: have.dn,
+      add: [],
+      remove,
+      ...(placeholder ? { placeholder: 'add' as const } : {}),
+    });
+  }
+  return { actions, conflicts };
+}
+
+/** The context with the indexes every member lookup needs, built once. */
+interface Prepared extends GroupContext {
+  /** Desired uid of each matched account's key. */
+  uidOfKey: Map<string, string>;
+  /** The uid each account has in the directory, by key. */
+  observedUidOfKey: Map<string, string>;
+  unmanagedKeys: Set<string>;
+  unmanagedDns: Set<string>;
+}
+
+function prepare(context: GroupContext): Prepared {
+  const uidOfKey = new Map<string, string>();
+  for (const [uid, account] of context.match.matched) uidOfKey.set(account.key, uid);
+  return {
+    ...context,
+    uidOfKey,
+    observedUidOfKey: new Map(context.observed.accounts.map((a) => [a.key, a.uid])),
+    unmanagedKeys: new Set(context.observed.accounts.filter((a) => a.unmanaged).map((a) => a.key)),
+    unmanagedDns: new Set((context.observed.foreign ?? []).filter((f) => f.unmanaged).map((f) => foldDn(f.dn))),
+  };
+}
+
+function computeMemberUpdate(group: DesiredGroup, have: ObservedGroup, context: Prepared): Action | undefined {
+  const uidOfKey = context.uidOfKey;
+  const present = new Set<string>();
+  const remove: MemberRemoval[] = [];
+  let kept = 0;
+  for (const member of have.members) {
+    if (isKept(member, context)) {
+      kept++;
+      continue;
+    }
+    const uid = member.key === undefined ? undefined : uidOfKey.get(member.key);
+    if (uid !== undefined && group.members.has(uid) && !present.has(uid)) {
+      present.add(uid);
+      continue;
+    }
+    const reason = reasonFor(uid, member, group, context);
+    const expired = reason === 'expired' && uid !== undefined ? group.expired.get(uid) : undefined;
+    remove.push(removal(member, uid, reason, context, expired));
+  }
+  const add = additions(group, context, present);
+  const remaining = kept + present.size + add.length;
+  let placeholder: 'add' | 'remove' | undefined;
+  if (context.needsPlaceholder) {
+    if (remaining === 0 && !have.hasPlaceholder) placeholder = 'add';
+    if (remaining > 0 && have.hasPlaceholder) placeholder = 'remove';
+  }
+  if (add.length === 0 && remove.length === 0 && placeholder === undefined) return undefined;
+  return {
+    type: 'update-members',
+    group: group.name,
+    groupKey: have.key,
+    groupDn: have.dn,
+    add,
+    remove,
+    ...(placeholder ? { placeholder } : {}),
+    cause: group.cause,
+  };
+}
+
+/** The people the group should gain: granted, not in a conflict, not already members. */
+function additions(group: DesiredGroup, context: Prepared, present: ReadonlySet<string>): MemberAddition[] {
+  const out: MemberAddition[] = [];
+  for (const [uid, membership] of group.members) {
+    if (present.has(uid) || context.match.blocked.has(uid)) continue;
+    const key = context.match.matched.get(uid)?.key;
+    out.push(key === undefined ? { uid, cause: membership.cause } : { uid, key, cause: membership.cause });
+  }
+  return out;
+}
+
+/** Members the reconciler leaves alone: entries in a conflict, and unmanaged ones. */
+function isKept(member: MemberRef, context: Prepared): boolean {
+  if (member.key !== undefined)
+    return context.match.frozenKeys.has(member.key) || context.unmanagedKeys.has(member.key);
+  const dn = foldDn(member.dn);
+  return context.match.frozenDns.has(dn) || context.unmanagedDns.has(dn);
+}
+
+function reasonFor(uid: string | undefined, member: MemberRef, group: DesiredGroup, context: Prepared): RemovalReason {
+  if (uid === undefined) return member.key === undefined ? 'drift' : 'file-removed';
+  const status = context.desired.accounts.get(uid)?.status;
+  if (status === 'deleted') return 'deleted';
+  if (status === 'disabled') return 'disabled';
+  if (group.expired.has(uid)) return 'expired';
+  // Granted once (aac added it, under this uid or the one the entry had) and no longer: a revocation.
+  const observedUid = context.match.matched.get(uid)?.uid;
+  const memory = context.memory.memberships;
+  const granted =
+    memory.has(membershipKey(group.name, uid)) ||
+    (observedUid !== undefined && memory.has(membershipKey(group.name, observedUid)));
+  return granted ? 'revoked' : 'drift';
+}
+
+function removal(
+  member: MemberRef,
+  uid: string | undefined,
+  reason: RemovalReason,
+  context: Prepared,
+  expired?: Membership & { expires: string },
+): MemberRemoval {
+  const removed: MemberRemoval = { dn: member.dn, reason };
+  if (member.key !== undefined) removed.key = member.key;
+  const name = uid ?? (member.key === undefined ? undefined : context.observedUidOfKey.get(member.key));
+  if (name !== undefined) removed.uid = name;
+  if (expired) {
+    removed.grant = { system: expired.system, role: expired.role, expires: expired.expires };
+    removed.cause = expired.cause;
+    return removed;
+  }
+  const cause: Cause | undefined = uid === undefined ? undefined : context.desired.accounts.get(uid)?.cause;
+  if (cause) removed.cause = cause;
+  return removed;
+}
