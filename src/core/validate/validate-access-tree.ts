@@ -22,6 +22,7 @@ import {
 } from './rules/grant-rules.js';
 import { checkForbiddenTerms } from './rules/text-rules.js';
 import { checkDuplicateOrganizations } from './rules/organization-rules.js';
+import { checkDirectoryValues, checkUnmanaged } from './rules/directory-rules.js';
 
 export type { RetiredIdentity } from './rules/context.js';
 
@@ -66,6 +67,8 @@ export const RULES: readonly Rule[] = [
   checkAttestations,
   checkForbiddenTerms,
   checkDuplicateOrganizations,
+  checkDirectoryValues,
+  checkUnmanaged,
 ];
 
 /**
