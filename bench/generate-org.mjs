@@ -11,10 +11,21 @@ const ALL_ATTESTATIONS =
  * `expires` dates are relative to 2026-11-22 so the tree stays valid whatever the clock says
  * (run validate with --now 2026-11-22T12:00:00Z).
  */
-export function generateOrg(dir, { people = 10_000, systems = 200, grantsPerPerson = 5, rolesPerSystem = 5 } = {}) {
+export function generateOrg(dir, options = {}) {
   const root = join(dir, 'access');
   rmSync(root, { recursive: true, force: true });
   for (const sub of ['people', 'systems', 'orgs']) mkdirSync(join(root, sub), { recursive: true });
+  const { files, ...counts } = generateOrgFiles(options);
+  for (const [path, text] of files) writeFileSync(join(dir, path), text);
+  return { root, ...counts };
+}
+
+/**
+ * The same organisation in memory: `files` maps `access/...` paths to their text (for a test
+ * GitHub or a git repository built without touching the disk).
+ */
+export function generateOrgFiles({ people = 10_000, systems = 200, grantsPerPerson = 5, rolesPerSystem = 5 } = {}) {
+  const files = new Map();
 
   const departments = 20;
   const uid = (i) => `user${String(i).padStart(5, '0')}`;
@@ -39,7 +50,7 @@ separationOfDuties:
 `;
   for (let s = 0; s < 10; s++) policy += `  - { id: sod${s}, roles: [sys${s}/role3, sys${s}/role4] }\n`;
   policy += `external: { level: access-approver, maxDays: 365 }\nemergency: { maxDuration: 72h, level: it-security }\nguards: { maxDeletions: 50, maxDisables: 100, maxRemovals: 1000, maxPercent: 5 }\nforbiddenTerms: [CUI, NOFORN, FOUO]\n`;
-  writeFileSync(join(root, 'policy.yaml'), policy);
+  files.set('access/policy.yaml', policy);
 
   for (let s = 0; s < systems; s++) {
     let text = `kind: System\nid: sys${s}\nname: System ${s}\ndescription: Generated system number ${s}.\nrisk: ${RISKS[s % 4]}\nowners: [example/team${s % 17}]\nroles:\n`;
@@ -48,10 +59,10 @@ separationOfDuties:
       if (r === 0) text += '    external: true\n    risk: low\n';
       if (r === rolesPerSystem - 1 && s % 10 === 0) text += '    privileged: true\n';
     }
-    writeFileSync(join(root, 'systems', `sys${s}.yaml`), text);
+    files.set(`access/systems/sys${s}.yaml`, text);
   }
-  writeFileSync(
-    join(root, 'orgs', 'partner0.yaml'),
+  files.set(
+    'access/orgs/partner0.yaml',
     'kind: Organization\nid: partner0\nlegalName: Partner Zero Ltd.\nexternalRef: VND-0\ntype: partner\n',
   );
 
@@ -72,7 +83,7 @@ separationOfDuties:
       if (external || g === 4) text += '    expires: "2027-06-30"\n';
       grants++;
     }
-    writeFileSync(join(root, 'people', `${uid(i)}.yaml`), text);
+    files.set(`access/people/${uid(i)}.yaml`, text);
   }
-  return { root, people, systems, grants };
+  return { files, people, systems, grants };
 }

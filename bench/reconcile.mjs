@@ -2,7 +2,8 @@
 // 50,000 memberships, each divided by a floor measured in the same run: reading and parsing the
 // files, then letting the directory's own tool do the work (ldapadd of the same entries into the
 // same kind of fresh slapd; ldapsearch of the same entries). Also counts the LDAP writes of a
-// one-grant change. Usage: npm run bench:reconcile [-- people]   (needs slapd and ldap-utils)
+// one-grant change, and the embedded file directory's initial apply divided by aac validate of the
+// same tree. Usage: npm run bench:reconcile [-- people]   (needs slapd and ldap-utils)
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -130,6 +131,24 @@ try {
   const validateMs = [];
   for (let i = 0; i < runs; i++) validateMs.push(time(process.execPath, [aac, 'validate', 'access', ...NOW]).ms);
 
+  // The embedded file directory (no server): an initial apply of the same tree into an empty file.
+  const fileApplyMs = [];
+  for (let i = 0; i < runs; i++) {
+    rmSync(join(dir, 'file-directory.json'), { force: true });
+    const run = time(process.execPath, [
+      aac,
+      'apply',
+      ...NOW,
+      '--directory',
+      'file:file-directory.json',
+      '--audit-log',
+      'file:file-audit.jsonl',
+    ]);
+    if (!/Applied \d+ actions: \d+ done, 0 already in place, 0 failed/.test(run.child.stdout))
+      throw new Error(`unexpected file apply result: ${run.child.stdout.slice(-500)}`);
+    fileApplyMs.push(run.ms);
+  }
+
   const planMs = [];
   const floorPlanMs = [];
   for (let i = 0; i < runs; i++) {
@@ -198,6 +217,10 @@ try {
   );
   console.log(
     `  apply minus validate / ldapadd alone:              ${(median(applyMs) - median(validateMs)).toFixed(0)} ms / ${median(ldapaddMs).toFixed(0)} ms`,
+  );
+  console.log(`aac apply --directory file: (initial, empty file):  ${median(fileApplyMs).toFixed(0)} ms`);
+  console.log(
+    `ratio file apply/validate:                           ${ratio(fileApplyMs, validateMs)}   (aim: <= 2; median of ${runs})`,
   );
   console.log(`floor, no change: parse + ldapsearch of the entries: ${median(floorPlanMs).toFixed(0)} ms`);
   console.log(`aac plan (no change):                                ${median(planMs).toFixed(0)} ms`);

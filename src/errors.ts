@@ -19,6 +19,37 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
+/**
+ * Why a git command failed, recognised exactly from git's exit status and its (LC_ALL=C) message:
+ * `not-a-repository`, `no-commits` and `unknown-revision` (a branch that does not exist yet) are
+ * the expected cases a caller may handle; `cannot-run`
+ * (git missing, bad working folder) and `failed` (anything else) must stop the command.
+ */
+export type GitErrorCode = 'cannot-run' | 'not-a-repository' | 'no-commits' | 'unknown-revision' | 'failed';
+
+/**
+ * A git command failed. Carries the arguments' subcommand, the exit status and git's standard
+ * error so that callers recognise the one case they expect and let every other failure through
+ * (a git error never means "no history"). An InputError, so entry points map it to exit code 2.
+ */
+export class GitError extends InputError {
+  override name = 'GitError';
+  readonly code: GitErrorCode;
+  /** git's exit status; undefined when git could not be started. */
+  readonly exitCode: number | undefined;
+  readonly stderr: string;
+  constructor(
+    message: string,
+    details: { code: GitErrorCode; exitCode?: number; stderr?: string },
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.code = details.code;
+    this.exitCode = details.exitCode;
+    this.stderr = details.stderr ?? '';
+  }
+}
+
 /** A bug: something that should not happen. Exit code 70. */
 export class InternalError extends Error {
   override name = 'InternalError';
@@ -39,7 +70,8 @@ export type DirectoryErrorCode =
   /** The entry a write meets is not the one aac wanted (another object class, another person). */
   | 'conflict'
   | 'write-failed'
-  | 'file-corrupt';
+  | 'file-corrupt'
+  | 'save-failed';
 
 /**
  * The directory could not be read or written. `cause` is the underlying error (an ldapts

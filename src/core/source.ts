@@ -27,7 +27,11 @@ export class SourceFile {
     /** Plain data (maps become objects). */
     readonly value: Record<string, unknown>,
     readonly kind: Kind,
-  ) {}
+    /** The syntax tree the value came from, when the caller already knows positions will be needed. */
+    syntax?: { doc: Document.Parsed; lineCounter: LineCounter },
+  ) {
+    this.#syntax = syntax;
+  }
 
   get doc(): Document.Parsed {
     return this.#load().doc;
@@ -35,6 +39,14 @@ export class SourceFile {
 
   get lineCounter(): LineCounter {
     return this.#load().lineCounter;
+  }
+
+  /**
+   * Drops the syntax tree (it is rebuilt on the next use). For sources kept across evaluations,
+   * as the app's cache keeps them: a syntax tree costs about 20 times the file's size.
+   */
+  releaseSyntax(): void {
+    this.#syntax = undefined;
   }
 
   #load(): { doc: Document.Parsed; lineCounter: LineCounter } {
@@ -67,7 +79,14 @@ const START: Position = { line: 1, column: 1 };
  * Parses one access file. Never throws: every problem becomes a diagnostic with a position,
  * and `source` is set only when the file is a mapping with a known `kind`.
  */
-export function parseSource(path: string, content: Uint8Array | string): ParseResult {
+export function parseSource(
+  path: string,
+  content: Uint8Array | string,
+  options: {
+    /** Keep the syntax tree in the SourceFile: for files whose positions will be asked (a pull request's changed files). */
+    keepSyntax?: boolean;
+  } = {},
+): ParseResult {
   const problem = (code: DiagnosticCode, message: string, at: Position = START): ParseResult => ({
     diagnostics: [{ code, severity: 'error', message, file: path, line: at.line, column: at.column }],
   });
@@ -139,7 +158,8 @@ export function parseSource(path: string, content: Uint8Array | string): ParseRe
     const where = rangeStart((kindNode.value as Node | null) ?? (kindNode.key as Node), lineCounter);
     return problem('UNKNOWN_KIND', `unknown kind ${JSON.stringify(kind)}; expected one of ${KINDS.join(', ')}`, where);
   }
-  return { source: new SourceFile(path, text, record, kind as Kind), diagnostics: [] };
+  const syntax = options.keepSyntax ? { doc, lineCounter } : undefined;
+  return { source: new SourceFile(path, text, record, kind as Kind, syntax), diagnostics: [] };
 }
 
 /**

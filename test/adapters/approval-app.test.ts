@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { COMMENT_MARKER } from '../../src/core/policy/format-evaluation.js';
+import { COMMENT_MARKER } from '../../src/core/policy/compute-comment-view.js';
 import { createAuditLogFor } from '../../src/entrypoints/app/create-audit-log-for.js';
 import { FakeGitDataApi } from '../helpers/fake-git-data-api.js';
 import { examplePullRequestRepo, fakeGitHub } from '../helpers/github-api.js';

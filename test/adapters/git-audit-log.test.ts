@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createGitAuditLog, readGitAuditFiles } from '../../src/adapters/git/git-audit-log.js';
 import { verifyChain } from '../../src/core/audit/hash-chain.js';
 import { AuditLogError, AuditSecretError } from '../../src/errors.js';
-import { approvals, auditEvent } from '../helpers/audit-events.js';
+import { approvals, auditEvent, malformed } from '../helpers/audit-events.js';
 import { createGitRepo } from '../helpers/git-repo.js';
 import type { GitRepo } from '../helpers/git-repo.js';
 import { REPO_ROOT } from '../helpers/sample-tree.js';
@@ -91,7 +91,7 @@ describe('createGitAuditLog', () => {
   it('refuses secret-looking details with AuditSecretError and writes nothing', async () => {
     const repo = repoWithMain();
     const log = createGitAuditLog({ repoDir: repo.dir });
-    const leaky = { ...lockEvent, details: { uid: 'ekim', reason: 'disabled', initialPassword: 'Xy7!abc' } };
+    const leaky = malformed({ ...lockEvent, details: { uid: 'ekim', reason: 'disabled', initialPassword: 'Xy7!abc' } });
     const error = await log.append([leaky]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuditSecretError);
     expect((error as AuditSecretError).paths).toEqual(['events[0].details.initialPassword']);

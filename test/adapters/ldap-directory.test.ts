@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLdapDirectory } from '../../src/adapters/ldap/ldap-directory.js';
 import type { LdapDirectory } from '../../src/adapters/ldap/ldap-directory.js';
 import { DirectoryError } from '../../src/errors.js';
-import { applyPlan } from '../../src/entrypoints/reconcile/apply-plan.js';
+import { applyPlan } from '../../src/services/reconcile/apply-plan.js';
 import { NOW, sampleFiles } from '../helpers/sample-tree.js';
 import { planFor, SAMPLE_LAYOUT, testPassword } from '../helpers/reconcile.js';
 import { startSlapd } from '../helpers/slapd.mjs';

@@ -1,11 +1,22 @@
-import type { AuditDetails, AuditEvent, AuditEventType } from '../../src/core/audit/audit-event.js';
+import type {
+  AuditDetails,
+  AuditEvent,
+  AuditEventBase,
+  AuditEventOf,
+  AuditEventType,
+} from '../../src/core/audit/audit-event.js';
 
 /** A realistic event of `type`, with the detail shape the app and the reconciler write. */
 export function auditEvent<T extends AuditEventType>(
   type: T,
-  fields: Omit<AuditEvent, 'type' | 'details'> & { details: AuditDetails[T] },
-): AuditEvent {
-  return { ...fields, type, details: fields.details as unknown as Record<string, unknown> };
+  fields: AuditEventBase & { details: AuditDetails[T] },
+): AuditEventOf<T> {
+  return { ...fields, type };
+}
+
+/** An event that breaks the format on purpose (secrets, extra fields): what a buggy writer might pass. */
+export function malformed(event: object): AuditEvent {
+  return event as AuditEvent;
 }
 
 /** `n` distinct level approvals by `actor`, one minute apart from `start`. */

@@ -143,7 +143,7 @@ export async function createAuditScenario(): Promise<AuditScenario> {
       time: '2026-11-10T11:00:00Z',
       actor: 'aac-reconciler',
       commit: revokeMerge,
-      details: { error: 'DirectoryError: connection refused' },
+      details: { error: { code: 'DirectoryError', message: 'connection refused' } },
     }),
     auditEvent('apply.completed', {
       time: '2026-11-11T12:00:00Z',

@@ -3,7 +3,7 @@ import type { GovernedFile } from '../../src/core/policy/change.js';
 import type { Review } from '../../src/core/policy/compute-approvals.js';
 import { evaluatePullRequest } from '../../src/core/policy/evaluate-pull-request.js';
 import type { Evaluation, EvaluatedChange } from '../../src/core/policy/evaluate-pull-request.js';
-import type { TeamMembers } from '../../src/core/policy/resolve-candidates.js';
+import type { TeamMembers } from '../../src/core/policy/team-members.js';
 import { NOW, REPO_ROOT, sampleFiles, schemaChecker } from './sample-tree.js';
 
 export const HEAD_SHA = 'c0ffee0000000000000000000000000000000001';
@@ -19,6 +19,23 @@ export const SAMPLE_TEAMS: Record<string, string[]> = {
   'example/it-ops': ['cgarcia-it'],
   'example/finance-systems': ['swhite-fin'],
 };
+
+/**
+ * People of the sample's teams who have no person file in the sample (a second security reviewer,
+ * a second security lead, the sales-ops owners). Approvers are people: a team member counts only
+ * with an active person file, so the scenarios' base adds theirs.
+ */
+export const TEAM_PEOPLE: Record<string, string> = Object.fromEntries(
+  [
+    ['ivan', 'Ivan Petrov', 'security', 'kpatel', 'ivan-sec'],
+    ['lena', 'Lena Ortiz', 'security', 'kpatel', 'lena-lead'],
+    ['sops', 'Sam Ops', 'sales', 'dwilliams', 'sops-lead'],
+    ['sops2', 'Sasha Ops', 'sales', 'dwilliams', 'sops-two'],
+  ].map(([uid, name, department, manager, github]) => [
+    `access/people/${uid}.yaml`,
+    `kind: Person\nuid: ${uid}\nname: ${name}\nemail: ${uid}@example.org\ntype: employee\ndepartment: ${department}\nmanager: ${manager}\ngithub: ${github}\nstatus: active\n`,
+  ]),
+);
 
 /** The repository's CODEOWNERS and schemas, as governed files. */
 export function sampleGoverned(): GovernedFile[] {
@@ -57,7 +74,7 @@ export interface Scenario {
 
 /** Evaluates a pull request built from the real sample: base = sample + `base`, head = base + `head`. */
 export function evaluateScenario(scenario: Scenario): Evaluation {
-  const base = applyChanges(sampleFiles(), scenario.base ?? {});
+  const base = applyChanges({ ...sampleFiles(), ...TEAM_PEOPLE }, scenario.base ?? {});
   const head = applyChanges(base, scenario.head ?? {});
   const baseGoverned = replaceGoverned(sampleGoverned(), scenario.baseGoverned ?? {});
   const headGoverned = replaceGoverned(baseGoverned, scenario.headGoverned ?? {});

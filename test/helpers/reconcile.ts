@@ -1,4 +1,4 @@
-import { MemoryDirectory } from '../../src/adapters/file/memory-directory.js';
+import { MemoryDirectory } from '../../src/adapters/memory/memory-directory.js';
 import { computeDesiredState } from '../../src/core/plan/compute-desired-state.js';
 import { computePlan } from '../../src/core/plan/compute-plan.js';
 import type { Plan, PlanOptions } from '../../src/core/plan/compute-plan.js';
@@ -7,7 +7,7 @@ import type { DirectoryLayout } from '../../src/core/plan/directory-layout.js';
 import type { Directory } from '../../src/core/plan/directory.js';
 import type { DirectorySnapshot } from '../../src/core/plan/directory-snapshot.js';
 import type { ActionResult } from '../../src/core/plan/compute-apply-events.js';
-import { applyPlan } from '../../src/entrypoints/reconcile/apply-plan.js';
+import { applyPlan } from '../../src/services/reconcile/apply-plan.js';
 import { computeApplyEvents } from '../../src/core/plan/compute-apply-events.js';
 import { computeReconcilerMemory } from '../../src/core/plan/reconciler-memory.js';
 import type { ReconcilerMemory } from '../../src/core/plan/reconciler-memory.js';

@@ -8,6 +8,8 @@ import type { GitRepo } from './git-repo.js';
 export interface SignedRepo extends GitRepo {
   /** The SSH allowed-signers file that trusts `trusted` only. */
   allowedSigners: string;
+  /** The trusted SSH key's public half, for `user.signingkey` (e.g. to sign audit commits). */
+  signingKey: string;
   /** GPG home whose keyring holds (and trusts) the test's stand-in for GitHub's web-flow key; undefined unless asked for. */
   gnupgHome: string | undefined;
   /** Commits everything staged or not, signed by the trusted SSH key unless `key` says otherwise. */
@@ -87,6 +89,7 @@ export function createSignedRepo(options: { withSample?: string; github?: boolea
   return {
     ...repo,
     allowedSigners,
+    signingKey: join(keys, 'trusted.pub'),
     gnupgHome,
     commitAs(message, o = {}) {
       run(['add', '-A']);

@@ -8,7 +8,10 @@ const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as
  * A real example payload from @octokit/webhooks-examples (one that includes `installation`,
  * as an app receives it), deep-copied so a test may adjust it.
  */
-export function examplePayload(name: 'pull_request' | 'pull_request_review', action: string): any {
+export function examplePayload(
+  name: 'pull_request' | 'pull_request_review' | 'check_run' | 'check_suite',
+  action: string,
+): any {
   const definition = examples.find((d) => d.name === name);
   const example = definition?.examples.find(
     (e) => (e as { action?: string }).action === action && 'installation' in e && e.installation,

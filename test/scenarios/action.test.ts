@@ -83,9 +83,9 @@ describe('the GitHub Actions mode', () => {
     expect(steps.at(-1).run).toBe('node dist/entrypoints/action/run-action.js');
   });
 
-  it('app.yml asks only for the permissions the app uses, and the two events', () => {
+  it('app.yml asks only for the permissions the app uses, and the events it handles (Re-run: check_run, check_suite)', () => {
     const manifest = parse(readFileSync(join(REPO_ROOT, 'app.yml'), 'utf8'));
-    expect(manifest.default_events).toEqual(['pull_request', 'pull_request_review']);
+    expect(manifest.default_events).toEqual(['pull_request', 'pull_request_review', 'check_run', 'check_suite']);
     expect(manifest.default_permissions).toEqual({
       contents: 'write',
       checks: 'write',

@@ -18,6 +18,14 @@ function signedRepo(github = false): SignedRepo {
   return repo;
 }
 
+/** An audit log whose commits are signed by the trusted key, as a reconciler with commit.gpgSign writes it. */
+async function addSignedLog(repo: SignedRepo, n = 1): Promise<void> {
+  repo.git('config', 'user.signingkey', repo.signingKey);
+  repo.git('config', 'commit.gpgsign', 'true');
+  await createGitAuditLog({ repoDir: repo.dir }).append(approvals('mjohnson', n));
+  repo.git('config', '--unset', 'commit.gpgsign');
+}
+
 const verify = (repo: SignedRepo, ...args: string[]) =>
   runCli(['audit', 'verify', ...args], { cwd: repo.dir, env: repo.gnupgHome ? { GNUPGHOME: repo.gnupgHome } : {} });
 
@@ -31,6 +39,7 @@ describe('aac audit verify: signatures', () => {
     repo.commitAs('Give jsmith CRM');
     repo.git('checkout', '-q', 'main');
     repo.mergePullRequest('request/crm', 12, 'jsmith-ex');
+    await addSignedLog(repo);
     const out = await verify(repo, '--format', 'json');
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout)).toMatchObject({
@@ -73,6 +82,7 @@ describe('aac audit verify: signatures', () => {
     const repo = signedRepo();
     const unsigned = repo.commitAs('old unsigned commit', { key: 'none' });
     repo.commitAs('signed since');
+    await addSignedLog(repo);
     expect((await verify(repo)).code).toBe(1);
     const out = await verify(repo, '--since', unsigned);
     expect(out.code).toBe(0);
@@ -82,6 +92,7 @@ describe('aac audit verify: signatures', () => {
   it('reads SSH signatures as unsigned without an allowed-signers file, and says so', async () => {
     const repo = signedRepo();
     repo.commitAs('signed');
+    await addSignedLog(repo);
     repo.git('config', '--unset', 'gpg.ssh.allowedSignersFile');
     const out = await verify(repo);
     expect(out.code).toBe(1);
@@ -94,7 +105,7 @@ describe('aac audit verify: the audit log', () => {
   async function repoWithLog(): Promise<SignedRepo> {
     const repo = signedRepo();
     repo.commitAs('initial');
-    await createGitAuditLog({ repoDir: repo.dir }).append(approvals('mjohnson', 4));
+    await addSignedLog(repo, 4);
     return repo;
   }
   const problems = async (repo: SignedRepo) => {

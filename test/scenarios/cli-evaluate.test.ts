@@ -1,7 +1,7 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMENT_MARKER } from '../../src/core/policy/format-evaluation.js';
+import { COMMENT_MARKER } from '../../src/core/policy/compute-comment-view.js';
 import { createGitRepo } from '../helpers/git-repo.js';
 import type { GitRepo } from '../helpers/git-repo.js';
 import { SAMPLE_TEAMS } from '../helpers/pull-request.js';

@@ -7,7 +7,12 @@ import { REPO_ROOT, SAMPLE_DIR } from '../helpers/sample-tree.js';
 import { runCli } from '../helpers/run-cli.js';
 
 let work: string;
+// The sample alone, outside any git repository: what this checkout's own history holds (or a shallow
+// clone, which validate refuses) must not decide whether the sample validates.
+let sample: string;
 beforeAll(() => {
+  sample = mkdtempSync(join(tmpdir(), 'aac-cli-sample-'));
+  cpSync(SAMPLE_DIR, join(sample, 'access'), { recursive: true });
   work = mkdtempSync(join(tmpdir(), 'aac-cli-'));
   cpSync(SAMPLE_DIR, join(work, 'access'), { recursive: true });
   writeFileSync(
@@ -15,13 +20,16 @@ beforeAll(() => {
     'kind: Person\nuid: jsmith\nname: Jane Smith\nemail: jane.smith@example.org\ntype: employee\nmanager: nobody\n',
   );
 });
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+  rmSync(sample, { recursive: true, force: true });
+});
 
 const NOW = ['--now', '2026-11-22T12:00:00Z'];
 
 describe('aac validate', () => {
   it('exits 0 on the sample', async () => {
-    const run = await runCli(['validate', ...NOW], { cwd: REPO_ROOT });
+    const run = await runCli(['validate', ...NOW], { cwd: sample });
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toMatch(/^\d+ files checked: no problems\n$/);
   });
@@ -109,7 +117,7 @@ describe('the aac bin', () => {
 
   it('runs as a real process (npx aac validate access)', () => {
     const ok = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/aac.js'), 'validate', 'access'], {
-      cwd: REPO_ROOT,
+      cwd: sample,
       encoding: 'utf8',
     });
     expect(ok.status).toBe(0);

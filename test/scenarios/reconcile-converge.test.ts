@@ -5,7 +5,7 @@ import type { LdapDirectory } from '../../src/adapters/ldap/ldap-directory.js';
 import { computeApplyEvents } from '../../src/core/plan/compute-apply-events.js';
 import { computeReconcilerMemory } from '../../src/core/plan/reconciler-memory.js';
 import type { AuditRecord } from '../../src/core/audit/audit-event.js';
-import { applyPlan } from '../../src/entrypoints/reconcile/apply-plan.js';
+import { applyPlan } from '../../src/services/reconcile/apply-plan.js';
 import { MemoryAuditLog } from '../helpers/memory-audit-log.js';
 import { NOW, sampleFiles } from '../helpers/sample-tree.js';
 import { planFor, SAMPLE_LAYOUT, testPassword } from '../helpers/reconcile.js';

@@ -3,7 +3,7 @@ import type { Action } from '../../src/core/plan/action.js';
 import { computeApplyEvents, computeApplyFailedEvent } from '../../src/core/plan/compute-apply-events.js';
 import type { Directory, WriteContext } from '../../src/core/plan/directory.js';
 import { DirectoryError } from '../../src/errors.js';
-import { applyPlan } from '../../src/entrypoints/reconcile/apply-plan.js';
+import { applyPlan } from '../../src/services/reconcile/apply-plan.js';
 import { sampleFiles } from '../helpers/sample-tree.js';
 import { converge, memoryDirectory, planFor, testPassword } from '../helpers/reconcile.js';
 
@@ -54,6 +54,19 @@ describe('applyPlan', () => {
     ]);
   });
 
+  it('never rewrites the plan it is given: the plan stays the value computePlan returned', async () => {
+    const memory = memoryDirectory();
+    const directory = failingCreates(memory, ['jsmith']);
+    const plan = planFor({}, await directory.read());
+    const before = structuredClone(plan);
+    const results = await applyPlan(deepFreeze(plan), { directory, generatePassword: testPassword });
+    expect(plan).toEqual(before);
+    // What was attempted differs from what was planned only for the groups jsmith was to join.
+    const changed = results.filter((r, i) => r.action !== plan.actions[i]);
+    expect(changed.length).toBeGreaterThan(0);
+    for (const r of changed) expect(r.action.type).toBe('create-group');
+  });
+
   it('skips a group change left with nothing to do, keeping the placeholder', async () => {
     const memory = memoryDirectory();
     await converge(memory, { 'access/people/jsmith.yaml': null }, { guards: {} });
@@ -94,10 +107,14 @@ describe('computeApplyEvents', () => {
     const events = computeApplyEvents(results, {
       time: '2026-11-22T12:00:00.000Z',
       actor: 'aac-reconciler',
-      commit: 'abc',
+      source: { kind: 'commit', ref: 'HEAD', commit: 'abc', tree: 'def', uncommitted: [] },
     });
     expect(events.map((e) => e.type)).toEqual(['apply.completed', 'account.locked']);
-    expect(events[0]!.details['counts']).toEqual({ done: 3, already: 0, failed: 0, skipped: 0, actions: 3 });
+    expect(events.map((e) => e.commit)).toEqual(['abc', 'abc']);
+    const completed = events[0]!;
+    if (completed.type !== 'apply.completed') throw new Error(`expected apply.completed, got ${completed.type}`);
+    expect(completed.details.source).toEqual({ commit: 'abc', tree: 'def', ref: 'HEAD', uncommittedIgnored: 0 });
+    expect(completed.details.counts).toEqual({ done: 3, already: 0, failed: 0, skipped: 0, actions: 3 });
     const failed = computeApplyEvents(
       [{ ...results[2]!, status: 'failed', error: { code: 'connection-lost', message: 'cut' } }],
       { time: 't', actor: 'a' },
@@ -105,8 +122,16 @@ describe('computeApplyEvents', () => {
     expect(failed.map((e) => e.type)).toEqual(['apply.completed']);
     expect(computeApplyFailedEvent({ code: 'guard', message: 'too many' }, { time: 't', actor: 'a' })).toMatchObject({
       type: 'apply.failed',
-      details: { error: 'guard: too many' },
+      details: { error: { code: 'guard', message: 'too many' } },
     });
     expect(JSON.stringify(events)).not.toMatch(/Tmp-\d+/);
   });
 });
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -131,8 +131,12 @@ describe('attacks on the approval gate: identity and case', () => {
       author: 'sroberts-iam',
       reviews: [review('tnguyen-ops'), review('alee-sec')],
     });
+    // One human renamed: the same edit in place (identity fields and one new grant), not a new hire.
     const added = result.changes.filter((c) => c.subject === 'jsmith2');
-    expect(added.map((c) => c.kind)).toEqual(['person-added', 'grant-added', 'grant-added', 'grant-added']);
+    expect(added.map((c) => [c.kind, c.predecessor])).toEqual([
+      ['person-identity-changed', 'jsmith'],
+      ['grant-added', 'jsmith'],
+    ]);
     for (const change of added)
       expect(change.levels.find((l) => l.level === 'manager')!.candidates).toEqual(['mjohnson-ex']);
     expect(result.approved).toBe(false);
@@ -154,7 +158,7 @@ describe('attacks on the approval gate: identity and case', () => {
     expect(result.status).toBe('blocked');
   });
 
-  it('another human taking over an account (a new employeeId) is judged as granting everything it holds', () => {
+  it('another human taking over an account (a new employeeId) is refused, and judged as granting everything it holds', () => {
     const inBase = { [JSMITH]: `${HIGH_ATTESTATIONS}${grant('crm', 'admin')}` };
     const takeover = inBase[JSMITH]!.replace('name: Jane Smith', 'name: Eve Mallory').replace(
       'employeeId: EMP-45678',
@@ -169,9 +173,10 @@ describe('attacks on the approval gate: identity and case', () => {
     expect(summary(result.changes[0]!)).toMatchObject({
       kind: 'person-identity-changed',
       tier: 'privileged',
+      blocked: ['UID_REUSED'],
       levels: { manager: 'mjohnson-ex', 'department-head': null, 'it-security': null, ciso: null },
     });
-    expect(result.approved).toBe(false);
+    expect(result.status).toBe('blocked');
     // Correcting a name alone stays at the standard tier.
     const renamed = evaluateScenario({
       base: inBase,

@@ -148,16 +148,16 @@ describe('approval scenarios (base and head trees over the sample, plus reviews)
     const policy = edited(
       'access/policy.yaml',
       '    approvers: [department-head]',
-      '    approvers: [department-head, { users: [zed-deputy] }]',
+      '    approvers: [department-head, { users: [sops-two] }]',
     );
     const matched = evaluateScenario({
       ...scenario,
       base: { ...HIGH_ATTESTATIONS, ...policy },
-      reviews: [review('mjohnson-ex'), review('dwilliams-ex'), review('zed-deputy')],
+      reviews: [review('mjohnson-ex'), review('dwilliams-ex'), review('sops-two')],
     });
     expect(summary(matched.changes[0]!).levels).toEqual({
       manager: 'mjohnson-ex',
-      'department-head': 'zed-deputy',
+      'department-head': 'sops-two',
       'it-security': 'dwilliams-ex',
     });
     expect(matched.approved).toBe(true);

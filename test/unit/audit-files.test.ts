@@ -3,7 +3,7 @@ import { formatAuditLines, monthFileOf, parseAuditFiles, targetFileOf } from '..
 import { findSecrets, isSecretKey } from '../../src/core/audit/find-secrets.js';
 import { chainEvents, verifyChain } from '../../src/core/audit/hash-chain.js';
 import { AuditSecretError } from '../../src/errors.js';
-import { approvals, auditEvent } from '../helpers/audit-events.js';
+import { approvals, auditEvent, malformed } from '../helpers/audit-events.js';
 
 // Secret-shaped values built at run time, so the repository itself holds nothing a secret scanner flags.
 const FAKE_TOKEN = ['ghp', '0123456789abcdefghijklmnopqrstuvwxyzAB'].join('_');
@@ -48,6 +48,29 @@ describe('month files', () => {
       ['audit/2026-12.jsonl', 2],
     ]);
   });
+
+  it('reads a record only when its details are what its type says (reports rely on them)', () => {
+    const [good] = chainEvents(undefined, approvals('mjohnson', 1));
+    const line = (patch: object): string => JSON.stringify({ ...good, ...patch });
+    const broken = [
+      line({ type: 'level.granted' }), // an event type this version does not know
+      line({ details: { level: 'manager', reviewer: 'x', tier: 'standard' } }), // reviewedAt missing
+      line({ type: 'account.locked', details: { uid: 'ekim', reason: 'inactive' } }), // a lock reason nobody writes
+      line({ type: 'apply.failed', details: { error: 'guard: too many' } }), // an error is {code, message}
+      line({ pr: '12' }),
+    ];
+    const { records, unreadable } = parseAuditFiles([
+      { path: 'audit/2026-11.jsonl', text: `${[JSON.stringify(good), ...broken].join('\n')}\n` },
+    ]);
+    expect(records).toEqual([good]);
+    expect(unreadable.map((u) => [u.line, u.message])).toEqual([
+      [2, 'not a valid audit record: unknown event type "level.granted"'],
+      [3, 'not a valid audit record: its details are not those of a level.approved event'],
+      [4, 'not a valid audit record: its details are not those of a account.locked event'],
+      [5, 'not a valid audit record: its details are not those of a apply.failed event'],
+      [6, 'not an audit record (needs seq, time, type, actor, prev, hash)'],
+    ]);
+  });
 });
 
 describe('secrets never enter the log', () => {
@@ -78,17 +101,19 @@ describe('secrets never enter the log', () => {
         time: '2026-11-22T00:00:00Z',
         actor: 'aac-reconciler',
         details: {
-          actions: [{ type: 'create-account', subject: 'ekim', result: 'done', error: FAKE_TOKEN }],
+          actions: [
+            { type: 'create-account', subject: 'ekim', result: 'done', error: { code: 'x', message: FAKE_TOKEN } },
+          ],
           counts: { done: 1 },
         },
       }),
-      {
+      malformed({
         ...approvals('mjohnson', 1)[0]!,
         details: { level: 'manager', nested: { temporaryPassword: 'x', note: FAKE_KEY } },
-      },
+      }),
     ];
     expect(findSecrets(events)).toEqual([
-      'events[0].details.actions[0].error',
+      'events[0].details.actions[0].error.message',
       'events[1].details.nested.temporaryPassword',
       'events[1].details.nested.note',
     ]);
@@ -103,7 +128,9 @@ describe('secrets never enter the log', () => {
     });
     expect(findSecrets([locked])).toEqual([]);
     expect(() =>
-      chainEvents(undefined, [{ ...locked, details: { uid: 'ekim', reason: 'disabled', password: 'hunter2' } }]),
+      chainEvents(undefined, [
+        malformed({ ...locked, details: { uid: 'ekim', reason: 'disabled', password: 'hunter2' } }),
+      ]),
     ).toThrow(AuditSecretError);
   });
 });

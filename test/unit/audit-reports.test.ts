@@ -254,7 +254,7 @@ describe('computeEvidence', () => {
         time: '2026-11-03T00:00:00Z',
         actor: 'aac-reconciler',
         subject: 'ekim',
-        details: { uid: 'ekim', reason: 'inactive' },
+        details: { uid: 'ekim', reason: 'disabled' },
       }),
     ]);
     const unsigned = history.map((c) =>
@@ -296,6 +296,6 @@ describe('computeEvidence', () => {
     expect(byId.get('3.3.2')!.gaps).toEqual(['commit b1 (commit b1): unsigned: not signed']);
     expect(byId.get('3.3.8')).toMatchObject({ status: 'gaps' });
     expect(byId.get('3.3.1')).toMatchObject({ status: 'evidenced' });
-    expect(byId.get('3.5.6')!.tables[0]!.rows).toEqual([['2026-11-03T00:00:00Z', 'ekim', 'inactive']]);
+    expect(byId.get('3.5.6')!.tables[0]!.rows).toEqual([['2026-11-03T00:00:00Z', 'ekim', 'disabled']]);
   });
 });

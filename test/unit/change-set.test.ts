@@ -9,7 +9,10 @@ function changes(head: Record<string, string | null>, base: Record<string, strin
   return computeChangeSet(
     { tree: b.tree, governed: sampleGoverned() },
     { tree: h.tree, governed: sampleGoverned() },
-  ).map(({ kind, subject, file, line, fields }) => ({ kind, subject, file, line, ...(fields ? { fields } : {}) }));
+  ).map((c) => {
+    const { kind, subject, file, line } = c;
+    return { kind, subject, file, line, ...('fields' in c && c.fields ? { fields: c.fields } : {}) };
+  });
 }
 
 const PK = 'access/people/pkowalski.yaml';

@@ -6,7 +6,7 @@ import { summarizePlan } from '../../src/core/plan/format-plan.js';
 import { locatePlanCauses } from '../../src/core/plan/locate-plan-causes.js';
 import { NOW, sampleFiles, validateWith } from '../helpers/sample-tree.js';
 import { converge, memoryDirectory, memoryOf, planFor } from '../helpers/reconcile.js';
-import type { MemoryDirectory } from '../../src/adapters/file/memory-directory.js';
+import type { MemoryDirectory } from '../../src/adapters/memory/memory-directory.js';
 
 const EMPTY: DirectorySnapshot = { accounts: [], groups: [] };
 const JSMITH = 'access/people/jsmith.yaml';

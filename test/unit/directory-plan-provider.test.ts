@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Evaluation } from '../../src/core/policy/evaluate-pull-request.js';
 import { computePlanSection, MAX_PLAN_SECTION_ACTIONS } from '../../src/core/plan/compute-plan-section.js';
 import { DirectoryError } from '../../src/errors.js';
-import { createDirectoryPlanProvider } from '../../src/entrypoints/reconcile/create-directory-plan-provider.js';
+import { createDirectoryPlanProvider } from '../../src/entrypoints/app/create-directory-plan-provider.js';
 import { NOW, sampleFiles, validateWith } from '../helpers/sample-tree.js';
 import { converge, memoryDirectory, planFor } from '../helpers/reconcile.js';
 

@@ -11,7 +11,7 @@ const event = (n: number): AuditEvent => ({
   actor: `user${n}`,
   subject: 'jsmith',
   pr: 42,
-  details: { level: 'manager', n },
+  details: { level: 'manager', reviewer: `user${n}`, reviewedAt: `2026-11-22T10:00:0${n}Z`, tier: 'standard' },
 });
 
 describe('sha256Hex', () => {

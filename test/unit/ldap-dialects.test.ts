@@ -8,7 +8,7 @@ import {
   UAC,
 } from '../../src/adapters/ldap/active-directory-dialect.js';
 import { childDn, parseRdn } from '../../src/adapters/ldap/child-dn.js';
-import { computeMemberChanges } from '../../src/adapters/ldap/ldap-values.js';
+import { computeMemberChanges } from '../../src/adapters/ldap/compute-member-changes.js';
 import { openLdapDirectory } from '../../src/adapters/ldap/ldap-directory.js';
 import { ConfigError } from '../../src/errors.js';
 import { parseGeneralizedTime } from '../../src/adapters/ldap/ldap-dialect.js';

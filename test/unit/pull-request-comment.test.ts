@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderTemplate } from '../../src/adapters/render/render-template.js';
 import { computeReviewRequests } from '../../src/core/policy/compute-review-requests.js';
-import { COMMENT_MARKER, computeCommentView } from '../../src/core/policy/format-evaluation.js';
+import { COMMENT_MARKER, computeCommentView } from '../../src/core/policy/compute-comment-view.js';
 import { appended, evaluateScenario, grant, review } from '../helpers/pull-request.js';
 import { sampleFiles } from '../helpers/sample-tree.js';
 

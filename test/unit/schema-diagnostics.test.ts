@@ -44,14 +44,16 @@ describe('schema diagnostics carry the code and the position of the offending va
     expect(check(text)).toMatchObject([{ code: 'SCHEMA_PATTERN', ...positionOf(text, 'JSmith') }]);
   });
 
-  it('format', () => {
+  it('an email address that breaks the one email rule of the schemas', () => {
     const text = base.replace('jane@example.org', 'jane-at-example');
-    expect(check(text)).toMatchObject([{ code: 'SCHEMA_FORMAT', ...positionOf(text, 'jane-at-example') }]);
+    expect(check(text)).toMatchObject([{ code: 'SCHEMA_PATTERN', ...positionOf(text, 'jane-at-example') }]);
   });
 
   it('attestation that is neither true nor a date', () => {
     const text = `${base}attestations:\n  mfa: sometimes\n`;
-    expect(check(text)).toMatchObject([{ code: 'SCHEMA_INVALID', ...positionOf(text, 'sometimes') }]);
+    expect(check(text)).toEqual([
+      expect.objectContaining({ code: 'SCHEMA_PATTERN', ...positionOf(text, 'sometimes') }),
+    ]);
   });
 
   it.each([',', '=', '*', '(', ')', '\\\\', '+', '<', '>', ';'])(

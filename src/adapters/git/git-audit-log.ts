@@ -9,8 +9,8 @@ import {
 import type { AuditFile } from '../../core/audit/audit-files.js';
 import { assertNoSecrets } from '../../core/audit/find-secrets.js';
 import { chainEvents } from '../../core/audit/hash-chain.js';
-import { AuditLogError, InputError } from '../../errors.js';
-import { readBlobs, runGit } from './run-git.js';
+import { AuditLogError, GitError } from '../../errors.js';
+import { isQuietMiss, readBlobs, resolveCommit, runGit } from './run-git.js';
 
 export interface GitAuditLogOptions {
   /** Any folder inside the repository (a work tree or a bare repository). */
@@ -21,7 +21,11 @@ export interface GitAuditLogOptions {
   push?: { remote: string };
   /** Committer of the audit commits when git has no identity configured; default `aac <aac@localhost>`. */
   identity?: { name: string; email: string };
-  /** Sign the audit commits (`commit-tree -S`, with the repository's signing configuration). */
+  /**
+   * Sign the audit commits (`commit-tree -S`, with the repository's signing key). Default: as the
+   * repository's `commit.gpgSign` says, which `commit-tree` itself ignores. `aac audit verify`
+   * checks the audit branch's signatures with the same trust roots as `main`.
+   */
   sign?: boolean;
   /** Attempts before giving up when other writers keep moving the branch; default 20. */
   maxAttempts?: number;
@@ -55,6 +59,19 @@ export function createGitAuditLog(options: GitAuditLogOptions): AuditLog {
   const git = (args: string[], input?: string): Promise<string> =>
     runGit(args, { cwd: repoDir, ...(input !== undefined ? { input } : {}) }).then((b) => b.toString('utf8'));
   let identityArgs: Promise<string[]> | undefined;
+  let signing: Promise<boolean> | undefined;
+  // `git config --bool --get` exits 1 exactly when the key is unset.
+  const shouldSign = (): Promise<boolean> =>
+    (signing ??=
+      options.sign !== undefined
+        ? Promise.resolve(options.sign)
+        : git(['config', '--bool', '--get', 'commit.gpgsign']).then(
+            (v) => v.trim() === 'true',
+            (error: unknown) => {
+              if (isQuietMiss(error)) return false;
+              throw error;
+            },
+          ));
 
   // git's own identity (config or GIT_COMMITTER_*) wins; the fallback keeps CI machines without one working.
   const identity = (): Promise<string[]> =>
@@ -101,7 +118,7 @@ export function createGitAuditLog(options: GitAuditLogOptions): AuditLog {
       'commit-tree',
       rootTree,
       ...(parent ? ['-p', parent] : []),
-      ...(options.sign ? ['-S'] : []),
+      ...((await shouldSign()) ? ['-S'] : []),
     ];
     return (await git(args, message)).trim();
   }
@@ -124,12 +141,9 @@ export function createGitAuditLog(options: GitAuditLogOptions): AuditLog {
     ).trim();
   }
 
-  async function resolve(refName: string): Promise<string | undefined> {
-    try {
-      return (await git(['rev-parse', '--verify', '-q', `${refName}^{commit}`])).trim();
-    } catch {
-      return undefined; // the branch does not exist yet
-    }
+  /** The commit a ref points at; undefined when the branch does not exist yet. */
+  function resolve(refName: string): Promise<string | undefined> {
+    return resolveCommit(repoDir, refName);
   }
 
   async function recordsAt(
@@ -152,8 +166,10 @@ export function createGitAuditLog(options: GitAuditLogOptions): AuditLog {
     try {
       await git(['update-ref', refName, next, old ?? ZERO]);
       return true;
-    } catch {
-      return false;
+    } catch (error) {
+      // Lost the race (the ref moved, or another writer holds its lock): the caller rebuilds. Anything else stops.
+      if (error instanceof GitError && /^fatal: .*cannot lock ref/m.test(error.stderr)) return false;
+      throw error;
     }
   }
 
@@ -251,7 +267,7 @@ export async function readGitAuditFiles(
       'utf8',
     );
   } catch (error) {
-    if (error instanceof InputError) return [];
+    if (error instanceof GitError && error.code === 'unknown-revision') return []; // no audit log yet
     throw error;
   }
   const all = sortAuditFiles(

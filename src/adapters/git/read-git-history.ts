@@ -1,7 +1,8 @@
+import { isAbsolute, resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { GIT_LOG_ARGS, createGitLogParser } from '../../core/audit/parse-git-log.js';
 import type { HistoryCommit } from '../../core/audit/parse-git-log.js';
-import { runGit } from './run-git.js';
+import { isQuietMiss, runGit } from './run-git.js';
 import { streamGitLarge } from './run-git-large.js';
 
 /** Which keys git trusts when it checks signatures (`%G?`). */
@@ -62,14 +63,19 @@ export function trustArgs(trust: SignatureTrust): string[] {
   return trust.allowedSignersFile ? ['-c', `gpg.ssh.allowedSignersFile=${trust.allowedSignersFile}`] : [];
 }
 
-/** Whether SSH signatures can be judged at all: without an allowed-signers file git 2.39 reports them as unsigned. */
-export async function hasAllowedSigners(repoDir: string, trust: SignatureTrust): Promise<boolean> {
-  if (trust.allowedSignersFile) return true;
+/**
+ * The repository's `gpg.ssh.allowedSignersFile`, or undefined when it is not set (without one,
+ * git 2.39 reports SSH signatures as unsigned). `git config --get` exits 1 exactly when unset.
+ */
+export async function readAllowedSignersSetting(repoDir: string): Promise<string | undefined> {
   try {
-    return (
-      (await runGit(['config', '--get', 'gpg.ssh.allowedSignersFile'], { cwd: repoDir })).toString('utf8').trim() !== ''
-    );
-  } catch {
-    return false;
+    const value = (await runGit(['config', '--path', '--get', 'gpg.ssh.allowedSignersFile'], { cwd: repoDir }))
+      .toString('utf8')
+      .trim();
+    return value === '' ? undefined : isAbsolute(value) ? value : resolve(repoDir, value);
+  } catch (error) {
+    // `git config --get` exits 1, silently, when the key is not set; any other failure is not "unset".
+    if (isQuietMiss(error)) return undefined;
+    throw error;
   }
 }

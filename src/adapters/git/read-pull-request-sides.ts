@@ -3,7 +3,7 @@ import type { GovernedFile } from '../../core/policy/change.js';
 import type { PullRequestSide } from '../../core/policy/evaluate-pull-request.js';
 import type { InputFile } from '../../core/validate/validate-access-tree.js';
 import { InputError } from '../../errors.js';
-import { readBlobs, runGit } from './run-git.js';
+import { readBlobBytes, runGit } from './run-git.js';
 
 export interface ReadSidesOptions {
   /** Repository root. */
@@ -57,40 +57,39 @@ export async function readPullRequestSides(options: ReadSidesOptions): Promise<P
     });
   }
   const [baseSha = '', headSha = ''] = shas;
-  const [baseEntries, headEntries] = await Promise.all(
-    [baseSha, headSha].map(async (sha) =>
-      parseLsTree(
-        await runGit(
-          ['ls-tree', '-r', '-z', '--long', '--full-tree', sha, '--', accessDir, codeownersPath, schemasDir],
-          { cwd: repo },
-        ),
-      ),
-    ),
-  );
+  const lsTree = async (sha: string): Promise<TreeEntry[]> =>
+    parseLsTree(
+      await runGit(['ls-tree', '-r', '-z', '--long', '--full-tree', sha, '--', accessDir, codeownersPath, schemasDir], {
+        cwd: repo,
+      }),
+    );
+  const [baseEntries, headEntries] = await Promise.all([lsTree(baseSha), lsTree(headSha)]);
   const wanted = (e: TreeEntry): boolean => e.type === 'blob' && e.size <= MAX_FILE_BYTES && e.mode !== '120000';
-  const oids = [...new Set([...baseEntries!, ...headEntries!].filter(wanted).map((e) => e.oid))];
-  const texts = await readBlobs(repo, oids);
-  const blob = new Map(oids.map((oid, i) => [oid, texts[i]]));
+  const oids = [...new Set([...baseEntries, ...headEntries].filter(wanted).map((e) => e.oid))];
+  const bytes = await readBlobBytes(repo, oids);
+  const blob = new Map(oids.map((oid, i) => [oid, bytes[i]]));
   const side = (entries: TreeEntry[]): PullRequestSide =>
     toSide(entries, blob, { accessDir, codeownersPath, schemasDir });
-  return { base: side(baseEntries!), head: side(headEntries!), baseSha, headSha };
+  return { base: side(baseEntries), head: side(headEntries), baseSha, headSha };
 }
 
 function toSide(
   entries: TreeEntry[],
-  blobs: Map<string, string | undefined>,
+  blobs: Map<string, Uint8Array | undefined>,
   layout: { accessDir: string; codeownersPath: string; schemasDir: string },
 ): PullRequestSide {
   const files: InputFile[] = [];
   const governed: GovernedFile[] = [];
+  const decoder = new TextDecoder();
   for (const entry of entries) {
-    const text = blobs.get(entry.oid);
+    const bytes = blobs.get(entry.oid);
+    const text = bytes === undefined || isAccessFile(entry.path, layout.accessDir) ? undefined : decoder.decode(bytes);
     if (entry.path === layout.codeownersPath) {
       if (text !== undefined) governed.push({ path: entry.path, text, kind: 'codeowners' });
     } else if (entry.path.startsWith(`${layout.schemasDir}/`)) {
       if (text !== undefined && entry.path.endsWith('.json')) governed.push({ path: entry.path, text, kind: 'schema' });
     } else if (isAccessFile(entry.path, layout.accessDir)) {
-      files.push(toInput(entry, text));
+      files.push(toInput(entry, bytes));
     }
   }
   return { files: files.sort((a, b) => (a.path < b.path ? -1 : 1)), governed };
@@ -102,7 +101,8 @@ function isAccessFile(path: string, accessDir: string): boolean {
   return rel !== undefined && /\.ya?ml$/.test(rel) && !rel.split('/').some((s) => s.startsWith('.'));
 }
 
-function toInput(entry: TreeEntry, text: string | undefined): InputFile {
+// Access files stay bytes: parseSource reports a file that is not UTF-8, and bytes can go to the parse worker as they are.
+function toInput(entry: TreeEntry, bytes: Uint8Array | undefined): InputFile {
   const problem = (code: 'FILE_TOO_LARGE' | 'BINARY_FILE', message: string): InputFile => ({
     path: entry.path,
     problem: { code, severity: 'error', message, file: entry.path, line: 1, column: 1 },
@@ -114,7 +114,7 @@ function toInput(entry: TreeEntry, text: string | undefined): InputFile {
       'FILE_TOO_LARGE',
       `file is ${entry.size} bytes; access files may be at most ${MAX_FILE_BYTES} bytes`,
     );
-  return { path: entry.path, content: text ?? '' };
+  return { path: entry.path, content: bytes ?? new Uint8Array(0) };
 }
 
 /** `git ls-tree -z --long`: `<mode> SP <type> SP <oid> SP+ <size> TAB <path> NUL`. */

@@ -1,7 +1,8 @@
 import { relative, sep } from 'node:path';
 import { parse } from '../../vendor/yaml.js';
 import type { RetiredIdentity } from '../../core/validate/validate-access-tree.js';
-import { findRepositoryRoot, readBlobs, runGit } from './run-git.js';
+import { GitError, InputError } from '../../errors.js';
+import { readBlobs, runGit } from './run-git.js';
 
 interface Event {
   commit: string;
@@ -16,26 +17,50 @@ interface Event {
 /**
  * Identities that git history shows were retired: person files deleted or renamed, or set to
  * `status: deleted`. Three git processes in all, whatever the history length.
- * Returns [] when `accessDir` is not in a git repository or the repository has no commits.
+ * Returns [] when `accessDir` is not in a git repository or the repository has no commits yet;
+ * throws (GitError, InputError) when the history exists but cannot be read whole, including a
+ * shallow clone, since a missed retirement would let an identifier be given to someone else.
  */
-export async function readRetiredIdentities(accessDir: string): Promise<RetiredIdentity[]> {
-  const repo = await findRepositoryRoot(accessDir);
-  if (repo === undefined) return [];
+export async function readRetiredIdentities(accessDir: string, rev?: string): Promise<RetiredIdentity[]> {
+  // `git log` without a revision reads HEAD and says "no commits yet" the way the catch below expects.
+  const revs = rev === undefined ? [] : [rev];
+  const repository = await readRepository(accessDir);
+  if (repository === undefined) return [];
+  const repo = repository.root;
+  if (repository.shallow)
+    throw new InputError(
+      `${repo} is a shallow clone, so the retired uids and emails in its history cannot all be read: ` +
+        'fetch the whole history (actions/checkout with fetch-depth: 0) or pass --no-history',
+    );
   const peopleDir = [relative(repo, accessDir).split(sep).join('/'), 'people'].filter((p) => p !== '').join('/');
   let log: string;
   let statusLog: string;
   try {
     [log, statusLog] = await Promise.all([
-      runGit(['log', '-M', '--name-status', '--no-merges', '--diff-filter=DR', '--format=%x00%H', '--', peopleDir], {
-        cwd: repo,
-      }).then((b) => b.toString('utf8')),
       runGit(
-        ['log', '-G', '^status:[[:space:]]*deleted', '--name-only', '--no-merges', '--format=%x00%H', '--', peopleDir],
+        ['log', '-M', '--name-status', '--no-merges', '--diff-filter=DR', '--format=%x00%H', ...revs, '--', peopleDir],
+        {
+          cwd: repo,
+        },
+      ).then((b) => b.toString('utf8')),
+      runGit(
+        [
+          'log',
+          '-G',
+          '^status:[[:space:]]*deleted',
+          '--name-only',
+          '--no-merges',
+          '--format=%x00%H',
+          ...revs,
+          '--',
+          peopleDir,
+        ],
         { cwd: repo },
       ).then((b) => b.toString('utf8')),
     ]);
-  } catch {
-    return []; // no commits yet
+  } catch (error) {
+    if (error instanceof GitError && error.code === 'no-commits') return [];
+    throw error;
   }
 
   const events: Event[] = [];
@@ -97,4 +122,17 @@ function identityOf(text: string | undefined): (Omit<RetiredIdentity, 'evidence'
   const email = str(v['email']);
   if (!uid && !email) return undefined;
   return { uid, email, employeeId: str(v['employeeId']), name: str(v['name']), status: v['status'] };
+}
+
+/** The repository holding `dir` and whether it is shallow (one git process), or undefined outside git. */
+async function readRepository(dir: string): Promise<{ root: string; shallow: boolean } | undefined> {
+  let out: string;
+  try {
+    out = (await runGit(['rev-parse', '--show-toplevel', '--is-shallow-repository'], { cwd: dir })).toString('utf8');
+  } catch (error) {
+    if (error instanceof GitError && error.code === 'not-a-repository') return undefined;
+    throw error;
+  }
+  const [root = '', shallow = ''] = out.trim().split('\n');
+  return { root, shallow: shallow === 'true' };
 }

@@ -2,8 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../../errors.js';
-import { gitEnv } from './run-git.js';
+import { cannotRunGit, gitEnv, gitFailure } from './run-git.js';
 import type { GitOptions } from './run-git.js';
 
 const CHUNK = 1 << 20;
@@ -37,7 +36,7 @@ export function streamGitLarge(
     child.stdin.end(options.input);
   }
   const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', (error) => reject(new InputError(`cannot run git: ${error.message}`, { cause: error })));
+    child.on('error', (error) => reject(cannotRunGit(error)));
     child.on('close', (code) => resolve(code));
   });
   let done: number | null | undefined;
@@ -62,8 +61,7 @@ export function streamGitLarge(
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2))]);
     }
     const code = await exited;
-    if (code !== 0)
-      throw new InputError(`git ${args[0]} failed: ${Buffer.concat(err).toString('utf8').trim().split('\n')[0] ?? ''}`);
+    if (code !== 0) throw gitFailure(args, code, Buffer.concat(err).toString('utf8'));
   }
 
   return pump()

@@ -1,4 +1,4 @@
-import type { TeamMembers } from '../../core/policy/resolve-candidates.js';
+import type { TeamMembers } from '../../core/policy/team-members.js';
 import { GitHubError } from '../../errors.js';
 import type { GitHubClient } from './approval-octokit.js';
 import { statusOf } from './read-side-from-github.js';

@@ -10,7 +10,7 @@ import type { DirectoryLayout } from '../../core/plan/directory-layout.js';
 import { ConfigError, DirectoryError } from '../../errors.js';
 import { firstValue } from './ldap-dialect.js';
 import type { LdapDialect, LdapEntry } from './ldap-dialect.js';
-import { describeError } from './ldap-values.js';
+import { describeError } from './describe-error.js';
 
 /**
  * The Sun account usability control (1.3.6.1.4.1.42.2.27.9.5.8): only the ppolicy overlay

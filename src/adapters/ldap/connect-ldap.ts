@@ -5,7 +5,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { ConfigError, DirectoryError } from '../../errors.js';
 import type { DirectoryErrorCode } from '../../errors.js';
 import { coalesceWrites } from './coalesce-writes.js';
-import { describeError } from './ldap-values.js';
+import { describeError } from './describe-error.js';
 
 /** Default time to connect, start TLS and bind, in milliseconds (`AAC_LDAP_CONNECT_TIMEOUT` is in seconds). */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;

@@ -13,7 +13,7 @@ import { childDn } from './child-dn.js';
 import { connectLdap, destroy } from './connect-ldap.js';
 import type { LdapConnectionOptions } from './connect-ldap.js';
 import type { LdapDialect, LdapEntry, ParsedAccount } from './ldap-dialect.js';
-import { describeError } from './ldap-values.js';
+import { describeError } from './describe-error.js';
 import { openldapDialect } from './openldap-dialect.js';
 import { readLdapSnapshot } from './read-ldap-snapshot.js';
 import type { LdapReader } from './read-ldap-snapshot.js';

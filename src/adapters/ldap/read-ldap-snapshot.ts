@@ -13,7 +13,8 @@ import { parseRdn } from './child-dn.js';
 import { parseRangedValues } from './active-directory-dialect.js';
 import { allValues } from './ldap-dialect.js';
 import type { LdapDialect, LdapEntry, ParsedAccount } from './ldap-dialect.js';
-import { describeError, normalizeDn } from './ldap-values.js';
+import { describeError } from './describe-error.js';
+import { normalizeDn } from './normalize-dn.js';
 
 /** Member values checked one by one when they point into the people OU at nothing read; more is a short read. */
 const MAX_UNRESOLVED_CHECKS = 100;

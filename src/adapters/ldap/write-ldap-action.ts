@@ -17,7 +17,9 @@ import { parseRangedValues } from './active-directory-dialect.js';
 import { childDn, parseRdn } from './child-dn.js';
 import { allValues } from './ldap-dialect.js';
 import type { LdapDialect, LdapEntry, LdapModification, ParsedAccount } from './ldap-dialect.js';
-import { computeMemberChanges, normalizeDn, toAttributes, toChanges } from './ldap-values.js';
+import { computeMemberChanges } from './compute-member-changes.js';
+import { normalizeDn } from './normalize-dn.js';
+import { toAttributes, toChanges } from './to-ldapts.js';
 
 /** What a write needs from the directory object: the bound client, names, and what the read learnt. */
 export interface WriteTarget {

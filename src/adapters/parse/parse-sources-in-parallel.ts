@@ -10,6 +10,12 @@ export interface ParseInParallelOptions {
   minFiles?: number;
   /** Called with the files taken so far (a multiple of 500, from 0), for a progress line. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Files (indices) whose positions will be asked for, e.g. a pull request's changed files: parsed
+   * on this thread, first, keeping their syntax trees (a worker's cannot cross threads), so
+   * locating a change does not parse the file a second time.
+   */
+  keepSyntax?: ReadonlySet<number>;
 }
 
 /** Fewer files than this are parsed on the calling thread: a worker takes ~40 ms to start and load the YAML parser. */
@@ -32,9 +38,10 @@ export async function parseSourcesInParallel(
   options: ParseInParallelOptions = {},
 ): Promise<Array<ParseResult | undefined>> {
   const results: Array<ParseResult | undefined> = new Array(files.length);
+  const keep = options.keepSyntax ?? new Set<number>();
   const parseAt = (i: number): void => {
     const file = files[i]!;
-    if (!('problem' in file)) results[i] = parseSource(file.path, file.content);
+    if (!('problem' in file)) results[i] = parseSource(file.path, file.content, { keepSyntax: keep.has(i) });
   };
   let reported = -1;
   // Files taken so far by either thread, rounded down to a multiple of 500.
@@ -54,11 +61,17 @@ export async function parseSourcesInParallel(
 
   const next = new Int32Array(new SharedArrayBuffer(4));
   const done = new Uint8Array(files.length); // 1 once results[i] is final, whoever parsed it
-  const worker = startWorker(files, next);
+  const worker = startWorker(files, next, keep);
+  // While the worker starts: the files whose syntax trees are kept, which only this thread can parse.
+  for (const i of keep) {
+    parseAt(i);
+    done[i] = 1;
+  }
   // This thread's share: chunks until the counter runs out (the worker takes chunks meanwhile).
   for (let start = Atomics.add(next, 0, CHUNK); start < files.length; start = Atomics.add(next, 0, CHUNK)) {
     progress(start);
     for (let i = start; i < Math.min(start + CHUNK, files.length); i++) {
+      if (keep.has(i)) continue;
       parseAt(i);
       done[i] = 1;
     }
@@ -79,7 +92,7 @@ export async function parseSourcesInParallel(
 }
 
 /** The worker's parsed files, or [] when it cannot start or fails (its chunks are then parsed by the caller). */
-function startWorker(files: readonly InputFile[], next: Int32Array): Promise<ParsedShare> {
+function startWorker(files: readonly InputFile[], next: Int32Array, keep: ReadonlySet<number>): Promise<ParsedShare> {
   // The files as one shared byte buffer, so handing them over copies nothing per file.
   const bytes = files.map((f) => ('problem' in f || typeof f.content === 'string' ? new Uint8Array(0) : f.content));
   const total = bytes.reduce((n, b) => n + b.byteLength, 0);
@@ -91,7 +104,7 @@ function startWorker(files: readonly InputFile[], next: Int32Array): Promise<Par
   });
   const work: ParseWork = {
     paths: files.map((f) => f.path),
-    skip: files.map((f) => 'problem' in f),
+    skip: files.map((f, i) => 'problem' in f || keep.has(i)),
     bytes: shared,
     offsets,
     next,

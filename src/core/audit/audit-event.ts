@@ -3,71 +3,121 @@
  * with reviewer and time, rejections, blocked escalations, applies, expiries, locks, drift.
  * The log is append-only and hash-chained: each record carries the SHA-256 of the previous one.
  * No secret (password, token, key) ever goes into an event.
+ *
+ * To add an event type: add its key and `details` shape to `AuditDetails`, its runtime check to
+ * `DETAIL_CHECKS` (check-audit-details.ts; the compiler insists), then let the compiler show every
+ * exhaustive `switch` over `record.type` (the report builders) that must say what it means.
  */
+import type { LockReason } from '../plan/action.js';
 
-export type AuditEventType =
-  | 'request.evaluated'
-  | 'level.approved'
-  | 'request.approved'
-  | 'request.rejected'
-  | 'escalation.blocked'
-  | 'apply.completed'
-  | 'apply.failed'
-  | 'grant.expired'
-  | 'account.locked'
-  | 'account.unlocked'
-  | 'grant.revoked'
-  | 'drift.reverted';
+/** An error as the log keeps it: a stable code to count and match on, and a message without secrets. */
+export interface AuditError {
+  code: string;
+  message: string;
+}
+
+/** One change of a pull request as the log names it. */
+export interface AuditChange {
+  kind: string;
+  subject: string;
+  tier: string;
+  file?: string;
+}
+
+/** What one action of an apply run did; `done` includes "already in the desired state". */
+export interface AuditActionResult {
+  type: string;
+  subject: string;
+  result: 'done' | 'failed' | 'skipped';
+  error?: AuditError;
+  /** rename-account / rename-group: the new name. */
+  to?: string;
+  /** create-group / update-members: the uids the group gained and lost (the reconciler's memory of what it provisioned). */
+  added?: string[];
+  removed?: string[];
+}
+
+/** What an apply read its files from: a commit and its tree, or (outside git) no commit, and why. */
+export type AuditAppliedSource =
+  { commit: string; tree: string; ref: string; uncommittedIgnored: number } | { commit: null; reason: string };
 
 /**
- * The `details` each event type carries. Writers (app, reconciler) and readers (reports) agree
- * on these; extra fields are allowed. Times are ISO 8601 UTC.
+ * The `details` each event type carries, keyed by the event's `type`. Writers (app, reconciler)
+ * and readers (reports) agree on exactly these fields. Times are ISO 8601 UTC.
  */
 export interface AuditDetails {
+  /** An evaluation worth recording (written by tools that record every verdict). */
   'request.evaluated': {
     approved: boolean;
     tier: string;
-    changes: Array<{ kind: string; subject: string; tier: string; file?: string }>;
+    changes: AuditChange[];
+    /** Levels still missing. */
     missing: string[];
+    /** The pull request's author, when known. */
+    author?: string;
   };
-  'level.approved': { level: string; reviewer: string; reviewedAt: string; tier: string };
-  'request.approved': { tier: string; approvers: Array<{ level: string; reviewer: string; at: string }> };
-  'request.rejected': { reason: string; reviewer?: string };
-  'escalation.blocked': { reasons: string[]; file?: string; grant?: { system: string; role: string } };
+  /** A reviewer's approval satisfied one level of one change. */
+  'level.approved': {
+    level: string;
+    reviewer: string;
+    reviewedAt: string;
+    tier: string;
+    kind?: string;
+    file?: string;
+  };
+  /** Every level of every change is satisfied. */
+  'request.approved': {
+    tier: string;
+    approvers: Array<{ level: string; reviewer: string; at: string }>;
+    changes?: AuditChange[];
+  };
+  /** The request was turned down. */
+  'request.rejected': {
+    /** Free text: the reviewer's words, or `closed without merging`. */
+    reason: string;
+    reviewer?: string;
+    level?: string;
+  };
+  /** A change that no approval can let through (privilege escalation, SoD, ...). */
+  'escalation.blocked': {
+    /** The blocking reasons' codes, e.g. `PRIVILEGE_ESCALATION`. */
+    reasons: string[];
+    file?: string;
+    grant?: { system: string; role: string };
+    kind?: string;
+    line?: number;
+  };
+  /** An apply run that wrote (or tried to write) every action of its plan. */
   'apply.completed': {
-    actions: Array<{
-      type: string;
-      subject: string;
-      result: 'done' | 'failed' | 'skipped';
-      error?: string;
-      /** rename-account / rename-group: the new name. */
-      to?: string;
-      /** create-group / update-members: the uids added to and removed from the group. */
-      added?: string[];
-      removed?: string[];
-    }>;
+    /** Absent in records written before aac recorded it. */
+    source?: AuditAppliedSource;
+    actions: AuditActionResult[];
+    /** Results by status (`done`, `already`, `failed`, `skipped`) and `actions`, the total. */
     counts: Record<string, number>;
   };
-  'apply.failed': { error: string; counts?: Record<string, number> };
-  'grant.expired': { system: string; role: string; expires: string };
-  /** `key`: the entry's stable key, so that a later run knows the lock is aac's (older records lack it). */
-  'account.locked': {
-    uid: string;
-    reason: 'disabled' | 'temporary-password-unchanged' | 'file-removed' | string;
-    key?: string;
-  };
-  /** aac lifted a lock it had set. */
+  /** An apply run that stopped before writing: a guard, a failed read, invalid files. */
+  'apply.failed': { source?: AuditAppliedSource; error: AuditError; counts?: Record<string, number> };
+  /** A membership removed because its grant's `expires` passed. */
+  'grant.expired': { system: string; role: string; expires: string; group?: string };
+  /**
+   * An account the reconciler locked. `key`: the entry's stable key, so that a later run knows the
+   * lock is aac's and may lift it (records written before it was recorded lack it).
+   */
+  'account.locked': { uid: string; reason: LockReason; key?: string };
+  /** The reconciler lifted a lock it had set. */
   'account.unlocked': { uid: string; key: string };
-  /** A membership aac had provisioned, removed because the files no longer grant it. */
+  /** A membership the reconciler had provisioned, removed because the files no longer grant it. */
   'grant.revoked': { group: string; member: string };
+  /** A membership the files do not declare, reverted. */
   'drift.reverted': { group: string; member: string; action: 'removed' | 'added' };
 }
 
-/** What a writer appends: the log adds `seq`, `prev` and `hash`. */
-export interface AuditEvent {
+export type AuditEventType = keyof AuditDetails;
+
+/** The fields every event has, whatever its type. */
+export interface AuditEventBase {
   /** ISO 8601 UTC time the event happened. */
   time: string;
-  type: AuditEventType;
   /** Who caused it: a GitHub login, or `aac-reconciler` / `aac-app` for automation. */
   actor: string;
   /** Whose access it concerns: a uid, a `system/role`, or a file path. */
@@ -76,10 +126,16 @@ export interface AuditEvent {
   pr?: number;
   /** Commit SHA the event refers to (head of the pull request, or the applied commit). */
   commit?: string;
-  details: Record<string, unknown>;
 }
 
-export interface AuditRecord extends AuditEvent {
+/** An event of one type: `switch (event.type)` narrows `details`. */
+export type AuditEventOf<T extends AuditEventType> = AuditEventBase & { type: T; details: AuditDetails[T] };
+
+/** What a writer appends: the log adds `seq`, `prev` and `hash`. */
+export type AuditEvent = { [T in AuditEventType]: AuditEventOf<T> }[AuditEventType];
+
+/** What the log adds to an event. */
+export interface ChainFields {
   /** 1-based position in the log. */
   seq: number;
   /** `hash` of the previous record; 64 zeros for the first. */
@@ -88,11 +144,20 @@ export interface AuditRecord extends AuditEvent {
   hash: string;
 }
 
+export type AuditRecordOf<T extends AuditEventType> = AuditEventOf<T> & ChainFields;
+
+export type AuditRecord = AuditEvent & ChainFields;
+
 /**
  * Where events are appended. Implementations: a local git branch (adapters/git), the GitHub
- * API (adapters/github), and an in-memory log for tests. `append` is atomic for its batch.
+ * API (adapters/github), a local file, and an in-memory log for tests. `append` is atomic for its batch.
  */
 export interface AuditLog {
   append(events: readonly AuditEvent[]): Promise<AuditRecord[]>;
   read(): Promise<AuditRecord[]>;
+}
+
+/** Narrows a record list to one type: `recordsOf(records, 'grant.expired')`. */
+export function recordsOf<T extends AuditEventType>(records: readonly AuditRecord[], type: T): AuditRecordOf<T>[] {
+  return records.filter((r) => r.type === type) as unknown as AuditRecordOf<T>[];
 }

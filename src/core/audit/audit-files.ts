@@ -1,4 +1,5 @@
 import type { AuditRecord } from './audit-event.js';
+import { checkAuditDetails } from './check-audit-details.js';
 
 /** Folder of the month files on the audit branch. */
 export const AUDIT_DIR = 'audit';
@@ -88,6 +89,11 @@ export function parseAuditFiles(files: readonly AuditFile[]): {
         });
         continue;
       }
+      const problem = checkAuditDetails(value.type, value.details);
+      if (problem !== undefined) {
+        unreadable.push({ file: file.path, line: i + 1, message: `not a valid audit record: ${problem}` });
+        continue;
+      }
       records.push(value);
       places.push({ file: file.path, line: i + 1 });
     }
@@ -104,6 +110,9 @@ function isRecordShape(value: unknown): value is AuditRecord {
     typeof v['type'] === 'string' &&
     typeof v['actor'] === 'string' &&
     typeof v['prev'] === 'string' &&
-    typeof v['hash'] === 'string'
+    typeof v['hash'] === 'string' &&
+    (v['subject'] === undefined || typeof v['subject'] === 'string') &&
+    (v['commit'] === undefined || typeof v['commit'] === 'string') &&
+    (v['pr'] === undefined || typeof v['pr'] === 'number')
   );
 }

@@ -70,7 +70,7 @@ export function computeAccessOverview(tree: AccessTree): AccessOverview {
   }
   const orgIds = new Set([
     ...tree.orgs.keys(),
-    ...people.filter((p) => p.type === 'external' && p.org).map((p) => p.org!),
+    ...people.flatMap((p) => (p.type === 'external' && p.org ? [p.org] : [])),
   ]);
   const external = [...orgIds].sort().map((id) => {
     const org = tree.orgs.get(id)?.value;

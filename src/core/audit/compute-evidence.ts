@@ -1,6 +1,8 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { AccessTree } from '../model/access-tree.js';
+import { recordsOf } from './audit-event.js';
 import type { AuditRecord } from './audit-event.js';
+import type { LockReason } from '../plan/action.js';
 import type { AccessOverview } from './compute-access-overview.js';
 import type { ReportTable } from './compute-report-view.js';
 import type { RequestTimeline } from './compute-request-timelines.js';
@@ -78,23 +80,18 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
       .filter((s) => s.decision === 'approved' && s.approver === t.requester)
       .map((s) => `request #${t.requestId}: ${s.approver} approved their own request at level ${s.level}`),
   );
-  const blocked = records.filter((r) => r.type === 'escalation.blocked');
-  const locked = records.filter((r) => r.type === 'account.locked');
-  const lockReason = (reason: string): AuditRecord[] =>
-    locked.filter((r) => (r.details as { reason?: unknown }).reason === reason);
+  const blocked = recordsOf(records, 'escalation.blocked');
+  const locked = recordsOf(records, 'account.locked');
+  const lockReason = (reason: LockReason): AuditRecord[] => locked.filter((r) => r.details.reason === reason);
   const months = new Set(records.map((r) => r.time.slice(0, 7)));
   const actorless = records.filter((r) => !r.actor || r.actor.trim() === '');
-  const creates = records
-    .flatMap((r) =>
-      r.type === 'apply.completed'
-        ? ((r.details as { actions?: Array<{ type: string; result: string }> }).actions ?? [])
-        : [],
-    )
+  const creates = recordsOf(records, 'apply.completed')
+    .flatMap((r) => r.details.actions)
     .filter((a) => a.type === 'create-account' && a.result === 'done').length;
   const privilegedTiers = policy
     ? (['elevated', 'privileged'] as const).map(
         (t) =>
-          `tier ${t} needs levels ${policy.tiers[t]?.levels.join(', ') ?? 'none'}${policy.tiers[t]?.attestations ? ` and attestations ${policy.tiers[t]!.attestations!.join(', ')}` : ''}`,
+          `tier ${t} needs levels ${policy.tiers[t]?.levels.join(', ') ?? 'none'}${attestationsOf(policy.tiers[t]?.attestations)}`,
       )
     : [];
   const signatureGaps = verdict.signatures.map(
@@ -113,9 +110,12 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
           : 'No reconcile run is recorded in the audit log yet.',
       ],
       [
-        ...direct.map(
-          (t) =>
-            `direct commit ${t.merge!.commit.slice(0, 12)} changed ${input.accessRoot}/ without a pull request: ${t.merge!.subject}`,
+        ...direct.flatMap((t) =>
+          t.merge
+            ? [
+                `direct commit ${t.merge.commit.slice(0, 12)} changed ${input.accessRoot}/ without a pull request: ${t.merge.subject}`,
+              ]
+            : [],
         ),
         ...errors.map((d) => `${d.file}:${d.line}: ${d.code}: ${d.message}`),
       ],
@@ -146,7 +146,7 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
             r.time,
             r.pr === undefined ? '' : `#${r.pr}`,
             r.subject ?? '',
-            ((r.details as { reasons?: string[] }).reasons ?? []).join('; '),
+            r.details.reasons.join('; '),
           ]),
         },
       ],
@@ -226,7 +226,7 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
         `${locked.length} accounts locked by the reconciler: ${
           Object.entries(
             locked.reduce<Record<string, number>>((m, r) => {
-              const k = String((r.details as { reason?: unknown }).reason);
+              const k = r.details.reason;
               return { ...m, [k]: (m[k] ?? 0) + 1 };
             }, {}),
           )
@@ -240,11 +240,7 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
         {
           title: 'Locked accounts',
           columns: ['time', 'uid', 'reason'],
-          rows: locked.map((r) => [
-            r.time,
-            String((r.details as { uid?: unknown }).uid ?? r.subject ?? ''),
-            String((r.details as { reason?: unknown }).reason),
-          ]),
+          rows: locked.map((r) => [r.time, r.details.uid, r.details.reason]),
         },
       ],
     ),
@@ -288,4 +284,8 @@ export function formatEvidenceMarkdown(
       );
   }
   return out.join('\n');
+}
+
+function attestationsOf(attestations: readonly string[] | undefined): string {
+  return attestations ? ` and attestations ${attestations.join(', ')}` : '';
 }

@@ -21,12 +21,13 @@ interface PersonFacts {
 export function computeGrantChanges(before: string | undefined, after: string | undefined): PersonChange[] {
   const a = factsOf(before);
   const b = factsOf(after);
-  if (!a && !b) return [];
-  if (!a)
+  if (!a) {
+    if (!b) return [];
     return [
-      { change: 'person-created', status: b!.status },
-      ...[...b!.grants.values()].map((g) => ({ change: 'grant-added' as const, ...g })),
+      { change: 'person-created', status: b.status },
+      ...[...b.grants.values()].map((g) => ({ change: 'grant-added' as const, ...g })),
     ];
+  }
   if (!b)
     return [
       { change: 'person-removed' },

@@ -1,4 +1,5 @@
 import { parseDuration } from '../model/time.js';
+import { assertNever } from '../plan/action.js';
 import type { AuditRecord } from './audit-event.js';
 import type { RequestTimeline } from './compute-request-timelines.js';
 
@@ -30,8 +31,6 @@ export interface PeriodReport {
   unverifiedMerges: string[];
 }
 
-const STANDALONE = new Set(['grant.expired', 'account.locked', 'drift.reverted', 'apply.failed']);
-
 /**
  * Requests merged (or, unmerged, first seen) in [since, until], the standalone events of the
  * period, and time to provision per tier against the policy's targets. Times are ISO 8601.
@@ -47,9 +46,12 @@ export function computePeriodReport(input: {
     (!input.since || Date.parse(time) >= Date.parse(input.since)) &&
     (!input.until || Date.parse(time) <= Date.parse(input.until));
   const requests = input.timelines.filter((t) => inRange(t.merge?.date ?? t.requestedAt));
-  const events = input.records
-    .filter((r) => STANDALONE.has(r.type) && inRange(r.time))
-    .map((r) => ({ time: r.time, type: r.type, actor: r.actor, subject: r.subject ?? null, detail: summarize(r) }));
+  const events = input.records.flatMap((r) => {
+    const detail = inRange(r.time) ? summarize(r) : undefined;
+    return detail === undefined
+      ? []
+      : [{ time: r.time, type: r.type, actor: r.actor, subject: r.subject ?? null, detail }];
+  });
   return {
     kind: 'report',
     since: input.since ?? null,
@@ -57,7 +59,7 @@ export function computePeriodReport(input: {
     requests,
     events,
     provisioning: computeTierProvisioning(requests, input.tiers),
-    unverifiedMerges: requests.filter((t) => t.merge && !t.merge.signature.verified).map((t) => t.merge!.commit),
+    unverifiedMerges: requests.flatMap((t) => (t.merge && !t.merge.signature.verified ? [t.merge.commit] : [])),
   };
 }
 
@@ -95,16 +97,29 @@ export function computeTierProvisioning(
   });
 }
 
-function summarize(r: AuditRecord): string {
-  const d = r.details as Record<string, unknown>;
+/** The one-line summary of an event the period report lists on its own; undefined for the others (requests and applies have their own tables). */
+function summarize(r: AuditRecord): string | undefined {
   switch (r.type) {
     case 'grant.expired':
-      return `${String(d['system'])}/${String(d['role'])} expired ${String(d['expires'])}`;
+      return `${r.details.system}/${r.details.role} expired ${r.details.expires}`;
     case 'account.locked':
-      return `locked: ${String(d['reason'])}`;
+      return `locked: ${r.details.reason}`;
+    case 'account.unlocked':
+      return 'unlocked (a lock aac had set)';
+    case 'grant.revoked':
+      return `revoked ${r.details.member} from ${r.details.group}`;
     case 'drift.reverted':
-      return `${String(d['action'])} ${String(d['member'])} in ${String(d['group'])}`;
+      return `${r.details.action} ${r.details.member} in ${r.details.group}`;
+    case 'apply.failed':
+      return `${r.details.error.code}: ${r.details.error.message}`;
+    case 'request.evaluated':
+    case 'level.approved':
+    case 'request.approved':
+    case 'request.rejected':
+    case 'escalation.blocked':
+    case 'apply.completed':
+      return undefined;
     default:
-      return String(d['error'] ?? '');
+      return assertNever(r);
   }
 }

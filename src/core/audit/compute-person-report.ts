@@ -1,4 +1,5 @@
 import type { AccessTree } from '../model/access-tree.js';
+import { assertNever } from '../plan/action.js';
 import type { AuditRecord } from './audit-event.js';
 import type { PersonChange } from './compute-grant-changes.js';
 import type { ApprovalStep, CommitView, RequestStatus, RequestTimeline } from './compute-request-timelines.js';
@@ -144,43 +145,8 @@ export function computePersonReport(
         });
   }
   for (const r of input.records) {
-    const d = r.details as Record<string, unknown>;
-    if (r.type === 'grant.expired' && r.subject === uid)
-      timeline.push({
-        time: r.time,
-        event: 'expired',
-        requestId: null,
-        commit: r.commit ?? null,
-        actor: r.actor,
-        detail: `${String(d['system'])}/${String(d['role'])} expired ${String(d['expires'])}`,
-      });
-    if (r.type === 'account.locked' && (r.subject === uid || d['uid'] === uid))
-      timeline.push({
-        time: r.time,
-        event: 'locked',
-        requestId: null,
-        commit: r.commit ?? null,
-        actor: r.actor,
-        detail: String(d['reason']),
-      });
-    if (r.type === 'drift.reverted' && (r.subject === uid || d['member'] === uid))
-      timeline.push({
-        time: r.time,
-        event: 'drift-reverted',
-        requestId: null,
-        commit: r.commit ?? null,
-        actor: r.actor,
-        detail: `${String(d['action'])} ${String(d['group'])}`,
-      });
-    if (r.type === 'escalation.blocked' && r.subject === uid)
-      timeline.push({
-        time: r.time,
-        event: 'blocked',
-        requestId: r.pr ?? null,
-        commit: r.commit ?? null,
-        actor: r.actor,
-        detail: ((d['reasons'] as string[] | undefined) ?? []).join('; '),
-      });
+    const entry = personEventOf(r, uid);
+    if (entry) timeline.push(entry);
   }
   timeline.sort(byTime);
 
@@ -267,5 +233,39 @@ export function describeChange(c: PersonChange): string {
       return `removed ${c.system}/${c.role}`;
     case 'grant-changed':
       return `changed ${c.system}/${c.role}${c.expires ? ` until ${c.expires}` : ''}`;
+  }
+}
+
+/** The timeline entry a record gives the person `uid`, if it concerns them and is not part of a request's story. */
+function personEventOf(r: AuditRecord, uid: string): TimelineEntry | undefined {
+  const at = { time: r.time, requestId: null, commit: r.commit ?? null, actor: r.actor };
+  switch (r.type) {
+    case 'grant.expired':
+      if (r.subject !== uid) return undefined;
+      return { ...at, event: 'expired', detail: `${r.details.system}/${r.details.role} expired ${r.details.expires}` };
+    case 'account.locked':
+      if (r.subject !== uid && r.details.uid !== uid) return undefined;
+      return { ...at, event: 'locked', detail: r.details.reason };
+    case 'account.unlocked':
+      if (r.subject !== uid && r.details.uid !== uid) return undefined;
+      return { ...at, event: 'unlocked', detail: 'a lock aac had set' };
+    case 'grant.revoked':
+      if (r.subject !== uid && r.details.member !== uid) return undefined;
+      return { ...at, event: 'membership-revoked', detail: r.details.group };
+    case 'drift.reverted':
+      if (r.subject !== uid && r.details.member !== uid) return undefined;
+      return { ...at, event: 'drift-reverted', detail: `${r.details.action} ${r.details.group}` };
+    case 'escalation.blocked':
+      if (r.subject !== uid) return undefined;
+      return { ...at, event: 'blocked', requestId: r.pr ?? null, detail: r.details.reasons.join('; ') };
+    case 'request.evaluated':
+    case 'level.approved':
+    case 'request.approved':
+    case 'request.rejected':
+    case 'apply.completed':
+    case 'apply.failed':
+      return undefined; // told through the person's requests
+    default:
+      return assertNever(r);
   }
 }

@@ -1,4 +1,4 @@
-import type { AuditRecord } from './audit-event.js';
+import type { AuditRecord, AuditRecordOf } from './audit-event.js';
 import { groupRequests } from './group-requests.js';
 import type { LandedChange } from './group-requests.js';
 import type { FileChange, HistoryCommit } from './parse-git-log.js';
@@ -90,21 +90,20 @@ export function commitView(c: HistoryCommit): CommitView {
 export function approvalStepsOf(records: readonly AuditRecord[]): ApprovalStep[] {
   const steps: ApprovalStep[] = [];
   for (const r of records) {
-    const d = r.details as Record<string, unknown>;
     if (r.type === 'level.approved')
       steps.push({
-        level: String(d['level'] ?? ''),
-        approver: String(d['reviewer'] ?? r.actor),
+        level: r.details.level,
+        approver: r.details.reviewer,
         decision: 'approved',
-        date: String(d['reviewedAt'] ?? r.time),
+        date: r.details.reviewedAt,
       });
     if (r.type === 'request.rejected')
       steps.push({
-        level: String(d['level'] ?? 'review'),
-        approver: String(d['reviewer'] ?? r.actor),
+        level: r.details.level ?? 'review',
+        approver: r.details.reviewer ?? r.actor,
         decision: 'rejected',
         date: r.time,
-        reason: String(d['reason'] ?? ''),
+        reason: r.details.reason,
       });
   }
   return steps.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
@@ -215,8 +214,8 @@ function assignApplies(landed: readonly LandedChange[], applies: RequestRecords[
   return out;
 }
 
-function applyView(r: AuditRecord): ApplyView {
-  const actions = (r.details as { actions?: Array<{ type: string; subject: string; result: string }> }).actions ?? [];
+function applyView(r: AuditRecordOf<'apply.completed'> | AuditRecordOf<'apply.failed'>): ApplyView {
+  const actions = r.type === 'apply.completed' ? r.details.actions : [];
   const failed: string[] = [];
   for (const a of actions) if (a.result === 'failed') failed.push(`${a.type} ${a.subject}`);
   return {
@@ -239,11 +238,9 @@ function requestFacts(recs: readonly AuditRecord[]): {
   let author: string | undefined;
   const blocked: RequestTimeline['blocked'] = [];
   for (const r of recs) {
-    const d = r.details as Record<string, unknown>;
-    if (r.type === 'request.evaluated' || r.type === 'request.approved') tier = String(d['tier'] ?? '') || null;
-    if (r.type === 'request.evaluated' && author === undefined && typeof d['author'] === 'string') author = d['author'];
-    if (r.type === 'escalation.blocked')
-      blocked.push({ time: r.time, reasons: (d['reasons'] as string[] | undefined) ?? [] });
+    if (r.type === 'request.evaluated' || r.type === 'request.approved') tier = r.details.tier || null;
+    if (r.type === 'request.evaluated' && author === undefined) author = r.details.author;
+    if (r.type === 'escalation.blocked') blocked.push({ time: r.time, reasons: [...r.details.reasons] });
   }
   return { steps: approvalStepsOf(recs), tier, blocked, author };
 }

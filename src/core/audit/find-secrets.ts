@@ -40,7 +40,7 @@ export function isSecretKey(key: string): boolean {
  * Paths (like `events[1].details.bindPassword`) of every secret-looking key or value in the
  * events; [] when there is none. Only paths are returned, never the values.
  */
-export function findSecrets(events: readonly AuditEvent[]): string[] {
+export function findSecrets(events: readonly unknown[]): string[] {
   const found: string[] = [];
   const visit = (value: unknown, path: string): void => {
     if (typeof value === 'string') {

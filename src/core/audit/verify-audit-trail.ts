@@ -3,6 +3,7 @@ import type { RecordPlace, UnreadableLine } from './audit-files.js';
 import { verifyChain } from './hash-chain.js';
 import type { ChainProblemKind, HashText } from './hash-chain.js';
 import type { HistoryCommit } from './parse-git-log.js';
+import type { AuditCopyProblem, AuditHistoryProblem } from './verify-audit-history.js';
 
 /** GitHub's committer on merges and web edits; its commits are signed with GitHub's own key. */
 export const GITHUB_COMMITTER = { name: 'GitHub', email: 'noreply@github.com' } as const;
@@ -30,6 +31,19 @@ export interface AuditLogProblem {
   message: string;
 }
 
+/** The audit branch itself: where it was read, its commits' signatures, its history, other copies. */
+export interface AuditBranchVerdict {
+  /** How the log was found: `access-audit (local)`, `origin/access-audit (remote-tracking)`; undefined: no log at all. */
+  source: string | undefined;
+  commits: number;
+  accepted: Record<SignatureAcceptance, number>;
+  signatures: SignatureProblem[];
+  /** Commits that changed or removed lines instead of appending. */
+  history: AuditHistoryProblem[];
+  /** Another copy (the remote-tracking branch) that lacks records or differs. */
+  copies: AuditCopyProblem[];
+}
+
 export interface AuditTrailVerdict {
   ok: boolean;
   commits: number;
@@ -38,6 +52,16 @@ export interface AuditTrailVerdict {
   accepted: Record<SignatureAcceptance, number>;
   signatures: SignatureProblem[];
   log: AuditLogProblem[];
+  /** Present when the audit branch's own history was checked (`aac audit verify`). */
+  auditBranch?: AuditBranchVerdict;
+}
+
+/** What is known of the audit branch itself, for verifyAuditTrail. */
+export interface AuditBranchFacts {
+  source: string | undefined;
+  commits: readonly HistoryCommit[];
+  history: readonly AuditHistoryProblem[];
+  copies: readonly AuditCopyProblem[];
 }
 
 /** Whether GitHub made this commit (merge button, web edit): committer `GitHub <noreply@github.com>`. */
@@ -94,21 +118,10 @@ export function verifyAuditTrail(input: {
   unreadable: readonly UnreadableLine[];
   /** SHA-256 to check records with (default: the core's pure one). */
   hash?: HashText;
+  /** The audit branch's own commits, history and copies; without it only the chain is judged. */
+  auditBranch?: AuditBranchFacts;
 }): AuditTrailVerdict {
-  const accepted: Record<SignatureAcceptance, number> = { 'trusted-key': 0, github: 0 };
-  const signatures: SignatureProblem[] = [];
-  for (const commit of input.commits) {
-    const verdict = judgeSignature(commit);
-    if ('accepted' in verdict) accepted[verdict.accepted] += 1;
-    else
-      signatures.push({
-        kind: verdict.problem,
-        commit: commit.sha,
-        subject: commit.subject,
-        author: `${commit.author.name} <${commit.author.email}>`,
-        message: verdict.message,
-      });
-  }
+  const { accepted, signatures } = judgeSignatures(input.commits);
   const log: AuditLogProblem[] = [
     ...input.unreadable.map((u) => ({
       kind: 'unreadable-line' as const,
@@ -122,14 +135,50 @@ export function verifyAuditTrail(input: {
       return { kind: p.kind, file: place.file, line: place.line, seq: p.seq, message: p.message };
     }),
   ];
+  const branch = input.auditBranch;
+  const auditBranch: AuditBranchVerdict | undefined = branch && {
+    source: branch.source,
+    commits: branch.commits.length,
+    ...judgeSignatures(branch.commits),
+    history: [...branch.history],
+    copies: [...branch.copies],
+  };
+  const branchOk =
+    !auditBranch ||
+    (auditBranch.source !== undefined &&
+      auditBranch.signatures.length === 0 &&
+      auditBranch.history.length === 0 &&
+      auditBranch.copies.length === 0);
   return {
-    ok: signatures.length === 0 && log.length === 0,
+    ok: signatures.length === 0 && log.length === 0 && branchOk,
     commits: input.commits.length,
     records: input.records.length,
     accepted,
     signatures,
     log,
+    ...(auditBranch ? { auditBranch } : {}),
   };
+}
+
+function judgeSignatures(commits: readonly HistoryCommit[]): {
+  accepted: Record<SignatureAcceptance, number>;
+  signatures: SignatureProblem[];
+} {
+  const accepted: Record<SignatureAcceptance, number> = { 'trusted-key': 0, github: 0 };
+  const signatures: SignatureProblem[] = [];
+  for (const commit of commits) {
+    const verdict = judgeSignature(commit);
+    if ('accepted' in verdict) accepted[verdict.accepted] += 1;
+    else
+      signatures.push({
+        kind: verdict.problem,
+        commit: commit.sha,
+        subject: commit.subject,
+        author: `${commit.author.name} <${commit.author.email}>`,
+        message: verdict.message,
+      });
+  }
+  return { accepted, signatures };
 }
 
 /** The verdict as text: one line per problem, then a summary line. */
@@ -138,11 +187,24 @@ export function formatAuditTrailVerdict(verdict: AuditTrailVerdict): string {
   for (const p of verdict.signatures)
     lines.push(`commit ${p.commit.slice(0, 12)} ${p.kind}: ${p.message} — "${p.subject}" by ${p.author}`);
   for (const p of verdict.log) lines.push(`${p.file}:${p.line}: audit ${p.kind}: ${p.message}`);
+  const branch = verdict.auditBranch;
+  if (branch) {
+    if (branch.source === undefined) lines.push('audit branch missing: there is no audit log to verify');
+    for (const p of branch.signatures)
+      lines.push(`audit commit ${p.commit.slice(0, 12)} ${p.kind}: ${p.message} — "${p.subject}" by ${p.author}`);
+    for (const p of branch.history)
+      lines.push(`audit commit ${p.commit.slice(0, 12)} ${p.kind}: ${p.message}${p.file ? ` (${p.file})` : ''}`);
+    for (const p of branch.copies) lines.push(`audit copy ${p.copy} ${p.kind}: ${p.message}`);
+  }
   const signed = `${verdict.commits - verdict.signatures.length} of ${verdict.commits} commits signed and verified (${verdict.accepted['trusted-key']} by trusted keys, ${verdict.accepted.github} by GitHub)`;
+  const problems = verdict.log.length + (branch ? branch.history.length + branch.copies.length : 0);
   const chain =
-    verdict.log.length === 0
-      ? `audit log intact (${verdict.records} records)`
-      : `audit log: ${verdict.log.length} problems in ${verdict.records} records`;
-  lines.push(`${verdict.ok ? 'ok' : 'FAILED'}: ${signed}; ${chain}`);
+    problems === 0
+      ? `audit log intact (${verdict.records} records${branch?.source ? ` on ${branch.source}` : ''})`
+      : `audit log: ${problems} problems in ${verdict.records} records${branch?.source ? ` on ${branch.source}` : ''}`;
+  const auditSigned = branch
+    ? `; ${branch.commits - branch.signatures.length} of ${branch.commits} audit commits signed and verified`
+    : '';
+  lines.push(`${verdict.ok ? 'ok' : 'FAILED'}: ${signed}; ${chain}${auditSigned}`);
   return `${lines.join('\n')}\n`;
 }

@@ -139,15 +139,22 @@ export function markBroken(tree: AccessTree, source: SourceFile): void {
   set.add(id);
 }
 
-// The converters fill in schema defaults; the input has already passed the schema.
+// The converters fill in schema defaults; the input has already passed the schema. Records keyed
+// by ids from the files get no prototype, so `roles['constructor']` or `'toString' in attestations`
+// finds nothing even where code forgets `own()` (model/own.ts).
 function toPerson(value: Record<string, unknown>): Person {
   const v = value as unknown as Person;
-  return { ...v, status: v.status ?? 'active', grants: v.grants ?? [], attestations: v.attestations ?? {} };
+  return {
+    ...v,
+    status: v.status ?? 'active',
+    grants: v.grants ?? [],
+    attestations: withoutPrototype(v.attestations ?? {}),
+  };
 }
 
 function toSystem(value: Record<string, unknown>): System {
   const v = value as unknown as System;
-  return { ...v, owners: v.owners ?? [] };
+  return { ...v, owners: v.owners ?? [], roles: withoutPrototype(v.roles) };
 }
 
 function toPolicy(value: Record<string, unknown>): Policy {
@@ -163,11 +170,19 @@ function toPolicy(value: Record<string, unknown>): Policy {
       ...(v.directory.passwordPolicy !== undefined ? { passwordPolicy: v.directory.passwordPolicy } : {}),
       flavor: v.directory.flavor ?? 'openldap',
     },
-    departments: v.departments ?? {},
+    departments: withoutPrototype(v.departments ?? {}),
+    levels: withoutPrototype(v.levels),
+    tiers: withoutPrototype(v.tiers),
+    risk: withoutPrototype(v.risk),
     separationOfDuties: v.separationOfDuties ?? [],
     guards: v.guards ?? {},
     reconcile: { unmanaged: v.reconcile?.unmanaged ?? [] },
     forbiddenTerms: v.forbiddenTerms ?? [],
     tombstones: v.tombstones ?? [],
   };
+}
+
+/** A copy of `record` with no prototype: only its own keys can ever be found in it. */
+function withoutPrototype<T extends object>(record: T): T {
+  return Object.assign(Object.create(null) as T, record);
 }

@@ -49,6 +49,10 @@ export interface Person {
   status: PersonStatus;
   org?: string;
   sponsor?: Uid;
+  /** uids this person had before a rename: reserved for them, never given to anyone else. */
+  formerUids?: Uid[];
+  /** Email addresses this person had before: reserved for them, never given to anyone else. */
+  formerEmails?: string[];
   grants: Grant[];
   attestations: Record<string, boolean | string>;
 }

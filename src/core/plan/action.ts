@@ -24,7 +24,9 @@ export interface AccountRef {
  * longer grant it (a grant removed); `drift`: the files never granted it (added outside aac).
  */
 export type RemovalReason = 'revoked' | 'drift' | 'expired' | 'disabled' | 'deleted' | 'file-removed' | 'group-retired';
-export type LockReason = 'disabled' | 'file-removed' | 'temporary-password-unchanged';
+/** Why the reconciler locks an account; the audit log checks `account.locked` records against this list. */
+export const LOCK_REASONS = ['disabled', 'file-removed', 'temporary-password-unchanged'] as const;
+export type LockReason = (typeof LOCK_REASONS)[number];
 
 export interface MemberAddition {
   uid: string;

@@ -1,4 +1,4 @@
-import type { AuditDetails, AuditEvent } from '../audit/audit-event.js';
+import type { AuditAppliedSource, AuditDetails, AuditEvent } from '../audit/audit-event.js';
 import { actionSubject, assertNever } from './action.js';
 import type { Action } from './action.js';
 
@@ -15,12 +15,37 @@ export interface ActionResult {
   warning?: { code: string; message: string };
 }
 
+/** What an apply read its files from: a commit (and its tree), or a folder outside git. */
+export type AppliedSource =
+  | { kind: 'commit'; ref: string; commit: string; tree: string; uncommitted: readonly string[] }
+  | { kind: 'working-tree' };
+
 export interface ApplyEventOptions {
   /** ISO 8601 time of the run. */
   time: string;
   actor: string;
-  /** Commit of the access files applied. */
-  commit?: string;
+  /** Where the access files applied came from; absent when the run stopped before knowing. */
+  source?: AppliedSource;
+}
+
+/** The record's `commit` and the `source` detail: commit and tree SHAs, or that no commit is recorded. */
+function sourceFields(
+  source: AppliedSource | undefined,
+): { commit?: string; details: { source: AuditAppliedSource } } | { details: Record<string, never> } {
+  if (!source) return { details: {} };
+  if (source.kind === 'working-tree')
+    return { details: { source: { commit: null, reason: 'not a git checkout: the files on disk were applied' } } };
+  return {
+    commit: source.commit,
+    details: {
+      source: {
+        commit: source.commit,
+        tree: source.tree,
+        ref: source.ref,
+        uncommittedIgnored: source.uncommitted.length,
+      },
+    },
+  };
 }
 
 /** Counts of results by status. */
@@ -36,13 +61,15 @@ export function countResults(results: readonly ActionResult[]): Record<ActionSta
  * are never part of actions, so never part of events. Pure.
  */
 export function computeApplyEvents(results: readonly ActionResult[], options: ApplyEventOptions): AuditEvent[] {
-  const base = { time: options.time, actor: options.actor, ...(options.commit ? { commit: options.commit } : {}) };
+  const fields = sourceFields(options.source);
+  const base = { time: options.time, actor: options.actor, ...('commit' in fields ? { commit: fields.commit } : {}) };
   const completed: AuditDetails['apply.completed'] = {
+    ...fields.details,
     actions: results.map((r) => ({
       type: r.action.type,
       subject: actionSubject(r.action),
       result: r.status === 'already' ? 'done' : r.status,
-      ...(r.error ? { error: `${r.error.code}: ${r.error.message}` } : {}),
+      ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}),
       ...recordedChange(r.action),
     })),
     counts: { ...countResults(results), actions: results.length },
@@ -127,14 +154,16 @@ export function computeApplyFailedEvent(
   options: ApplyEventOptions,
   counts?: Record<string, number>,
 ): AuditEvent {
+  const fields = sourceFields(options.source);
   const details: AuditDetails['apply.failed'] = {
-    error: `${error.code}: ${error.message}`,
+    ...fields.details,
+    error: { code: error.code, message: error.message },
     ...(counts ? { counts } : {}),
   };
   return {
     time: options.time,
     actor: options.actor,
-    ...(options.commit ? { commit: options.commit } : {}),
+    ...('commit' in fields ? { commit: fields.commit } : {}),
     type: 'apply.failed',
     details,
   };

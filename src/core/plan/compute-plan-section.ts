@@ -1,8 +1,15 @@
-import type { PlanSection } from '../policy/format-evaluation.js';
 import { actionSubject } from './action.js';
 import type { Plan } from './compute-plan.js';
 import { describeAction, formatSummaryLine, formatViolation } from './format-plan.js';
 import { describeConflict } from './plan-findings.js';
+
+/** The directory plan shown on the pull request, when the caller computed one (see `computePlan` in core/plan). */
+export interface PlanSection {
+  /** One line per directory operation, e.g. `add-member cn=crm-admins uid=jsmith`. */
+  actions: Array<{ type: string; target: string; detail?: string }>;
+  /** Optional one-line summary, e.g. `3 operations`. */
+  summary?: string;
+}
 
 /** Most actions listed on a pull request; the summary line always counts them all. */
 export const MAX_PLAN_SECTION_ACTIONS = 50;

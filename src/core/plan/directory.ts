@@ -22,6 +22,12 @@ export interface Directory {
    * state the action leads to (e.g. the entry exists, the value is gone).
    */
   write(action: Action, context?: WriteContext): Promise<'done' | 'already'>;
-  /** Releases the connection (or flushes the file). */
+  /**
+   * Makes the writes so far durable, for a directory that keeps them in memory until then (the
+   * file directory saves its file once per apply, not once per write). A throw means none of
+   * them were kept. Directories that write through (LDAP) leave it out.
+   */
+  flush?(): Promise<void>;
+  /** Releases the connection. */
   close(): Promise<void>;
 }

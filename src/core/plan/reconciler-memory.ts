@@ -1,4 +1,4 @@
-import type { AuditRecord } from '../audit/audit-event.js';
+import type { AuditEvent } from '../audit/audit-event.js';
 import { foldName } from './directory-names.js';
 
 /**
@@ -23,24 +23,12 @@ export function membershipKey(group: string, uid: string): string {
   return `${foldName(group)}\u0000${uid.toLowerCase()}`;
 }
 
-/** One action of an `apply.completed` record, with the fields the memory needs (written by `computeApplyEvents`). */
-interface RecordedAction {
-  type?: unknown;
-  subject?: unknown;
-  result?: unknown;
-  /** rename-account / rename-group: the new name. */
-  to?: unknown;
-  /** create-group / update-members: uids added and removed. */
-  added?: unknown;
-  removed?: unknown;
-}
-
 /**
  * Folds the audit log, oldest record first, into what the reconciler has done and not undone.
  * Pure; records of other writers (the app, reports) are ignored.
  * @example computeReconcilerMemory(await auditLog.read()).lockedKeys.has(account.key)
  */
-export function computeReconcilerMemory(records: readonly Pick<AuditRecord, 'type' | 'details'>[]): ReconcilerMemory {
+export function computeReconcilerMemory(records: readonly AuditEvent[]): ReconcilerMemory {
   const lockedKeys = new Set<string>();
   const lockedUids = new Set<string>();
   const groupsOfUid = new Map<string, Set<string>>();
@@ -58,46 +46,43 @@ export function computeReconcilerMemory(records: readonly Pick<AuditRecord, 'typ
     membersOfGroup.get(g)?.delete(u);
   };
   for (const record of records) {
-    const details = record.details;
-    if (record.type === 'account.locked' || record.type === 'account.unlocked') {
-      const key = typeof details['key'] === 'string' ? details['key'] : undefined;
-      const uid = typeof details['uid'] === 'string' ? details['uid'].toLowerCase() : undefined;
-      if (record.type === 'account.locked') {
-        if (key !== undefined) lockedKeys.add(key);
-        else if (uid !== undefined) lockedUids.add(uid);
-      } else {
-        if (key !== undefined) lockedKeys.delete(key);
-        if (uid !== undefined) lockedUids.delete(uid);
-      }
-      continue;
-    }
-    if (record.type !== 'apply.completed' || !Array.isArray(details['actions'])) continue;
-    for (const action of details['actions'] as RecordedAction[]) {
-      if (action.result !== 'done' || typeof action.subject !== 'string') continue;
-      const subject = action.subject;
-      if (action.type === 'rename-account' && typeof action.to === 'string') {
-        for (const group of [...(groupsOfUid.get(subject.toLowerCase()) ?? [])]) {
-          remove(group, subject);
-          add(group, action.to);
+    switch (record.type) {
+      case 'account.locked':
+        if (record.details.key !== undefined) lockedKeys.add(record.details.key);
+        else lockedUids.add(record.details.uid.toLowerCase());
+        break;
+      case 'account.unlocked':
+        lockedKeys.delete(record.details.key);
+        lockedUids.delete(record.details.uid.toLowerCase());
+        break;
+      case 'apply.completed':
+        for (const action of record.details.actions) {
+          if (action.result !== 'done') continue;
+          const subject = action.subject;
+          if (action.type === 'rename-account' && action.to !== undefined) {
+            for (const group of [...(groupsOfUid.get(subject.toLowerCase()) ?? [])]) {
+              remove(group, subject);
+              add(group, action.to);
+            }
+          } else if (action.type === 'rename-group' && action.to !== undefined) {
+            for (const uid of [...(membersOfGroup.get(foldName(subject)) ?? [])]) {
+              remove(subject, uid);
+              add(action.to, uid);
+            }
+          } else if (action.type === 'delete-account') {
+            for (const group of [...(groupsOfUid.get(subject.toLowerCase()) ?? [])]) remove(group, subject);
+          } else if (action.type === 'create-group' || action.type === 'update-members') {
+            for (const uid of action.removed ?? []) remove(subject, uid);
+            for (const uid of action.added ?? []) add(subject, uid);
+          }
         }
-      } else if (action.type === 'rename-group' && typeof action.to === 'string') {
-        for (const uid of [...(membersOfGroup.get(foldName(subject)) ?? [])]) {
-          remove(subject, uid);
-          add(action.to, uid);
-        }
-      } else if (action.type === 'delete-account') {
-        for (const group of [...(groupsOfUid.get(subject.toLowerCase()) ?? [])]) remove(group, subject);
-      } else if (action.type === 'create-group' || action.type === 'update-members') {
-        for (const uid of strings(action.removed)) remove(subject, uid);
-        for (const uid of strings(action.added)) add(subject, uid);
-      }
+        break;
+      default:
+        // Records of other writers (the app, reports) say nothing about what the reconciler did.
+        break;
     }
   }
   const memberships = new Set<string>();
   for (const [group, uids] of membersOfGroup) for (const uid of uids) memberships.add(`${group}\u0000${uid}`);
   return { lockedKeys, lockedUids, memberships };
-}
-
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }

@@ -1,7 +1,7 @@
 import { buildAccessTree, markBroken } from '../model/access-tree.js';
 import type { AccessTree } from '../model/access-tree.js';
 import { parseSource } from '../source.js';
-import type { SourceFile } from '../source.js';
+import type { ParseResult, SourceFile } from '../source.js';
 import type { SchemaChecker } from '../validate/schema-diagnostics.js';
 import type { InputFile, ValidationResult } from '../validate/validate-access-tree.js';
 
@@ -11,12 +11,14 @@ import type { InputFile, ValidationResult } from '../validate/validate-access-tr
  * touches are parsed and schema-checked again. On a 10,000-person tree with a few changed
  * files this makes the base side nearly free. The base is not validated beyond its schema:
  * it is what was merged, and its rules are the ones that judge the pull request.
+ * `parsed[i]`, when given, is `files[i]` already parsed (see parseSourcesInParallel).
  */
 export function buildBaseTree(
   root: string,
   files: readonly InputFile[],
   head: ValidationResult,
   checkSchema: SchemaChecker,
+  parsed?: ReadonlyArray<ParseResult | undefined>,
 ): AccessTree {
   const headByPath = new Map(head.sources.map((s) => [s.path, s]));
   const validInHead = new Set<SourceFile>();
@@ -26,14 +28,14 @@ export function buildBaseTree(
 
   const valid: SourceFile[] = [];
   const broken: SourceFile[] = [];
-  for (const file of files) {
+  for (const [index, file] of files.entries()) {
     if ('problem' in file) continue;
     const same = headByPath.get(file.path);
     if (same && validInHead.has(same) && textOf(file.content) === same.text) {
       valid.push(same);
       continue;
     }
-    const source = parseSource(file.path, file.content).source;
+    const source = (parsed?.[index] ?? parseSource(file.path, file.content)).source;
     if (!source) continue;
     (checkSchema(source).length === 0 ? valid : broken).push(source);
   }

@@ -1,67 +1,73 @@
 import type { AccessTree } from '../model/access-tree.js';
-import type { Grant, Person, Uid } from '../model/types.js';
+import type { Grant, Person, PersonStatus, Uid } from '../model/types.js';
 
-/** What a pull request changes, one entry per thing an approver has to judge. */
-export type ChangeKind =
-  | 'person-added'
-  | 'person-removed'
-  | 'person-status-changed'
-  | 'person-identity-changed'
-  | 'grant-added'
-  /** The same grant made to last longer (a later or no `expires`) or made permanent: judged as a new grant. */
-  | 'grant-extended'
-  /** Justification, ticket or an earlier `expires`: nothing widens. */
-  | 'grant-changed'
-  | 'grant-removed'
-  | 'system-added'
-  | 'system-removed'
-  | 'system-changed'
-  | 'role-added'
-  | 'role-removed'
-  | 'role-changed'
-  | 'org-added'
-  | 'org-removed'
-  | 'org-changed'
-  | 'policy-changed'
-  | 'codeowners-changed'
-  | 'schema-changed';
-
-export const GOVERNANCE_KINDS: ReadonlySet<ChangeKind> = new Set<ChangeKind>([
-  'system-added',
-  'system-removed',
-  'system-changed',
-  'role-added',
-  'role-removed',
-  'role-changed',
-  'policy-changed',
-  'codeowners-changed',
-  'schema-changed',
-]);
-
-export interface Change {
-  kind: ChangeKind;
+/** Where a change is, and what it concerns. */
+export interface ChangeAt {
   /** Whose or what access changes: a uid, a system id, `system/role`, an org id or a file path. */
   subject: string;
   /** The file that says so: the head file, or the base file for something removed. */
   file: string;
   /** 1-based line in `file`. */
   line: number;
-  /** The person whose access changes (person and grant changes). */
-  person?: Uid;
+}
+
+/** The person whose access changes (person and grant changes). */
+interface PersonRef {
+  person: Uid;
   /**
    * For a person file added under a uid base does not know: the base uid of the same human (same
    * `employeeId` or GitHub login). Approvers and external status are then judged from that base
    * person, so deleting a file and adding it again under a new name cannot pick a new manager.
    */
   predecessor?: Uid;
-  /** The grant as in head (the base grant for `grant-removed`). */
-  grant?: Grant;
-  /** Top-level fields that differ (`*-changed` kinds). */
-  fields?: string[];
-  /** Status before and after (`person-status-changed`). */
-  from?: string;
-  to?: string;
+  grant?: undefined;
 }
+
+/** Changes that concern no person: the catalog, organizations and the governance files. */
+interface NoPerson {
+  person?: undefined;
+  predecessor?: undefined;
+  grant?: undefined;
+}
+
+/**
+ * What a pull request changes, one entry per thing an approver has to judge: a union keyed by
+ * `kind`, so `switch (change.kind)` narrows to the fields that kind carries.
+ */
+export type Change =
+  | (ChangeAt & PersonRef & { kind: 'person-added' | 'person-removed' })
+  /** Status before and after. */
+  | (ChangeAt & PersonRef & { kind: 'person-status-changed'; from: PersonStatus; to: PersonStatus })
+  /** `fields`: the top-level fields that differ. */
+  | (ChangeAt & PersonRef & { kind: 'person-identity-changed'; fields: string[] })
+  /** The grant as in head (the base grant for `grant-removed`). */
+  | (ChangeAt & Omit<PersonRef, 'grant'> & { kind: 'grant-added' | 'grant-removed'; grant: Grant })
+  /**
+   * `grant-extended`: the same grant made to last longer (a later or no `expires`) or made
+   * permanent, judged as a new grant. `grant-changed`: justification, ticket or an earlier
+   * `expires`; nothing widens. `fields`: the grant's fields that differ.
+   */
+  | (ChangeAt & Omit<PersonRef, 'grant'> & { kind: 'grant-extended' | 'grant-changed'; grant: Grant; fields: string[] })
+  | (ChangeAt &
+      NoPerson & {
+        kind:
+          | 'system-added'
+          | 'system-removed'
+          | 'role-added'
+          | 'role-removed'
+          | 'org-added'
+          | 'org-removed'
+          | 'codeowners-changed'
+          | 'schema-changed';
+      })
+  | (ChangeAt & NoPerson & { kind: 'system-changed' | 'role-changed' | 'org-changed'; fields: string[] })
+  /** `fields` is absent when the policy file appeared or disappeared, empty when only comments or layout changed. */
+  | (ChangeAt & NoPerson & { kind: 'policy-changed'; fields?: string[] });
+
+export type ChangeKind = Change['kind'];
+
+/** A change of one kind: `ChangeOf<'grant-added'>`. */
+export type ChangeOf<K extends ChangeKind> = Extract<Change, { kind: K }>;
 
 /** A file outside `access/` whose change is governed: CODEOWNERS and the JSON Schemas. */
 export interface GovernedFile {

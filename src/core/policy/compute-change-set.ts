@@ -1,10 +1,8 @@
-import { canonicalJson } from '../audit/hash-chain.js';
 import type { AccessTree, Entity } from '../model/access-tree.js';
-import { parseExpiry } from '../model/time.js';
-import type { Grant, Person } from '../model/types.js';
-import { locate } from '../source.js';
-import type { PathSegment } from '../source.js';
 import type { Change, GovernedFile } from './change.js';
+import { own } from '../model/own.js';
+import { computePersonChanges } from './compute-person-changes.js';
+import { changeAt as at, differingFields, firstDifferentLine, unionKeys } from './diff-helpers.js';
 
 /** One side of a pull request: the access tree and the governed files outside it. */
 export interface TreeSide {
@@ -21,7 +19,7 @@ export interface TreeSide {
  */
 export function computeChangeSet(base: TreeSide, head: TreeSide): Change[] {
   const changes: Change[] = [];
-  diffEntities(base.tree.people, head.tree.people, head.tree.broken.people, changes, personChanges);
+  changes.push(...computePersonChanges(base.tree, head.tree));
   diffEntities(base.tree.systems, head.tree.systems, head.tree.broken.systems, changes, (b, h, out) => {
     if (!b) return out.push(at(h!, [], 'system-added', h!.value.id));
     if (!h) return out.push(at(b, [], 'system-removed', b.value.id));
@@ -29,8 +27,8 @@ export function computeChangeSet(base: TreeSide, head: TreeSide): Change[] {
     if (fields.length > 0) out.push({ ...at(h, [fields[0]!], 'system-changed', h.value.id), fields });
     const id = h.value.id;
     for (const role of unionKeys(b.value.roles, h.value.roles)) {
-      const br = b.value.roles[role];
-      const hr = h.value.roles[role];
+      const br = own(b.value.roles, role);
+      const hr = own(h.value.roles, role);
       if (!br) out.push(at(h, ['roles', role], 'role-added', `${id}/${role}`, true));
       else if (!hr) out.push(at(b, ['roles', role], 'role-removed', `${id}/${role}`, true));
       else {
@@ -62,33 +60,7 @@ export function computeChangeSet(base: TreeSide, head: TreeSide): Change[] {
     changes.push(at(hp, [], 'policy-changed', hp.source.path));
   }
   changes.push(...governedChanges(base.governed, head.governed));
-  linkPredecessors(changes, base.tree, head.tree);
   return changes;
-}
-
-/**
- * Marks the changes of a person added under a new uid with the base uid of the same human: the
- * same `employeeId`, or the same GitHub login (ignoring case). The indexes are built only when a
- * person is added, so an ordinary pull request pays nothing.
- */
-function linkPredecessors(changes: Change[], base: AccessTree, head: AccessTree): void {
-  const added = changes.filter((c) => c.person !== undefined && !base.people.has(c.person));
-  if (added.length === 0) return;
-  const byEmployeeId = new Map<string, string>();
-  const byLogin = new Map<string, string>();
-  for (const { value } of base.people.values()) {
-    if (value.employeeId !== undefined && !byEmployeeId.has(value.employeeId))
-      byEmployeeId.set(value.employeeId, value.uid);
-    if (value.github !== undefined && !byLogin.has(value.github.toLowerCase()))
-      byLogin.set(value.github.toLowerCase(), value.uid);
-  }
-  for (const change of added) {
-    const person = head.people.get(change.person!)?.value;
-    const predecessor =
-      (person?.employeeId === undefined ? undefined : byEmployeeId.get(person.employeeId)) ??
-      (person?.github === undefined ? undefined : byLogin.get(person.github.toLowerCase()));
-    if (predecessor !== undefined) change.predecessor = predecessor;
-  }
 }
 
 type Differ<T> = (base: Entity<T> | undefined, head: Entity<T> | undefined, out: Change[]) => void;
@@ -110,70 +82,6 @@ function diffEntities<T>(
   }
 }
 
-function personChanges(b: Entity<Person> | undefined, h: Entity<Person> | undefined, out: Change[]): void {
-  if (!b) {
-    const person = h!.value;
-    out.push({ ...at(h!, [], 'person-added', person.uid), person: person.uid });
-    person.grants.forEach((grant, i) =>
-      out.push({ ...at(h!, ['grants', i], 'grant-added', person.uid), person: person.uid, grant }),
-    );
-    return;
-  }
-  const uid = b.value.uid;
-  if (!h) {
-    out.push({ ...at(b, [], 'person-removed', uid), person: uid });
-    return;
-  }
-  const [before, after] = [b.value, h.value];
-  const fields = differingFields(before, after, ['grants', 'status']);
-  if (fields.length > 0) out.push({ ...at(h, [fields[0]!], 'person-identity-changed', uid), person: uid, fields });
-  if (before.status !== after.status) {
-    out.push({
-      ...at(h, ['status'], 'person-status-changed', uid),
-      person: uid,
-      from: before.status,
-      to: after.status,
-    });
-  }
-  const baseGrants = grantIndex(before.grants);
-  const headGrants = grantIndex(after.grants);
-  for (const [key, { grant, index }] of headGrants) {
-    const old = baseGrants.get(key);
-    if (!old) {
-      out.push({ ...at(h, ['grants', index], 'grant-added', uid), person: uid, grant });
-    } else if (canonicalJson(old.grant) !== canonicalJson(grant)) {
-      const kind = widens(old.grant, grant) ? 'grant-extended' : 'grant-changed';
-      out.push({
-        ...at(h, ['grants', index], kind, uid),
-        person: uid,
-        grant,
-        fields: differingFields(old.grant, grant, []),
-      });
-    }
-  }
-  for (const [key, { grant, index }] of baseGrants) {
-    if (!headGrants.has(key)) out.push({ ...at(b, ['grants', index], 'grant-removed', uid), person: uid, grant });
-  }
-}
-
-/** A later (or no) expiry, or an emergency grant made ordinary, gives access it did not have. */
-function widens(before: Grant, after: Grant): boolean {
-  if (before.emergency && !after.emergency) return true;
-  if (before.expires === undefined) return false;
-  if (after.expires === undefined) return true;
-  const [b, a] = [parseExpiry(before.expires), parseExpiry(after.expires)];
-  return a === undefined || b === undefined || a > b;
-}
-
-function grantIndex(grants: readonly Grant[]): Map<string, { grant: Grant; index: number }> {
-  const index = new Map<string, { grant: Grant; index: number }>();
-  grants.forEach((grant, i) => {
-    const key = `${grant.system}/${grant.role}`;
-    if (!index.has(key)) index.set(key, { grant, index: i });
-  });
-  return index;
-}
-
 function governedChanges(base: readonly GovernedFile[], head: readonly GovernedFile[]): Change[] {
   const byPath = new Map(base.map((f) => [f.path, f]));
   const headPaths = new Set(head.map((f) => f.path));
@@ -193,31 +101,4 @@ function governedChanges(base: readonly GovernedFile[], head: readonly GovernedF
       out.push({ kind: `${file.kind}-changed`, subject: file.path, file: file.path, line: 1 });
   }
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-}
-
-/** 1-based number of the first line that differs. */
-export function firstDifferentLine(a: string, b: string): number {
-  const [la, lb] = [a.split('\n'), b.split('\n')];
-  for (let i = 0; i < Math.max(la.length, lb.length); i++) if (la[i] !== lb[i]) return i + 1;
-  return 1;
-}
-
-function differingFields(a: object, b: object, ignore: readonly string[]): string[] {
-  const av = a as Record<string, unknown>;
-  const bv = b as Record<string, unknown>;
-  return unionKeys(av, bv).filter((k) => !ignore.includes(k) && canonicalJson(av[k]) !== canonicalJson(bv[k]));
-}
-
-function unionKeys(a: object, b: object): string[] {
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])];
-}
-
-function at(
-  entity: Entity<unknown>,
-  path: readonly PathSegment[],
-  kind: Change['kind'],
-  subject: string,
-  key = false,
-): Change {
-  return { kind, subject, file: entity.source.path, line: locate(entity.source, path, { key }).line };
 }

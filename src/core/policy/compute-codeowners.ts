@@ -1,4 +1,5 @@
 import type { AccessTree } from '../model/access-tree.js';
+import { own } from '../model/own.js';
 
 export interface CodeownersLayout {
   /** The access folder relative to the repository root, e.g. `access`. */
@@ -34,7 +35,7 @@ export function computeCodeowners(tree: AccessTree, layout: CodeownersLayout = D
     rows.push([`/${trimSlashes(layout.codeownersPath)}`, policyOwners]);
     rows.push([`/${access}/systems/`, policyOwners]);
   }
-  const externalLevel = policy?.external ? policy.levels[policy.external.level] : undefined;
+  const externalLevel = policy?.external ? own(policy.levels, policy.external.level) : undefined;
   const orgOwners = (externalLevel?.approvers ?? []).flatMap((source) =>
     typeof source === 'object' && 'team' in source
       ? [source.team]

@@ -5,6 +5,7 @@ import { TIER_RANK } from '../model/risk.js';
 import type { Person } from '../model/types.js';
 import { buildAccessTree } from '../model/access-tree.js';
 import { parseSource } from '../source.js';
+import type { ParseResult } from '../source.js';
 import type { SchemaChecker } from '../validate/schema-diagnostics.js';
 import { validateAccessTree } from '../validate/validate-access-tree.js';
 import type { InputFile } from '../validate/validate-access-tree.js';
@@ -18,8 +19,11 @@ import { computeRequirement } from './compute-requirement.js';
 import type { BlockReason, ChangeTier } from './compute-requirement.js';
 import { matchLevels } from './match-levels.js';
 import { parseCodeowners } from './parse-codeowners.js';
-import { computeInactiveLogins, referencedTeams, resolveCandidates } from './resolve-candidates.js';
-import type { Candidates, ResolveContext, Subject, TeamMembers } from './resolve-candidates.js';
+import { computeApproverLogins } from './compute-approver-logins.js';
+import { resolveCandidates } from './resolve-candidates.js';
+import type { Candidates, ResolveContext, Subject } from './resolve-candidates.js';
+import { referencedTeams } from './team-members.js';
+import type { TeamMembers } from './team-members.js';
 
 /** The files of one side of a pull request, as read from git or the GitHub API. */
 export interface PullRequestSide {
@@ -45,6 +49,12 @@ export interface EvaluateOptions {
   now: number;
   /** Called while head's files are parsed, for a progress line on large trees. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Files already parsed with `parseSource` (on several threads, or from a cache): `head[i]` is
+   * `head.files[i]`, `base[i]` is `base.files[i]`; a missing entry is parsed here. A base file
+   * whose text equals head's is never parsed again, so `base` needs only the files that differ.
+   */
+  parsed?: { head?: ReadonlyArray<ParseResult | undefined>; base?: ReadonlyArray<ParseResult | undefined> };
 }
 
 export interface LevelStatus {
@@ -62,11 +72,12 @@ export interface LevelStatus {
   approvedAt?: string;
 }
 
-export interface EvaluatedChange extends Change {
+/** A change with its verdict: still a union keyed by `kind`. */
+export type EvaluatedChange = Change & {
   tier: ChangeTier;
   blocked: BlockReason[];
   levels: LevelStatus[];
-}
+};
 
 /** `approved`: every level of every change is satisfied; `missing`: approvals lacking; `blocked`: a change is blocked or head is invalid. */
 export type EvaluationStatus = 'approved' | 'missing' | 'blocked';
@@ -100,8 +111,15 @@ export function evaluatePullRequest(options: EvaluateOptions): Evaluation {
     checkSchema: options.checkSchema,
     now: options.now,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.parsed?.head ? { parsed: options.parsed.head } : {}),
   });
-  const baseTree = buildBaseTree(options.root, options.base.files, headResult, options.checkSchema);
+  const baseTree = buildBaseTree(
+    options.root,
+    options.base.files,
+    headResult,
+    options.checkSchema,
+    options.parsed?.base,
+  );
   const changes = computeChangeSet(
     { tree: baseTree, governed: options.base.governed },
     { tree: headResult.tree, governed: options.head.governed },
@@ -111,7 +129,7 @@ export function evaluatePullRequest(options: EvaluateOptions): Evaluation {
     base: baseTree,
     codeowners: codeownersFile ? parseCodeowners(codeownersFile.text).rules : [],
     teams: options.teams,
-    inactive: computeInactiveLogins(baseTree),
+    approvers: computeApproverLogins(baseTree),
   };
   const approvals = computeApprovals(options.reviews, options.headSha);
   const author = options.author?.toLowerCase();

@@ -2,18 +2,9 @@ import type { AccessTree } from '../model/access-tree.js';
 import type { ApproverSource, Person } from '../model/types.js';
 import { findCodeowners } from './parse-codeowners.js';
 import type { CodeownersRule } from './parse-codeowners.js';
-
-/** Members of GitHub teams, by `org/team-slug`: the `--teams` file, or what the app reads from GitHub. */
-export type TeamMembers = Readonly<Record<string, readonly string[]>>;
-
-/** `value` as TeamMembers when it has the shape `{"org/team": ["login", ...]}`, else undefined. */
-export function parseTeamMembers(value: unknown): TeamMembers | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const ok = Object.values(value).every(
-    (members) => Array.isArray(members) && members.every((login) => typeof login === 'string'),
-  );
-  return ok ? (value as TeamMembers) : undefined;
-}
+import { own } from '../model/own.js';
+import { membersOfTeam } from './team-members.js';
+import type { TeamMembers } from './team-members.js';
 
 /** The facts approvers are resolved from. All of them come from the BASE side of the pull request. */
 export interface ResolveContext {
@@ -21,10 +12,11 @@ export interface ResolveContext {
   codeowners: readonly CodeownersRule[];
   teams: TeamMembers;
   /**
-   * Lower-case logins of people who are disabled or deleted in base (see `computeInactiveLogins`).
-   * Teams, `users` and CODEOWNERS are GitHub's lists and outlive a departure; the files say who left.
+   * Lower-case logins of the active people in base (see `computeApproverLogins`): the only logins
+   * that ever approve. Teams, `users` and CODEOWNERS are GitHub's lists and outlive a departure;
+   * the files say who is here.
    */
-  inactive: ReadonlySet<string>;
+  approvers: ReadonlySet<string>;
 }
 
 /** Who a level is relative to: the person as in base (preferred) and as in head. */
@@ -45,9 +37,9 @@ export interface Candidates {
 /**
  * The GitHub logins that satisfy `sources` for a change of `file` concerning `subject`.
  * Manager, department head and sponsor are taken from the base version of the subject (a pull
- * request cannot choose its own approver by editing `manager:`), and only active people in base
- * count. `excluded` (the author and the subject's logins) never count, nor does the login of a
- * person who is not active in base, whatever team or list still names it.
+ * request cannot choose its own approver by editing `manager:`). Only the logins of active people
+ * in base count, whatever team or list names someone else; `excluded` (the author and the
+ * subject's logins) never count.
  * @example resolveCandidates(['manager'], ctx, { base: jsmith }, 'access/people/jsmith.yaml', new Set()) // { logins: ['mjohnson-ex'], teams: [] }
  */
 export function resolveCandidates(
@@ -67,14 +59,14 @@ export function resolveCandidates(
   };
   const addTeam = (team: string): void => {
     teams.push(team);
-    for (const member of teamMembers(ctx.teams, team)) fromTeams.add(member.toLowerCase());
+    for (const member of membersOfTeam(ctx.teams, team)) fromTeams.add(member.toLowerCase());
   };
   for (const source of sources) {
     if (source === 'manager') addPerson(relative?.manager);
     else if (source === 'sponsor') addPerson(relative?.sponsor);
     else if (source === 'department-head') {
       const department = relative?.department;
-      addPerson(department === undefined ? undefined : ctx.base.policy?.value.departments[department]?.head);
+      addPerson(department === undefined ? undefined : own(ctx.base.policy?.value.departments, department)?.head);
     } else if (source === 'codeowners') {
       for (const owner of findCodeowners(ctx.codeowners, file)) {
         if (!owner.startsWith('@')) continue; // e-mail owners cannot be matched to a review
@@ -86,44 +78,10 @@ export function resolveCandidates(
     else if ('users' in source) for (const user of source.users) logins.add(user.toLowerCase());
     else for (const uid of source.people) addPerson(uid);
   }
-  const allowed = (l: string): boolean => !excluded.has(l) && !ctx.inactive.has(l);
+  const allowed = (l: string): boolean => !excluded.has(l) && ctx.approvers.has(l);
   return {
     logins: [...new Set([...logins, ...fromTeams])].filter(allowed).sort(),
     teams: [...new Set(teams)].sort(),
     people: [...logins].filter(allowed).sort(),
   };
-}
-
-/**
- * The logins of people who are disabled or deleted in base: someone who has left must not approve
- * because their GitHub account is still in a team or a list. Computed once per evaluation.
- * @example computeInactiveLogins(base) // Set { 'ekim-old' }
- */
-export function computeInactiveLogins(base: AccessTree): Set<string> {
-  const logins = new Set<string>();
-  for (const { value } of base.people.values())
-    if (value.github && value.status !== 'active') logins.add(value.github.toLowerCase());
-  return logins;
-}
-
-/** GitHub team slugs are case-insensitive; the teams input may spell them either way. */
-function teamMembers(teams: TeamMembers, team: string): readonly string[] {
-  const exact = teams[team];
-  if (exact) return exact;
-  const wanted = team.toLowerCase();
-  const key = Object.keys(teams).find((k) => k.toLowerCase() === wanted);
-  return key === undefined ? [] : (teams[key] ?? []);
-}
-
-/** Every `org/team` the base policy and CODEOWNERS mention: what the app must look up. */
-export function referencedTeams(base: AccessTree, codeowners: readonly CodeownersRule[]): string[] {
-  const teams = new Set<string>();
-  for (const level of Object.values(base.policy?.value.levels ?? {})) {
-    for (const source of level.approvers)
-      if (typeof source === 'object' && source !== null && 'team' in source && typeof source.team === 'string')
-        teams.add(source.team);
-  }
-  for (const rule of codeowners)
-    for (const owner of rule.owners) if (owner.startsWith('@') && owner.includes('/')) teams.add(owner.slice(1));
-  return [...teams].sort();
 }

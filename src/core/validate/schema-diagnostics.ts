@@ -1,6 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Diagnostic, DiagnosticCode } from '../diagnostics.js';
+import { isDateOnly, parseCalendarDate } from '../model/time.js';
 import { locate } from '../source.js';
 import type { Kind, PathSegment, SourceFile } from '../source.js';
 
@@ -12,9 +13,9 @@ export type SchemaChecker = (source: SourceFile) => Diagnostic[];
 
 // Characters with a meaning in LDAP DNs (RFC 4514) or search filters (RFC 4515).
 const LDAP_SPECIAL = /[,=+<>#;\\"*()\u0000]|^\s|\s$/;
-// Same as the pattern most mail systems accept; the schemas say `format: email`.
-const EMAIL =
-  /^[A-Za-z0-9._%+'-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+// The one email rule lives in the schemas (`$defs.email`), so editors and `aac validate` agree.
+export const EMAIL_PATTERN =
+  "^(?=[^@]{1,64}@)[A-Za-z0-9_%+'-]+(?:\\.[A-Za-z0-9_%+'-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$";
 
 const PATTERN_HELP: Record<string, string> = {
   '^[a-z][a-z0-9._-]{1,63}$': 'a lowercase letter, then 1-63 lowercase letters, digits, ".", "_" or "-"',
@@ -26,6 +27,7 @@ const PATTERN_HELP: Record<string, string> = {
     'a date (YYYY-MM-DD) or an ISO 8601 date-time',
   '^\\d{4}-\\d{2}-\\d{2}$': 'a date (YYYY-MM-DD)',
   '^[1-9][0-9]{0,4}[hd]$': 'a duration in hours or days, such as 72h or 3d',
+  [EMAIL_PATTERN]: 'an email address such as jane.smith@example.org (see the schema for the rule)',
 };
 
 /** Compiles the schemas once; the returned checker is reused for every file. */
@@ -37,7 +39,15 @@ export function createSchemaChecker(schemas: SchemaSet): SchemaChecker {
     strictRequired: false,
     allowUnionTypes: true,
   });
-  ajv.addFormat('email', EMAIL);
+  // Real calendar dates: the patterns accept 2026-02-30, these do not (see model/time.ts).
+  ajv.addFormat('date', {
+    type: 'string',
+    validate: (text: string) => isDateOnly(text) && parseCalendarDate(text) !== undefined,
+  });
+  ajv.addFormat('date-or-date-time', {
+    type: 'string',
+    validate: (text: string) => parseCalendarDate(text) !== undefined,
+  });
   const validators = new Map<Kind, ValidateFunction>();
   for (const kind of Object.keys(schemas) as Kind[]) validators.set(kind, ajv.compile(schemas[kind]));
 
@@ -56,7 +66,9 @@ function toDiagnostics(source: SourceFile, errors: readonly ErrorObject[]): Diag
     e.keyword !== 'oneOf' &&
     e.keyword !== 'anyOf' &&
     alternatives.some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`));
-  const kept = errors.filter((e) => !isBranchError(e));
+  // A value that fails its pattern is not also reported as "not a real date": one problem, one line.
+  const patternAt = new Set(errors.filter((e) => e.keyword === 'pattern').map((e) => e.instancePath));
+  const kept = errors.filter((e) => !isBranchError(e) && !(e.keyword === 'format' && patternAt.has(e.instancePath)));
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const error of kept) {
@@ -129,7 +141,7 @@ function toDiagnostic(source: SourceFile, error: ErrorObject): Diagnostic {
       break;
     case 'format':
       code = 'SCHEMA_FORMAT';
-      message = `${name} ${JSON.stringify(error.data)} is not a valid ${String(params['format'])}`;
+      message = `${name} ${JSON.stringify(error.data)} is not a real calendar ${params['format'] === 'date' ? 'date (YYYY-MM-DD)' : 'date or date-time'}`;
       break;
     case 'minLength':
     case 'maxLength':

@@ -6,7 +6,13 @@ import { locate, parseSource } from '../source.js';
 import type { ParseResult, SourceFile } from '../source.js';
 import type { SchemaChecker } from './schema-diagnostics.js';
 import type { RetiredIdentity, Rule, RuleContext } from './rules/context.js';
-import { checkUniqueEmails, checkUniqueGithubLogins, checkIdentifierReuse } from './rules/identity-rules.js';
+import {
+  checkFormerUids,
+  checkIdentifierReuse,
+  checkUniqueEmails,
+  checkUniqueEmployeeIds,
+  checkUniqueGithubLogins,
+} from './rules/identity-rules.js';
 import {
   checkManagerCycles,
   checkPersonReferences,
@@ -14,12 +20,8 @@ import {
   checkUniqueGroups,
 } from './rules/reference-rules.js';
 import { checkExternalPeople } from './rules/external-rules.js';
-import {
-  checkAttestations,
-  checkEmergencyGrants,
-  checkGrantDates,
-  checkSeparationOfDuties,
-} from './rules/grant-rules.js';
+import { checkAttestations, checkEmergencyGrants, checkGrantDates } from './rules/grant-rules.js';
+import { checkSeparationOfDuties } from './rules/sod-rules.js';
 import { checkForbiddenTerms } from './rules/text-rules.js';
 import { checkDuplicateOrganizations } from './rules/organization-rules.js';
 import { checkDirectoryValues, checkUnmanaged } from './rules/directory-rules.js';
@@ -53,7 +55,9 @@ export interface ValidationResult {
 
 /** The cross-file rules, in the order their diagnostics are computed (output is sorted anyway). */
 export const RULES: readonly Rule[] = [
+  checkUniqueEmployeeIds,
   checkUniqueEmails,
+  checkFormerUids,
   checkUniqueGithubLogins,
   checkIdentifierReuse,
   checkPersonReferences,

@@ -1,13 +1,15 @@
 import type { ApplicationFunction, Context, Probot } from 'probot';
 import type { GitHubClient } from '../../adapters/github/approval-octokit.js';
+import { callsSince, countApiCalls, snapshotCalls } from '../../adapters/github/count-api-calls.js';
 import { loadSchemas } from '../../adapters/fs/load-schemas.js';
 import type { AuditLog } from '../../core/audit/audit-event.js';
 import { computeRejectionEvent } from '../../core/policy/compute-audit-events.js';
 import type { EvaluationTrigger } from '../../core/policy/compute-audit-events.js';
-import type { TeamMembers } from '../../core/policy/resolve-candidates.js';
+import type { TeamMembers } from '../../core/policy/team-members.js';
 import { createSchemaChecker } from '../../core/validate/schema-diagnostics.js';
 import type { SchemaChecker } from '../../core/validate/schema-diagnostics.js';
-import { evaluateAndReport, reportFailure } from './evaluate-and-report.js';
+import { CHECK_NAME, evaluateAndReport, reportFailure } from './evaluate-and-report.js';
+import { registerRerunHandlers } from './register-rerun-handlers.js';
 import type { PlanProvider, PullRequestFacts } from './evaluate-and-report.js';
 
 /** Where a repository's audit events go. The app passes the installation's client. */
@@ -61,16 +63,16 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
 
   return (app: Probot) => {
     const serial = createSerialQueue();
-    const run = (context: Context<'pull_request' | 'pull_request_review'>, facts: PullRequestFacts): Promise<void> =>
+    const run = (context: EventContext, payload: PullRequestPayload, facts: PullRequestFacts): Promise<void> =>
       // One evaluation per pull request at a time: each reads the reviews when it starts, so two
       // overlapping ones could write their verdicts in the wrong order (an approval read before a
       // dismissal, written after it, would leave the check green).
-      serial(`${facts.owner}/${facts.repo}#${facts.pull}`, () => evaluate(context, facts));
+      serial(`${facts.owner}/${facts.repo}#${facts.pull}`, () => evaluate(context, payload, facts));
     const evaluate = async (
-      context: Context<'pull_request' | 'pull_request_review'>,
+      context: EventContext,
+      payload: PullRequestPayload,
       facts: PullRequestFacts,
     ): Promise<void> => {
-      const payload: PullRequestPayload = context.payload;
       const judged = options.baseBranches ?? [payload.repository.default_branch];
       if (!judged.includes(payload.pull_request.base.ref)) {
         // Writing anything here would set the verdict of a commit that may also be the head of a pull request into a judged branch.
@@ -81,6 +83,8 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
         return;
       }
       const octokit = context.octokit as unknown as GitHubClient;
+      const counter = countApiCalls(octokit);
+      const before = snapshotCalls(counter);
       try {
         await evaluateAndReport(octokit, facts, {
           accessDir,
@@ -97,12 +101,20 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
           context.log.error({ err: second }, 'could not write the failure check run'),
         );
         throw error;
+      } finally {
+        // The rate budget, per evaluation: constant in the number of files (README, "The approval app").
+        const used = callsSince(counter, before);
+        context.log.debug(
+          { pull: facts.pull, calls: used.total, routes: Object.fromEntries(used.byRoute) },
+          'GitHub API calls of this evaluation',
+        );
       }
     };
 
     app.on([...EVALUATE_ON], async (context) => {
       await run(
         context,
+        context.payload,
         factsOf(
           context.payload,
           context.payload.sender.login,
@@ -114,7 +126,11 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
     // Changing the base branch changes what the pull request would merge: judge it again.
     app.on('pull_request.edited', async (context) => {
       if (!context.payload.changes.base) return;
-      await run(context, factsOf(context.payload, context.payload.sender?.login ?? '', { type: 'other' }, true));
+      await run(
+        context,
+        context.payload,
+        factsOf(context.payload, context.payload.sender?.login ?? '', { type: 'other' }, true),
+      );
     });
     app.on([...REVIEW_ON], async (context) => {
       const review = context.payload.review;
@@ -122,7 +138,11 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
         context.payload.action === 'submitted' && review.user
           ? { type: 'review', reviewer: review.user.login, state: review.state }
           : { type: 'other' };
-      await run(context, factsOf(context.payload, context.payload.sender.login, trigger, false));
+      await run(context, context.payload, factsOf(context.payload, context.payload.sender.login, trigger, false));
+    });
+    // The Re-run buttons: judge the pull request again, as it is now (reviews, teams, files).
+    registerRerunHandlers(app, CHECK_NAME, async (context, payload) => {
+      await run(context, payload, factsOf(payload, context.payload.sender.login, { type: 'other' }, false));
     });
     app.on('pull_request.closed', async (context) => {
       const pr = context.payload.pull_request;
@@ -140,7 +160,10 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
   };
 }
 
-interface PullRequestPayload {
+type EventContext = Context<'pull_request' | 'pull_request_review' | 'check_run' | 'check_suite'>;
+
+/** The fields of a webhook's (or the REST API's) pull request that the evaluation reads. */
+export interface PullRequestPayload {
   repository: { name: string; owner: { login: string }; default_branch: string };
   pull_request: {
     number: number;

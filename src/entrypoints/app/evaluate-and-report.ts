@@ -14,9 +14,9 @@ import type { EvaluationTrigger } from '../../core/policy/compute-audit-events.j
 import { computeReviewRequests } from '../../core/policy/compute-review-requests.js';
 import { evaluatePullRequest, referencedTeamsOf } from '../../core/policy/evaluate-pull-request.js';
 import type { Evaluation, EvaluationStatus, PullRequestSide } from '../../core/policy/evaluate-pull-request.js';
-import { COMMENT_MARKER, computeCommentView } from '../../core/policy/format-evaluation.js';
-import type { PlanSection } from '../../core/policy/format-evaluation.js';
-import type { TeamMembers } from '../../core/policy/resolve-candidates.js';
+import { COMMENT_MARKER, computeCommentView } from '../../core/policy/compute-comment-view.js';
+import type { PlanSection } from '../../core/plan/compute-plan-section.js';
+import type { TeamMembers } from '../../core/policy/team-members.js';
 import type { SchemaChecker } from '../../core/validate/schema-diagnostics.js';
 
 /** The check run that branch protection requires. */

@@ -11,11 +11,11 @@ import { computeDirectoryLayout } from '../../core/plan/directory-layout.js';
 import { foldDn } from '../../core/plan/directory-names.js';
 import { formatPersonFile } from '../../core/plan/format-person-file.js';
 import { InputError, UsageError } from '../../errors.js';
-import { loadAndValidate } from '../load-access-tree.js';
-import { openDirectory } from '../reconcile/open-directory.js';
+import { loadAccessTree } from '../../services/load-access-tree.js';
+import { openDirectory } from '../../services/reconcile/open-directory.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
-import { parseNow } from './parse-now.js';
+import { readNow } from './read-now.js';
 import { renderDiagnostics } from './validate-command.js';
 
 export const ADOPT_HELP = `Usage: aac adopt [DIR] [--unmanaged] [--attest NAMES] [--justification TEXT] [--dry-run]
@@ -72,9 +72,9 @@ export async function runAdopt(args: string[], io: CliIO): Promise<number> {
     if (!/^[a-z][A-Za-z0-9_-]{0,62}$/.test(name))
       throw new UsageError(`--attest: "${name}" is not an attestation name`);
   const dir = resolve(io.cwd, positionals[0] ?? 'access');
-  const now = parseNow(values.now, io.env);
+  const now = readNow(values.now, io.env);
   const history = !values['no-history'];
-  const loaded = await loadAndValidate(dir, { now, history, cwd: io.cwd });
+  const loaded = await loadAccessTree(dir, { now, history, cwd: io.cwd });
   const policy = loaded.result.tree.policy;
   if (hasErrors(loaded.result.diagnostics) || !policy) {
     io.stdout(renderDiagnostics(loaded.result.diagnostics, 'text', loaded.files));
@@ -112,7 +112,7 @@ export async function runAdopt(args: string[], io: CliIO): Promise<number> {
     );
   if (added.length > 0) addUnmanaged(join(dir, 'policy.yaml'), added);
 
-  const check = await loadAndValidate(dir, { now, history, cwd: io.cwd });
+  const check = await loadAccessTree(dir, { now, history, cwd: io.cwd });
   if (hasErrors(check.result.diagnostics)) {
     io.stdout(renderDiagnostics(check.result.diagnostics, 'text', check.files));
     io.stderr(

@@ -3,22 +3,22 @@ import { resolve } from 'node:path';
 import type { SmtpConfig } from '../../config.js';
 import type { AuditLog } from '../../core/audit/audit-event.js';
 import type { Notifier } from '../../core/notify/notifier.js';
-import { computeApplyEvents, computeApplyFailedEvent, countResults } from '../../core/plan/compute-apply-events.js';
+import { countResults } from '../../core/plan/compute-apply-events.js';
 import type { ActionResult } from '../../core/plan/compute-apply-events.js';
 import { describeAction, formatPlanText, formatViolation } from '../../core/plan/format-plan.js';
 import { locatePlanCauses } from '../../core/plan/locate-plan-causes.js';
 import { describeConflict, describeNotice } from '../../core/plan/plan-findings.js';
-import { DirectoryError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
+import { assertNever } from '../../core/plan/action.js';
 import { generatePassword as generateCsprngPassword } from '../../adapters/crypto/generate-password.js';
-import { findRepositoryRoot, runGit } from '../../adapters/git/run-git.js';
-import { applyPlan } from '../reconcile/apply-plan.js';
-import { openReconcileAuditLog } from '../reconcile/open-reconcile-audit-log.js';
-import { preparePlan } from '../reconcile/prepare-plan.js';
-import type { Prepared, PrepareOptions } from '../reconcile/prepare-plan.js';
+import { openReconcileAuditLog } from '../../services/reconcile/open-reconcile-audit-log.js';
+import type { PrepareOptions } from '../../services/reconcile/prepare-plan.js';
+import { reconcile } from '../../services/reconcile/reconcile.js';
+import type { ReconcileOutcome } from '../../services/reconcile/reconcile.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
-import { parseNow } from './parse-now.js';
-import { appendStepSummary, RECONCILE_OPTIONS } from './plan-command.js';
+import { readNow } from './read-now.js';
+import { appendStepSummary, describeSource, RECONCILE_OPTIONS } from './plan-command.js';
 import { createProgress } from './progress.js';
 import { renderDiagnostics } from './validate-command.js';
 
@@ -30,6 +30,8 @@ New accounts get a temporary password that goes only to the notifier (AAC_SMTP_U
 sends it to the person's manager or sponsor. Every run is appended to the audit log.
 
   --directory SPEC       file:PATH for the embedded directory (default: LDAP from AAC_LDAP_URL)
+  --ref REV              in a git checkout, apply the files as committed at REV (default HEAD);
+                         uncommitted edits are never applied, and are mentioned
   --allow-mass-change    go ahead although the plan exceeds the policy's guards
   --concurrency N        writes in flight (default 32)
   --audit-log SPEC       git (the access-audit branch of the checkout; the default inside one)
@@ -54,12 +56,6 @@ export interface ApplyDeps extends Pick<PrepareOptions, 'openDirectory'> {
   generatePassword?: () => string;
 }
 
-interface RunState {
-  results?: ActionResult[];
-  failure?: { code: string; message: string };
-  commit?: string;
-}
-
 export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -81,7 +77,7 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
     throw new UsageError('--concurrency must be a whole number from 1 to 256');
   const dir = positionals[0] ?? 'access';
-  const now = parseNow(values.now, io.env);
+  const now = readNow(values.now, io.env);
   const startedAt = new Date().toISOString();
   const auditLog =
     deps.auditLog ??
@@ -91,97 +87,70 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
       push: values['push-audit'],
       ...(values['audit-log'] !== undefined ? { spec: values['audit-log'] } : {}),
     }));
-
-  const state: RunState = {};
-  let code: number = EXIT.failed;
-  let thrown: unknown;
-  let prepared = undefined as Prepared | undefined;
-  let notifier = null as Notifier | null;
-  const execute = async (): Promise<number> => {
-    state.commit = io.env['GITHUB_SHA'] ?? (await readHeadCommit(resolve(io.cwd, dir)));
-    prepared = await preparePlan({
+  const progress = createProgress(io, 'applying');
+  const outcome = await reconcile({
+    prepare: {
       dir,
       cwd: io.cwd,
       env: io.env,
       now,
       history: !values['no-history'],
       ...(values.directory !== undefined ? { directory: values.directory } : {}),
+      ...(values.ref !== undefined ? { ref: values.ref } : {}),
       ...(deps.openDirectory ? { openDirectory: deps.openDirectory } : {}),
-      auditLog,
-    });
-    if (!prepared.ok) {
-      io.stdout(renderDiagnostics(prepared.loaded.result.diagnostics, 'text', prepared.loaded.files));
-      state.failure = { code: 'invalid-files', message: 'the access files have errors; nothing was applied' };
-      io.stderr(`aac apply: ${state.failure.message}\n`);
-      return EXIT.failed;
-    }
-    const { plan } = prepared;
-    if (plan.violations.length > 0 && !values['allow-mass-change']) {
-      io.stdout(formatPlanText(locatePlanCauses(plan, prepared.loaded.result.sources)));
-      const undeclared = plan.actions.some((a) => a.type === 'lock-account' && a.reason === 'file-removed');
-      io.stderr(
-        `aac apply: stopped before any write: the plan exceeds the policy's guards:\n${plan.violations.map((v) => `  ${formatViolation(v)}\n`).join('')}${undeclared ? ADOPT_HINT : ''}If this is intended, re-run with --allow-mass-change.\n`,
-      );
-      state.failure = { code: 'guard', message: plan.violations.map(formatViolation).join('; ') };
-      return EXIT.failed;
-    }
-    notifier = deps.notifier !== undefined ? deps.notifier : await createNotifier(prepared.config.smtp);
-    const creates = plan.actions.filter((a) => a.type === 'create-account').length;
-    if (creates > 0 && !notifier)
-      io.stderr(
-        `aac apply: AAC_SMTP_URL is not set: the temporary passwords of ${creates} new accounts are sent to no one; reset them at hand-over\n`,
-      );
-    const progress = createProgress(io, 'applying');
-    const activeNotifier = notifier;
-    state.results = await applyPlan(plan, {
-      directory: prepared.directory,
-      generatePassword: deps.generatePassword ?? generateCsprngPassword,
-      concurrency,
+    },
+    auditLog,
+    allowMassChange: values['allow-mass-change'],
+    concurrency,
+    generatePassword: deps.generatePassword ?? generateCsprngPassword,
+    openNotifier: (smtp) => (deps.notifier !== undefined ? Promise.resolve(deps.notifier) : createNotifier(smtp)),
+    startedAt,
+    reporter: {
+      onSource: (source) => io.stderr(describeSource('apply', source)),
+      onApplying: (plan, notifier) => {
+        const creates = plan.actions.filter((a) => a.type === 'create-account').length;
+        if (creates > 0 && !notifier)
+          io.stderr(
+            `aac apply: AAC_SMTP_URL is not set: the temporary passwords of ${creates} new accounts are sent to no one; reset them at hand-over\n`,
+          );
+      },
       onProgress: progress.update,
-      ...(activeNotifier
-        ? {
-            onAccountCreated: (action, password) =>
-              activeNotifier.notifyAccountCreated({ uid: action.uid, provisioning: action.provisioning }, password),
-          }
-        : {}),
-    });
-    progress.done();
-    io.stdout(formatResults(state.results));
-    const located = locatePlanCauses(plan, prepared.loaded.result.sources);
-    const findings = [...located.conflicts.map(describeConflict), ...located.notices.map(describeNotice)];
-    if (findings.length > 0) io.stdout(`${findings.map((f) => `note: ${f}`).join('\n')}\n`);
-    appendStepSummary(formatResultsMarkdown(state.results), io.env);
-    const counts = countResults(state.results);
-    return counts.failed > 0 || plan.conflicts.length > 0 || state.results.some((r) => r.warning)
-      ? EXIT.failed
-      : EXIT.ok;
-  };
-  try {
-    code = await execute();
-  } catch (error) {
-    thrown = error;
-    state.failure = {
-      code: error instanceof DirectoryError ? error.code : error instanceof Error ? error.name : 'error',
-      message: error instanceof Error ? error.message : String(error),
-    };
-  } finally {
-    if (prepared?.ok) await prepared.directory.close();
-    await notifier?.close();
-    const options = { time: startedAt, actor: 'aac-reconciler', ...(state.commit ? { commit: state.commit } : {}) };
-    const events = state.results
-      ? computeApplyEvents(state.results, options)
-      : [computeApplyFailedEvent(state.failure ?? { code: 'interrupted', message: 'the run stopped' }, options)];
-    try {
-      await auditLog.append(events);
-    } catch (error) {
+      onAuditFailure: (message) => io.stderr(`aac apply: could not append to the audit log: ${message}\n`),
+    },
+  });
+  const code = printOutcome(outcome, io, progress);
+  return outcome.audited ? code : EXIT.failed;
+}
+
+/** Prints how the run ended and gives its exit status. */
+function printOutcome(outcome: ReconcileOutcome, io: CliIO, progress: { done: () => void }): number {
+  switch (outcome.status) {
+    case 'invalid-files':
+      io.stdout(renderDiagnostics(outcome.loaded.result.diagnostics, 'text', outcome.loaded.files));
+      io.stderr('aac apply: the access files have errors; nothing was applied\n');
+      return EXIT.failed;
+    case 'guarded': {
+      io.stdout(formatPlanText(locatePlanCauses(outcome.plan, outcome.loaded.result.sources)));
+      const undeclared = outcome.plan.actions.some((a) => a.type === 'lock-account' && a.reason === 'file-removed');
       io.stderr(
-        `aac apply: could not append to the audit log: ${error instanceof Error ? error.message : String(error)}\n`,
+        `aac apply: stopped before any write: the plan exceeds the policy's guards:\n${outcome.violations.map((v) => `  ${formatViolation(v)}\n`).join('')}${undeclared ? ADOPT_HINT : ''}If this is intended, re-run with --allow-mass-change.\n`,
       );
-      code = EXIT.failed;
+      return EXIT.failed;
     }
+    case 'applied': {
+      progress.done();
+      io.stdout(formatResults(outcome.results));
+      const { conflicts, notices } = outcome.plan;
+      const findings = [...conflicts.map(describeConflict), ...notices.map(describeNotice)];
+      if (findings.length > 0) io.stdout(`${findings.map((f) => `note: ${f}`).join('\n')}\n`);
+      appendStepSummary(formatResultsMarkdown(outcome.results), io.env);
+      // A conflict stopped someone's actions: the directory does not match the files.
+      const failed = conflicts.length > 0 || outcome.results.some((r) => r.status === 'failed' || r.warning);
+      return failed ? EXIT.failed : EXIT.ok;
+    }
+    default:
+      return assertNever(outcome);
   }
-  if (thrown !== undefined) throw thrown;
-  return code;
 }
 
 /** One line per action with its outcome, then the counts. */
@@ -218,12 +187,4 @@ async function createNotifier(smtp: SmtpConfig | undefined): Promise<Notifier | 
   if (!smtp) return null;
   const { SmtpNotifier } = await import('../../adapters/notify/smtp-notifier.js');
   return new SmtpNotifier(smtp);
-}
-
-async function readHeadCommit(dir: string): Promise<string | undefined> {
-  const root = await findRepositoryRoot(dir).catch(() => undefined);
-  if (!root) return undefined;
-  return (
-    (await runGit(['rev-parse', 'HEAD'], { cwd: root }).catch(() => undefined))?.toString('utf8').trim() || undefined
-  );
 }

@@ -9,10 +9,10 @@ import { formatReportCsv, formatReportMarkdown } from '../../core/audit/format-r
 import { createSchemaChecker } from '../../core/validate/schema-diagnostics.js';
 import { validateAccessTree } from '../../core/validate/validate-access-tree.js';
 import { UsageError } from '../../errors.js';
-import { AUDIT_OPTIONS, AUDIT_OPTIONS_HELP, auditContext } from './audit-options.js';
+import { AUDIT_OPTIONS, AUDIT_OPTIONS_HELP, auditContext, auditLogName } from './audit-options.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
-import { parseNow } from './parse-now.js';
+import { readNow } from './read-now.js';
 import { parseFormat } from './parse-format.js';
 
 export const AUDIT_ACCESS_HELP = `Usage: aac audit access [--format json|markdown|csv|html] [--out FILE] [options]
@@ -44,8 +44,8 @@ export async function runAuditAccess(args: string[], io: CliIO): Promise<number>
   }
   if (positionals.length > 0) throw new UsageError('audit access takes no arguments');
   const format = parseFormat(values.format, ['json', 'markdown', 'csv', 'html'] as const);
-  const now = parseNow(values.now, io.env);
-  const ctx = await auditContext(values, io);
+  const now = readNow(values.now, io.env);
+  const ctx = await auditContext(values, io, 'audit access');
   const root = values.access.replace(/\/+$/, '');
   const files = await readAccessFilesAt(ctx.repoDir, ctx.branch, root);
   const { tree } = validateAccessTree({ root, files, checkSchema: createSchemaChecker(loadSchemas()), now });
@@ -62,7 +62,7 @@ export async function runAuditAccess(args: string[], io: CliIO): Promise<number>
               view,
               generatedAt: new Date(now).toISOString(),
               branch: ctx.branch,
-              auditBranch: ctx.auditBranch,
+              auditBranch: auditLogName(ctx),
             });
   if (values.out) writeFileSync(resolve(io.cwd, values.out), text);
   else io.stdout(text);

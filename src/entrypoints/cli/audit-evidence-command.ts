@@ -7,12 +7,12 @@ import { computeAccessOverview } from '../../core/audit/compute-access-overview.
 import { computeEvidence, formatEvidenceMarkdown } from '../../core/audit/compute-evidence.js';
 import { computeRequestTimelines } from '../../core/audit/compute-request-timelines.js';
 import { verifyAuditTrail } from '../../core/audit/verify-audit-trail.js';
-import { UsageError } from '../../errors.js';
-import { AUDIT_OPTIONS, AUDIT_OPTIONS_HELP, auditContext } from './audit-options.js';
+import { InternalError, UsageError } from '../../errors.js';
+import { AUDIT_OPTIONS, AUDIT_OPTIONS_HELP, auditContext, auditLogName } from './audit-options.js';
 import { readAuditData } from './audit-data.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
-import { parseNow } from './parse-now.js';
+import { readNow } from './read-now.js';
 
 export const AUDIT_EVIDENCE_HELP = `Usage: aac audit evidence --out DIR [options]
 
@@ -46,13 +46,14 @@ export async function runAuditEvidence(args: string[], io: CliIO): Promise<numbe
   }
   if (positionals.length > 0) throw new UsageError('audit evidence takes no arguments');
   if (!values.out) throw new UsageError('--out DIR is required');
-  const now = parseNow(values.now, io.env);
-  const ctx = await auditContext(values, io);
+  const now = readNow(values.now, io.env);
+  const ctx = await auditContext(values, io, 'audit evidence');
   const accessRoot = values.access.replace(/\/+$/, '');
   const accessDir = join(ctx.repoDir, accessRoot);
   const retired = existsSync(accessDir) ? await readRetiredIdentities(accessDir) : [];
   const data = await readAuditData(ctx, { accessRoot, now, retired, hashes: false, tree: 'validated' }); // verifyAuditTrail below checks every hash
-  const validation = data.validation!;
+  const validation = data.validation;
+  if (!validation) throw new InternalError('readAuditData did not validate the tree it was asked to');
   const tree = validation.tree;
   const controls = computeEvidence({
     tree,
@@ -69,18 +70,18 @@ export async function runAuditEvidence(args: string[], io: CliIO): Promise<numbe
     records: data.records,
     overview: computeAccessOverview(tree),
     branch: ctx.branch,
-    auditBranch: ctx.auditBranch,
+    auditBranch: auditLogName(ctx),
     accessRoot,
   });
 
   const out = resolve(io.cwd, values.out);
   mkdirSync(out, { recursive: true });
-  const meta = { generatedAt: new Date(now).toISOString(), branch: ctx.branch, auditBranch: ctx.auditBranch };
+  const meta = { generatedAt: new Date(now).toISOString(), branch: ctx.branch, auditBranch: auditLogName(ctx) };
   for (const c of controls) writeFileSync(join(out, `${c.control}.md`), formatEvidenceMarkdown(c, meta));
   const index = [
     `# NIST SP 800-171 rev. 2 evidence`,
     '',
-    `Generated ${meta.generatedAt} from ${ctx.branch} and ${ctx.auditBranch}.`,
+    `Generated ${meta.generatedAt} from ${ctx.branch} and ${auditLogName(ctx)}.`,
     '',
     '| control | requirement | status | gaps |',
     '| --- | --- | --- | --- |',

@@ -4,11 +4,12 @@ import { parseArgs } from 'node:util';
 import { readGitHistory } from '../../adapters/git/read-git-history.js';
 import type { AnyReport } from '../../core/audit/compute-report-view.js';
 import type { TierTargets } from '../../core/audit/compute-period-report.js';
-import { UsageError } from '../../errors.js';
-import { AUDIT_OPTIONS, AUDIT_OPTIONS_HELP, auditContext, auditSettings } from './audit-options.js';
+import { InternalError, UsageError } from '../../errors.js';
+import type { AccessTree } from '../../core/model/access-tree.js';
+import { AUDIT_OPTIONS, AUDIT_OPTIONS_HELP, auditContext, auditLogName, auditSettings } from './audit-options.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
-import { parseNow } from './parse-now.js';
+import { readNow } from './read-now.js';
 import { parseFormat } from './parse-format.js';
 
 // Only what starting git needs is imported up front: the report modules load while git log runs.
@@ -71,13 +72,13 @@ export async function runAuditReport(kind: ReportKind, args: string[], io: CliIO
     if (d !== undefined && Number.isNaN(Date.parse(d)))
       throw new UsageError(`dates must be ISO 8601 such as 2026-11-01, not "${d}"`);
 
-  const now = parseNow(values.now, io.env);
+  const now = readNow(values.now, io.env);
   const settings = auditSettings(values, io);
   // git log is the long pole: it starts before anything else, even finding the repository's root.
   const history = readGitHistory({ ...settings, repoDir: settings.start, range: settings.branch });
   history.catch(() => undefined); // awaited below, after the audit log; a failure is reported once, there
   const modules = loadReportModules();
-  const ctx = await auditContext(values, io);
+  const ctx = await auditContext(values, io, `audit ${kind}`);
   const accessRoot = values.access.replace(/\/+$/, '');
   const { readAuditLog, readPersonChanges } = await import('./audit-data.js');
   // Only the HTML page states that the log's chain is intact, so only it pays for recomputing every hash.
@@ -90,19 +91,23 @@ export async function runAuditReport(kind: ReportKind, args: string[], io: CliIO
   const m = await modules;
   const requestRecords = m.indexRequestRecords(log.records); // while git log may still run
   const data = { ...log, commits: await history };
+  const validatedTree = (): AccessTree => {
+    if (!data.validation) throw new InternalError('readAuditData did not validate the tree it was asked to');
+    return data.validation.tree;
+  };
   const timelines = m.joinRequestTimelines(data.commits, requestRecords, { accessRoot });
   const landing = () => m.groupRequests(data.commits).map((c) => c.landing);
 
   let report: AnyReport;
   if (kind === 'person') {
-    const tree = data.validation!.tree;
+    const tree = validatedTree();
     const changes = await readPersonChanges(ctx.repoDir, landing(), { accessRoot, uid: id! });
     const mine = new Map([...changes].map(([sha, byUid]) => [sha, byUid.get(id!) ?? []]));
     report = m.computePersonReport(id!, { tree, timelines, changes: mine, records: data.records });
     if (report.accessRecords.length === 0 && !tree.people.has(id!))
       throw new UsageError(`no person "${id}" in ${accessRoot}/people on ${ctx.branch} or in its history`);
   } else if (kind === 'system') {
-    const tree = data.validation!.tree;
+    const tree = validatedTree();
     const changes = await readPersonChanges(ctx.repoDir, landing(), { accessRoot, mentioning: id! });
     report = m.computeSystemReport(id!, { tree, timelines, changes, accessRoot });
     if (report.name === null && report.accessChanges.length === 0)
@@ -123,12 +128,12 @@ export async function runAuditReport(kind: ReportKind, args: string[], io: CliIO
       : await renderView(format, report, data.tiers, {
           now,
           branch: ctx.branch,
-          auditBranch: ctx.auditBranch,
+          auditBranch: auditLogName(ctx),
           records: data.records.length,
           verified: data.chainIntact,
         });
   if (!data.chainIntact)
-    io.stderr(`aac audit ${kind}: the audit log on ${ctx.auditBranch} is not intact; run \`aac audit verify\`\n`);
+    io.stderr(`aac audit ${kind}: the audit log on ${auditLogName(ctx)} is not intact; run \`aac audit verify\`\n`);
   if (values.out) writeFileSync(resolve(io.cwd, values.out), text);
   else io.stdout(text);
   return EXIT.ok;

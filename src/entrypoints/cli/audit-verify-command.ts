@@ -1,11 +1,15 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { sha256Node } from '../../adapters/crypto/sha256-node.js';
 import { readGitAuditFiles } from '../../adapters/git/git-audit-log.js';
-import { hasAllowedSigners, readGitHistory } from '../../adapters/git/read-git-history.js';
+import { readAuditHistoryPatch } from '../../adapters/git/locate-audit-branch.js';
+import { readAllowedSignersSetting, readGitHistory } from '../../adapters/git/read-git-history.js';
 import { parseAuditFiles } from '../../core/audit/audit-files.js';
+import { compareAuditCopies, verifyAuditHistory } from '../../core/audit/verify-audit-history.js';
 import { formatAuditTrailVerdict, verifyAuditTrail } from '../../core/audit/verify-audit-trail.js';
-import { UsageError } from '../../errors.js';
+import { ConfigError, UsageError } from '../../errors.js';
 import { AUDIT_OPTIONS, AUDIT_OPTIONS_HELP, auditContext } from './audit-options.js';
+import type { AuditContext } from './audit-options.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 import { parseFormat } from './parse-format.js';
@@ -14,7 +18,10 @@ export const AUDIT_VERIFY_HELP = `Usage: aac audit verify [--since REF] [--forma
 
 Checks that every commit on the branch (since REF, if given) is signed and verified by a
 trusted key or is a commit GitHub made and signed, and that the audit log's hash chain is
-intact (edited, removed, inserted or reordered records are named by file and line).
+intact (edited, removed, inserted or reordered records are named by file and line). Then the
+audit branch itself: every commit on it only appended lines (one that changed or removed a
+line, even the newest, is named), every audit commit is signed by the same trust roots, and
+origin/<audit branch> holds every record the local branch has (a rewind is reported).
 
   --since REF              only commits after REF (REF..branch)
   --format text|json       one line per problem and a summary (default), or the verdict as JSON
@@ -34,19 +41,43 @@ export async function runAuditVerify(args: string[], io: CliIO): Promise<number>
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const format = parseFormat(values.format, ['text', 'json'] as const);
-  const ctx = await auditContext(values, io);
+  const ctx = await auditContext(values, io, 'audit verify');
+  const configured = ctx.allowedSignersFile === undefined ? await readAllowedSignersSetting(ctx.repoDir) : undefined;
+  if (configured !== undefined && !existsSync(configured))
+    throw new ConfigError(`gpg.ssh.allowedSignersFile ${configured}: no such file`);
   const range = values.since ? `${values.since}..${ctx.branch}` : ctx.branch;
-  const [commits, files, sshTrust] = await Promise.all([
+  const [commits, files, auditBranch] = await Promise.all([
     readGitHistory({ ...ctx, range }),
-    readGitAuditFiles(ctx.repoDir, ctx.auditBranch),
-    hasAllowedSigners(ctx.repoDir, ctx),
+    ctx.audit ? readGitAuditFiles(ctx.repoDir, ctx.auditBranch) : [],
+    readAuditBranchFacts(ctx),
   ]);
-  const verdict = verifyAuditTrail({ commits, ...parseAuditFiles(files), hash: sha256Node });
-  if (!sshTrust)
+  const verdict = verifyAuditTrail({ commits, ...parseAuditFiles(files), hash: sha256Node, auditBranch });
+  if (ctx.allowedSignersFile === undefined && configured === undefined)
     io.stderr(
       'aac audit verify: no SSH allowed-signers file (--allowed-signers or gpg.ssh.allowedSignersFile): SSH-signed commits read as unsigned\n',
     );
-  if (files.length === 0) io.stderr(`aac audit verify: no audit log on ${ctx.auditBranch}\n`);
   io.stdout(format === 'json' ? `${JSON.stringify(verdict, null, 2)}\n` : formatAuditTrailVerdict(verdict));
   return verdict.ok ? EXIT.ok : EXIT.failed;
+}
+
+/** The audit branch's commits (with signatures), its append-only history, and the remote copy compared. */
+async function readAuditBranchFacts(ctx: AuditContext) {
+  const audit = ctx.audit;
+  if (!audit) return { source: undefined, commits: [], history: [], copies: [] };
+  const source =
+    audit.source === 'remote' ? `origin/${audit.name} (remote-tracking)` : `${audit.name} (${audit.source})`;
+  const [commits, patch, remoteFiles, localFiles] = await Promise.all([
+    readGitHistory({ ...ctx, range: audit.rev }),
+    readAuditHistoryPatch(ctx.repoDir, audit.rev),
+    audit.remoteRev ? readGitAuditFiles(ctx.repoDir, audit.remoteRev) : [],
+    audit.remoteRev ? readGitAuditFiles(ctx.repoDir, audit.rev) : [],
+  ]);
+  const copies = audit.remoteRev
+    ? compareAuditCopies(
+        parseAuditFiles(localFiles).records,
+        parseAuditFiles(remoteFiles).records,
+        `origin/${audit.name}`,
+      )
+    : [];
+  return { source, commits, history: verifyAuditHistory(patch).problems, copies };
 }

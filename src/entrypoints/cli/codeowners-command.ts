@@ -5,10 +5,10 @@ import { findRepositoryRoot } from '../../adapters/git/run-git.js';
 import { hasErrors } from '../../core/diagnostics.js';
 import { computeCodeowners } from '../../core/policy/compute-codeowners.js';
 import { UsageError } from '../../errors.js';
-import { loadAndValidate } from '../load-access-tree.js';
+import { loadAccessTree } from '../../services/load-access-tree.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
-import { parseNow } from './parse-now.js';
+import { readNow } from './read-now.js';
 import { renderDiagnostics } from './validate-command.js';
 
 export const CODEOWNERS_HELP = `Usage: aac codeowners [DIR] [--check] [--output FILE]
@@ -41,8 +41,8 @@ export async function runCodeowners(args: string[], io: CliIO): Promise<number> 
   const repo = (await findRepositoryRoot(dir)) ?? dirname(dir);
   const output = values.output === undefined ? resolve(repo, '.github', 'CODEOWNERS') : resolve(io.cwd, values.output);
 
-  const { result, files } = await loadAndValidate(dir, {
-    now: parseNow(undefined, io.env),
+  const { result, files } = await loadAccessTree(dir, {
+    now: readNow(undefined, io.env),
     history: false,
     cwd: io.cwd,
   });

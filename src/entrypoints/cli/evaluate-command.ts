@@ -3,18 +3,21 @@ import { relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSchemas } from '../../adapters/fs/load-schemas.js';
 import { readPullRequestSides } from '../../adapters/git/read-pull-request-sides.js';
+import { parseSidesInParallel } from '../../adapters/parse/parse-sides-in-parallel.js';
 import { findRepositoryRoot } from '../../adapters/git/run-git.js';
 import { renderTemplate } from '../../adapters/render/render-template.js';
 import type { Review } from '../../core/policy/compute-approvals.js';
 import { evaluatePullRequest } from '../../core/policy/evaluate-pull-request.js';
-import { computeCommentView, formatEvaluationText, toEvaluationJson } from '../../core/policy/format-evaluation.js';
-import { parseTeamMembers } from '../../core/policy/resolve-candidates.js';
-import type { TeamMembers } from '../../core/policy/resolve-candidates.js';
+import { computeCommentView } from '../../core/policy/compute-comment-view.js';
+import { formatEvaluationText } from '../../core/policy/format-evaluation.js';
+import { toEvaluationJson } from '../../core/policy/to-evaluation-json.js';
+import { parseTeamMembers } from '../../core/policy/team-members.js';
+import type { TeamMembers } from '../../core/policy/team-members.js';
 import { createSchemaChecker } from '../../core/validate/schema-diagnostics.js';
 import { InputError, UsageError } from '../../errors.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
-import { parseNow } from './parse-now.js';
+import { readNow } from './read-now.js';
 import { createProgress } from './progress.js';
 import { parseFormat } from './parse-format.js';
 
@@ -60,7 +63,7 @@ export async function runEvaluate(args: string[], io: CliIO): Promise<number> {
   if (positionals.length > 0) throw new UsageError('evaluate takes no positional arguments');
   if (!values.base || !values.head) throw new UsageError('--base and --head are required');
   const format = parseFormat(values.format, ['text', 'json', 'markdown'] as const);
-  const now = parseNow(values.now, io.env);
+  const now = readNow(values.now, io.env);
   const reviews = values.reviews === undefined ? [] : readReviews(resolve(io.cwd, values.reviews));
   const teams = values.teams === undefined ? {} : readTeams(resolve(io.cwd, values.teams));
 
@@ -70,6 +73,8 @@ export async function runEvaluate(args: string[], io: CliIO): Promise<number> {
   const accessDir = relative(repo, dir).split(sep).join('/');
   const sides = await readPullRequestSides({ repo, base: values.base, head: values.head, accessDir });
   const progress = createProgress(io, 'evaluating');
+  // Parsing is most of the work on a large tree: on two threads, as `aac validate` does.
+  const parsed = await parseSidesInParallel(sides.base, sides.head, { onProgress: progress.update });
   const evaluation = evaluatePullRequest({
     root: accessDir,
     base: sides.base,
@@ -80,7 +85,7 @@ export async function runEvaluate(args: string[], io: CliIO): Promise<number> {
     teams,
     checkSchema: createSchemaChecker(loadSchemas()),
     now,
-    onProgress: progress.update,
+    parsed,
   });
   progress.done();
   if (format === 'json') io.stdout(`${JSON.stringify(toEvaluationJson(evaluation), null, 2)}\n`);

@@ -4,12 +4,13 @@ import { formatPlanJson, formatPlanMarkdown, formatPlanText } from '../../core/p
 import { locatePlanCauses } from '../../core/plan/locate-plan-causes.js';
 import { InputError, UsageError } from '../../errors.js';
 import { resolve } from 'node:path';
-import { openReconcileAuditLog } from '../reconcile/open-reconcile-audit-log.js';
-import { preparePlan } from '../reconcile/prepare-plan.js';
-import type { PrepareOptions } from '../reconcile/prepare-plan.js';
+import { openReconcileAuditLog } from '../../services/reconcile/open-reconcile-audit-log.js';
+import { preparePlan } from '../../services/reconcile/prepare-plan.js';
+import type { PrepareOptions } from '../../services/reconcile/prepare-plan.js';
+import type { AccessSource } from '../../services/reconcile/resolve-access-source.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
-import { parseNow } from './parse-now.js';
+import { readNow } from './read-now.js';
 import { renderDiagnostics } from './validate-command.js';
 import { parseFormat } from './parse-format.js';
 
@@ -25,6 +26,8 @@ embedded file directory with --directory file:PATH.
   --exit-code         exit 2 when there are changes (0 when none)
   --directory SPEC    file:PATH for the embedded directory
   --audit-log SPEC    the reconciler's audit log, as for apply (read only: whose locks are aac's)
+  --ref REV           in a git checkout, plan the files as committed at REV (default HEAD);
+                      uncommitted edits are never part of a plan, and are mentioned
   --now TIME          judge expiry and the 72-hour rule at TIME (ISO 8601); AAC_NOW does the same
   --no-history        do not read git history for retired uids and emails
 
@@ -35,6 +38,7 @@ error or identity conflicts, 2 changes with --exit-code, or a usage or configura
 /** Options shared by plan and apply. */
 export const RECONCILE_OPTIONS = {
   directory: { type: 'string' },
+  ref: { type: 'string' },
   now: { type: 'string' },
   'no-history': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h' },
@@ -77,11 +81,13 @@ export async function runPlan(
     auditLog,
     cwd: io.cwd,
     env: io.env,
-    now: parseNow(values.now, io.env),
+    now: readNow(values.now, io.env),
     history: !values['no-history'],
     ...(values.directory !== undefined ? { directory: values.directory } : {}),
+    ...(values.ref !== undefined ? { ref: values.ref } : {}),
     ...deps,
   });
+  io.stderr(describeSource('plan', prepared.source));
   if (!prepared.ok) {
     io.stdout(renderDiagnostics(prepared.loaded.result.diagnostics, 'text', prepared.loaded.files));
     return EXIT.failed;
@@ -94,6 +100,19 @@ export async function runPlan(
   appendStepSummary(formatPlanMarkdown(plan), io.env);
   if (plan.conflicts.length > 0) return EXIT.failed;
   return values['exit-code'] && plan.actions.length > 0 ? 2 : EXIT.ok;
+}
+
+/**
+ * What the run reads, for stderr: nothing to say for a clean checkout; the uncommitted edits
+ * that are left out; or that outside git no commit is recorded.
+ */
+export function describeSource(command: 'plan' | 'apply', source: AccessSource): string {
+  if (source.kind === 'working-tree')
+    return `aac ${command}: not in a git checkout: the files on disk are ${command === 'apply' ? 'applied, and no commit is recorded for this run' : 'planned (no commit)'}\n`;
+  if (source.uncommitted.length === 0) return '';
+  const shown = source.uncommitted.slice(0, 5).join(', ');
+  const more = source.uncommitted.length > 5 ? ` and ${source.uncommitted.length - 5} more` : '';
+  return `aac ${command}: ${source.uncommitted.length} uncommitted change(s) under ${source.root} (${shown}${more}) are not part of this ${command}: it uses commit ${source.commit.slice(0, 12)} (${source.ref}); commit them first\n`;
 }
 
 /** Appends Markdown to the GitHub Actions job summary, when running in Actions. */

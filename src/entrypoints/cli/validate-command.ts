@@ -5,11 +5,11 @@ import type { Diagnostic } from '../../core/diagnostics.js';
 import { formatDiagnosticGithub, formatDiagnosticText, formatSummary } from '../../core/format-diagnostics.js';
 import { sourceLine } from '../../core/source.js';
 import type { InputFile } from '../../core/validate/validate-access-tree.js';
-import { loadAndValidate } from '../load-access-tree.js';
+import { loadAccessTree } from '../../services/load-access-tree.js';
 import { UsageError } from '../../errors.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
-import { parseNow } from './parse-now.js';
+import { readNow } from './read-now.js';
 import { createProgress } from './progress.js';
 import { parseFormat } from './parse-format.js';
 
@@ -44,10 +44,10 @@ export async function runValidate(args: string[], io: CliIO): Promise<number> {
   const format = parseFormat(values.format, ['text', 'json', 'github'] as const);
   if (positionals.length > 1) throw new UsageError('validate takes one directory');
   const dir = resolve(io.cwd, positionals[0] ?? 'access');
-  const now = parseNow(values.now, io.env);
+  const now = readNow(values.now, io.env);
 
   const progress = createProgress(io, 'validating');
-  const { result, files } = await loadAndValidate(dir, {
+  const { result, files } = await loadAccessTree(dir, {
     now,
     history: !values['no-history'],
     cwd: io.cwd,

@@ -3,6 +3,7 @@ import { diagnosticAt } from '../../model/access-tree.js';
 import { formatDay, parseExpiry } from '../../model/time.js';
 import type { RuleContext } from './context.js';
 import { sortedPeople } from './identity-rules.js';
+import { own } from '../../model/own.js';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -55,7 +56,7 @@ export function checkExternalPeople({ tree, now }: RuleContext): Diagnostic[] {
           ),
         );
       }
-      const role = tree.systems.get(grant.system)?.value.roles[grant.role];
+      const role = own(tree.systems.get(grant.system)?.value.roles, grant.role);
       if (role && (role.privileged || !role.external)) {
         const why = role.privileged ? 'is privileged' : 'is not an external profile (external: true)';
         out.push(

@@ -1,40 +1,11 @@
 import type { Diagnostic } from '../../diagnostics.js';
 import { diagnosticAt } from '../../model/access-tree.js';
 import { requiredAttestations } from '../../model/risk.js';
-import { locate } from '../../source.js';
 import { formatDay, parseDuration, parseExpiry } from '../../model/time.js';
 import type { RuleContext } from './context.js';
 import { sortedPeople } from './identity-rules.js';
-
-/** No active person holds both roles of a separation-of-duties rule. */
-export function checkSeparationOfDuties({ tree }: RuleContext): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const rules = tree.policy?.value.separationOfDuties ?? [];
-  if (rules.length === 0) return out;
-  for (const person of sortedPeople(tree.people)) {
-    if (person.value.status !== 'active') continue;
-    const index = new Map<string, number>();
-    person.value.grants.forEach((g, i) => index.set(`${g.system}/${g.role}`, i));
-    for (const rule of rules) {
-      const [a, b] = rule.roles;
-      const ia = index.get(a);
-      const ib = index.get(b);
-      if (ia === undefined || ib === undefined) continue;
-      const [first, second] = ia < ib ? [ia, ib] : [ib, ia];
-      const other = second === ia ? b : a;
-      const otherLine = locate(person.source, ['grants', first]).line;
-      out.push(
-        diagnosticAt(
-          person,
-          ['grants', second, 'role'],
-          'SOD_CONFLICT',
-          `separation of duties "${rule.id}": "${person.value.uid}" would hold both ${a} and ${b} (${other} at line ${otherLine})${rule.description ? `: ${rule.description}` : ''}`,
-        ),
-      );
-    }
-  }
-  return out;
-}
+import { own } from '../../model/own.js';
+import { isAttested } from '../../model/attestation.js';
 
 /** Emergency grants are justified and expire within the policy's emergency maximum from now. */
 export function checkEmergencyGrants({ tree, now }: RuleContext): Diagnostic[] {
@@ -119,7 +90,7 @@ export function checkGrantDates({ tree, now }: RuleContext): Diagnostic[] {
 }
 
 /** Active holders of a role have the attestations its risk level and tier require. */
-export function checkAttestations({ tree }: RuleContext): Diagnostic[] {
+export function checkAttestations({ tree, now }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   const policy = tree.policy?.value;
   if (!policy) return out;
@@ -128,9 +99,9 @@ export function checkAttestations({ tree }: RuleContext): Diagnostic[] {
     if (p.status !== 'active') continue;
     p.grants.forEach((grant, i) => {
       const system = tree.systems.get(grant.system)?.value;
-      const role = system?.roles[grant.role];
+      const role = own(system?.roles, grant.role);
       if (!system || !role) return;
-      const missing = requiredAttestations(policy, system, role).filter((a) => !p.attestations[a]);
+      const missing = requiredAttestations(policy, system, role).filter((a) => !isAttested(p, a, now));
       if (missing.length > 0) {
         out.push(
           diagnosticAt(

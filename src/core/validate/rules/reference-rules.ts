@@ -4,6 +4,7 @@ import type { AccessTree, Entity } from '../../model/access-tree.js';
 import type { Person } from '../../model/types.js';
 import type { RuleContext } from './context.js';
 import { sortedPeople } from './identity-rules.js';
+import { hasOwn } from '../../model/own.js';
 
 /** Every manager, sponsor, org, department, system and role a person names exists. */
 export function checkPersonReferences({ tree }: RuleContext): Diagnostic[] {
@@ -37,7 +38,7 @@ export function checkPersonReferences({ tree }: RuleContext): Diagnostic[] {
     if (p.org !== undefined && !tree.orgs.has(p.org) && !tree.broken.orgs.has(p.org)) {
       out.push(diagnosticAt(person, ['org'], 'UNKNOWN_ORG', `organization "${p.org}" is not declared in orgs/`));
     }
-    if (p.department !== undefined && policy && !(p.department in policy.departments)) {
+    if (p.department !== undefined && policy && !hasOwn(policy.departments, p.department)) {
       out.push(
         diagnosticAt(
           person,
@@ -68,7 +69,7 @@ function checkGrantReferences(tree: AccessTree, person: Entity<Person>): Diagnos
           ),
         );
       }
-    } else if (!(grant.role in system.value.roles)) {
+    } else if (!hasOwn(system.value.roles, grant.role)) {
       out.push(
         diagnosticAt(
           person,
@@ -128,7 +129,7 @@ export function checkPolicyReferences({ tree }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   const personExists = (uid: string): boolean => tree.people.has(uid) || tree.broken.people.has(uid);
   const level = (id: string, path: (string | number)[]): void => {
-    if (!(id in policy.levels))
+    if (!hasOwn(policy.levels, id))
       out.push(
         diagnosticAt(
           entity,
@@ -186,7 +187,7 @@ export function checkPolicyReferences({ tree }: RuleContext): Diagnostic[] {
               `system "${systemId}" is not declared in systems/`,
             ),
           );
-      } else if (!(roleId in system.value.roles)) {
+      } else if (!hasOwn(system.value.roles, roleId)) {
         out.push(
           diagnosticAt(
             entity,

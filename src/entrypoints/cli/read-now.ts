@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
  * The time a command judges by: `--now`, else `AAC_NOW` (for reproducible CI runs and tests),
  * else the clock. Milliseconds since the epoch.
  */
-export function parseNow(flag: string | undefined, env: NodeJS.ProcessEnv): number {
+export function readNow(flag: string | undefined, env: NodeJS.ProcessEnv): number {
   const text = flag ?? env['AAC_NOW'];
   if (text === undefined || text === '') return Date.now();
   const t = Date.parse(text);

@@ -1,33 +1,5 @@
-import { Attribute, Change } from 'ldapts';
-import type { LdapModification, LdapValue } from './ldap-dialect.js';
-
-/** A DN compared loosely: lower case, no spaces around separators. */
-export function normalizeDn(dn: string): string {
-  const lower = dn.toLowerCase();
-  return lower.includes(' ') ? lower.replace(/\s*([,=+])\s*/g, '$1') : lower;
-}
-
-/** A dialect's new-entry attributes as ldapts `Attribute`s. */
-export function toAttributes(entry: Record<string, LdapValue[]>): Attribute[] {
-  return Object.entries(entry).map(([type, values]) => new Attribute({ type, values: values as string[] | Buffer[] }));
-}
-
-/** A dialect's modifications as ldapts `Change`s, in order (one modify request). */
-export function toChanges(modifications: LdapModification[]): Change[] {
-  return modifications.map(
-    (m) =>
-      new Change({
-        operation: m.operation,
-        modification: new Attribute({ type: m.type, values: m.values as string[] | Buffer[] }),
-      }),
-  );
-}
-
-/** The error's class and message, as safe to print (ldapts messages carry the server's text, never our password). */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}
+import type { LdapModification } from './ldap-dialect.js';
+import { normalizeDn } from './normalize-dn.js';
 
 export interface MemberChangeInput {
   groupDn: string;

@@ -1,13 +1,13 @@
 import { computeDesiredState } from '../../core/plan/compute-desired-state.js';
 import { computePlan } from '../../core/plan/compute-plan.js';
 import { computePlanSection } from '../../core/plan/compute-plan-section.js';
+import type { PlanSection } from '../../core/plan/compute-plan-section.js';
 import { computeDirectoryLayout } from '../../core/plan/directory-layout.js';
 import type { DirectoryLayout } from '../../core/plan/directory-layout.js';
 import type { Directory } from '../../core/plan/directory.js';
 import { hasErrors } from '../../core/diagnostics.js';
-import type { PlanSection } from '../../core/policy/format-evaluation.js';
 import { DirectoryError } from '../../errors.js';
-import type { PlanProvider } from '../app/evaluate-and-report.js';
+import type { PlanProvider } from './evaluate-and-report.js';
 
 export interface DirectoryPlanProviderOptions {
   /** Opens the directory for one read (LDAP from the environment, or a test directory). */

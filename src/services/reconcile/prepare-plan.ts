@@ -11,9 +11,11 @@ import { computeDirectoryLayout } from '../../core/plan/directory-layout.js';
 import type { DirectoryLayout } from '../../core/plan/directory-layout.js';
 import type { Directory } from '../../core/plan/directory.js';
 import { InternalError } from '../../errors.js';
-import { loadAndValidate } from '../load-access-tree.js';
+import { loadAccessTree } from '../load-access-tree.js';
 import type { LoadedTree } from '../load-access-tree.js';
 import { openDirectory } from './open-directory.js';
+import { resolveAccessSource } from './resolve-access-source.js';
+import type { AccessSource } from './resolve-access-source.js';
 
 export interface PrepareOptions {
   /** The access folder, relative to `cwd`. */
@@ -26,27 +28,43 @@ export interface PrepareOptions {
   history: boolean;
   /** Substitutes the directory (tests: a failing or short directory at the interface). */
   openDirectory?: (layout: DirectoryLayout) => Promise<Directory>;
+  /** `--ref`: the commit whose files are applied (default `HEAD` in a git checkout). */
+  ref?: string;
   /** The reconciler's audit log: whose locks are aac's, which memberships it granted. */
   auditLog?: AuditLog;
 }
 
 export type Prepared =
-  | { ok: false; loaded: LoadedTree }
-  | { ok: true; loaded: LoadedTree; plan: Plan; directory: Directory; layout: DirectoryLayout; config: AacConfig };
+  | { ok: false; loaded: LoadedTree; source: AccessSource }
+  | {
+      ok: true;
+      loaded: LoadedTree;
+      source: AccessSource;
+      plan: Plan;
+      directory: Directory;
+      layout: DirectoryLayout;
+      config: AacConfig;
+    };
 
 /**
- * The shared first half of `aac plan` and `aac apply`: read and validate the files (invalid files
+ * The shared first half of `aac plan` and `aac apply`: read and validate the files as committed
+ * (see resolveAccessSource; invalid files
  * stop here, before the directory is contacted), open and read the directory, compute the plan.
  * The caller closes `directory`.
  */
 export async function preparePlan(options: PrepareOptions): Promise<Prepared> {
-  const loaded = await loadAndValidate(resolve(options.cwd, options.dir), {
+  const dir = resolve(options.cwd, options.dir);
+  const source = await resolveAccessSource(dir, options.ref);
+  const loaded = await loadAccessTree(dir, {
     now: options.now,
     history: options.history,
     cwd: options.cwd,
+    ...(source.kind === 'commit'
+      ? { committed: { repoDir: source.repoDir, commit: source.commit, root: source.root } }
+      : {}),
   });
   const policy = loaded.result.tree.policy;
-  if (hasErrors(loaded.result.diagnostics)) return { ok: false, loaded };
+  if (hasErrors(loaded.result.diagnostics)) return { ok: false, loaded, source };
   if (!policy) throw new InternalError('a valid tree without a policy');
   const config = loadConfig(options.env);
   const layout = computeDirectoryLayout(
@@ -67,7 +85,7 @@ export async function preparePlan(options: PrepareOptions): Promise<Prepared> {
       guards: policy.value.guards,
       ...(memory ? { memory } : {}),
     });
-    return { ok: true, loaded, plan, directory, layout, config };
+    return { ok: true, loaded, source, plan, directory, layout, config };
   } catch (error) {
     await directory.close();
     throw error;

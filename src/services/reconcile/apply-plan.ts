@@ -1,6 +1,7 @@
 import { PHASES } from '../../core/plan/action.js';
 import type { Action } from '../../core/plan/action.js';
 import type { ActionResult } from '../../core/plan/compute-apply-events.js';
+import { computeAttemptedAction } from '../../core/plan/compute-attempted-action.js';
 import type { Plan } from '../../core/plan/compute-plan.js';
 import type { Directory } from '../../core/plan/directory.js';
 import { DirectoryError } from '../../errors.js';
@@ -30,37 +31,45 @@ export interface ApplyPlanOptions {
  */
 export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<ActionResult[]> {
   const results: ActionResult[] = new Array(plan.actions.length);
-  const failedCreates = new Set<string>();
   const concurrency = Math.max(1, options.concurrency ?? 32);
   let done = 0;
 
   for (const types of PHASES) {
-    const indexes = plan.actions.flatMap((a, i) => (types.includes(a.type) ? [i] : []));
+    // Accounts come in an earlier phase than groups, so every failed creation is known here;
+    // what the phase attempts is decided by the core from the results so far, not while writing.
+    const failedAccounts = new Set(
+      results.flatMap((r) => (r.action.type === 'create-account' && r.status === 'failed' ? [r.action.uid] : [])),
+    );
+    const phase = plan.actions.flatMap((action, index) =>
+      types.includes(action.type) ? [{ index, step: computeAttemptedAction(action, failedAccounts) }] : [],
+    );
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < indexes.length) {
-        const index = indexes[next++]!;
-        results[index] = await performOne(withoutFailedCreates(plan.actions[index]!, failedCreates), options);
-        const result = results[index]!;
-        if (result.action.type === 'create-account' && result.status === 'failed') failedCreates.add(result.action.uid);
+      for (let item = phase[next++]; item !== undefined; item = phase[next++]) {
+        results[item.index] = 'skipped' in item.step ? item.step.skipped : await performOne(item.step.attempt, options);
         options.onProgress?.(++done, plan.actions.length);
       }
     };
     // Renames one at a time, in plan order: a rename that frees a uid runs before the one taking it.
     const width = types.includes('rename-account') ? 1 : concurrency;
-    await Promise.all(Array.from({ length: Math.min(width, indexes.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(width, phase.length) }, worker));
   }
-  return results;
+  return flushed(results, options.directory);
+}
+
+/** After a directory's flush failed, nothing the run did was kept: every `done` is a failure. */
+async function flushed(results: ActionResult[], directory: Directory): Promise<ActionResult[]> {
+  if (!directory.flush) return results;
+  try {
+    await directory.flush();
+    return results;
+  } catch (error) {
+    const lost = errorOf(error);
+    return results.map((r) => (r.status === 'done' ? { action: r.action, status: 'failed', error: lost } : r));
+  }
 }
 
 async function performOne(action: Action, options: ApplyPlanOptions): Promise<ActionResult> {
-  if (action.type === 'update-members' && action.add.length + action.remove.length === 0 && !action.placeholder) {
-    return {
-      action,
-      status: 'skipped',
-      error: { code: 'dependency-failed', message: 'every member to add belongs to an account whose creation failed' },
-    };
-  }
   const password = action.type === 'create-account' ? options.generatePassword() : undefined;
   let status: 'done' | 'already';
   try {
@@ -78,19 +87,6 @@ async function performOne(action: Action, options: ApplyPlanOptions): Promise<Ac
     }
   }
   return result;
-}
-
-function withoutFailedCreates(action: Action, failed: ReadonlySet<string>): Action {
-  if (failed.size === 0) return action;
-  if (action.type === 'update-members') {
-    const add = action.add.filter((m) => !failed.has(m.uid));
-    if (add.length === action.add.length) return action;
-    // Without its new members the group may be left with none: keep the placeholder then.
-    const { placeholder, ...rest } = action;
-    return add.length === 0 && placeholder === 'remove' ? { ...rest, add } : { ...action, add };
-  }
-  if (action.type === 'create-group') return { ...action, members: action.members.filter((m) => !failed.has(m.uid)) };
-  return action;
 }
 
 function errorOf(error: unknown): { code: string; message: string } {

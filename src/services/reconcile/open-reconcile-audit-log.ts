@@ -32,7 +32,7 @@ export async function openReconcileAuditLog(options: ReconcileAuditLogOptions): 
     if (options.push) throw new UsageError('--push-audit needs the git audit log');
     return createFileAuditLog(resolve(options.cwd, spec.slice('file:'.length)));
   }
-  const root = await findRepositoryRoot(options.accessDir).catch(() => undefined);
+  const root = await findRepositoryRoot(options.accessDir); // undefined only outside a repository
   if (root !== undefined)
     return createGitAuditLog({ repoDir: root, ...(options.push ? { push: { remote: 'origin' } } : {}) });
   if (spec === 'git' || options.push)

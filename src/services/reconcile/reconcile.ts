@@ -1,0 +1,151 @@
+import type { SmtpConfig } from '../../config.js';
+import type { AuditLog } from '../../core/audit/audit-event.js';
+import type { Notifier } from '../../core/notify/notifier.js';
+import { computeApplyEvents, computeApplyFailedEvent } from '../../core/plan/compute-apply-events.js';
+import type { ActionResult, ApplyEventOptions } from '../../core/plan/compute-apply-events.js';
+import type { Plan } from '../../core/plan/compute-plan.js';
+import type { GuardViolation } from '../../core/plan/compute-guard-violations.js';
+import { formatViolation } from '../../core/plan/format-plan.js';
+import { DirectoryError } from '../../errors.js';
+import type { LoadedTree } from '../load-access-tree.js';
+import { applyPlan } from './apply-plan.js';
+import { preparePlan } from './prepare-plan.js';
+import type { PrepareOptions } from './prepare-plan.js';
+import type { AccessSource } from './resolve-access-source.js';
+
+/** What one reconcile run needs; the caller (CLI, workflow, lifecycle) chose every value. */
+export interface ReconcileOptions {
+  /** Where the files and the directory come from (see preparePlan). */
+  prepare: PrepareOptions;
+  /** Where the run is recorded, whatever happens. */
+  auditLog: AuditLog;
+  /** Go ahead although the plan exceeds the policy's guards. */
+  allowMassChange: boolean;
+  /** Writes in flight at once. */
+  concurrency: number;
+  /** A fresh temporary password per new account (a CSPRNG). */
+  generatePassword: () => string;
+  /** The notifier for the SMTP settings found (null: none), opened only once the plan is known to be applied. */
+  openNotifier: (smtp: SmtpConfig | undefined) => Promise<Notifier | null>;
+  /** ISO 8601 time the run started: the time of its audit records. */
+  startedAt: string;
+  /** Told as the run goes, for a terminal or a job summary; never decides anything. */
+  reporter?: ReconcileReporter;
+}
+
+export interface ReconcileReporter {
+  /** The files were read, from this commit or folder. */
+  onSource?(source: AccessSource): void;
+  /** The plan is about to be applied; `notifier` says whether temporary passwords reach anyone. */
+  onApplying?(plan: Plan, notifier: boolean): void;
+  onProgress?(done: number, total: number): void;
+  /** The run's record could not be appended: the run then counts as failed. */
+  onAuditFailure?(message: string): void;
+}
+
+/** How a run ended; each case carries what the caller prints. */
+export type ReconcileOutcome =
+  /** The access files have errors: nothing was read from or written to the directory. */
+  | { status: 'invalid-files'; loaded: LoadedTree; audited: boolean }
+  /** The plan exceeds the guards and no override was given: nothing was written. */
+  | { status: 'guarded'; plan: Plan; loaded: LoadedTree; violations: GuardViolation[]; audited: boolean }
+  /** Every action was attempted; one result per action of the plan, in plan order. */
+  | { status: 'applied'; plan: Plan; results: ActionResult[]; audited: boolean };
+
+type Calculated =
+  | { outcome: Exclude<ReconcileOutcome, { status: 'applied' }>; failure: { code: string; message: string } }
+  | { outcome: Extract<ReconcileOutcome, { status: 'applied' }> };
+
+/**
+ * One reconcile run, as entitlements-app runs one: calculate the plan (read and validate the
+ * files, read the directory), stop there when the files are invalid or a guard trips, else
+ * execute it; and, in `finally`, record what happened in the audit log (`apply.completed` with
+ * every result, or `apply.failed` with why), even when the run throws. An error thrown by the run
+ * is rethrown after the record is written.
+ */
+export async function reconcile(options: ReconcileOptions): Promise<ReconcileOutcome> {
+  let source: AccessSource | undefined;
+  let calculated: Calculated | undefined;
+  let failure: { code: string; message: string } = { code: 'interrupted', message: 'the run stopped' };
+  let thrown: unknown;
+  try {
+    calculated = await calculateAndExecute(options, (s) => (source = s));
+    if ('failure' in calculated) failure = calculated.failure;
+  } catch (error) {
+    thrown = error;
+    failure = failureOf(error);
+  }
+  const eventOptions: ApplyEventOptions = {
+    time: options.startedAt,
+    actor: 'aac-reconciler',
+    ...(source ? { source } : {}),
+  };
+  const applied = calculated?.outcome.status === 'applied' ? calculated.outcome : undefined;
+  const audited = await appendRecord(
+    options,
+    applied ? computeApplyEvents(applied.results, eventOptions) : [computeApplyFailedEvent(failure, eventOptions)],
+  );
+  if (thrown !== undefined || calculated === undefined) throw thrown;
+  return { ...calculated.outcome, audited };
+}
+
+async function calculateAndExecute(
+  options: ReconcileOptions,
+  onSource: (s: AccessSource) => void,
+): Promise<Calculated> {
+  // The audit log is also the reconciler's memory: whose locks are aac's, what it provisioned.
+  const prepared = await preparePlan({ ...options.prepare, auditLog: options.auditLog });
+  onSource(prepared.source);
+  options.reporter?.onSource?.(prepared.source);
+  if (!prepared.ok)
+    return {
+      outcome: { status: 'invalid-files', loaded: prepared.loaded, audited: false },
+      failure: { code: 'invalid-files', message: 'the access files have errors; nothing was applied' },
+    };
+  let notifier: Notifier | null = null;
+  try {
+    const { plan } = prepared;
+    if (plan.violations.length > 0 && !options.allowMassChange)
+      return {
+        outcome: { status: 'guarded', plan, loaded: prepared.loaded, violations: plan.violations, audited: false },
+        failure: { code: 'guard', message: plan.violations.map(formatViolation).join('; ') },
+      };
+    notifier = await options.openNotifier(prepared.config.smtp);
+    options.reporter?.onApplying?.(plan, notifier !== null);
+    const active = notifier;
+    const results = await applyPlan(plan, {
+      directory: prepared.directory,
+      generatePassword: options.generatePassword,
+      concurrency: options.concurrency,
+      ...(options.reporter?.onProgress ? { onProgress: options.reporter.onProgress } : {}),
+      ...(active
+        ? {
+            onAccountCreated: (action, password) =>
+              active.notifyAccountCreated({ uid: action.uid, provisioning: action.provisioning }, password),
+          }
+        : {}),
+    });
+    return { outcome: { status: 'applied', plan, results, audited: false } };
+  } finally {
+    await prepared.directory.close();
+    await notifier?.close();
+  }
+}
+
+/** Appends the run's events; a failure is reported, never thrown over the run's own outcome. */
+async function appendRecord(options: ReconcileOptions, events: Parameters<AuditLog['append']>[0]): Promise<boolean> {
+  try {
+    await options.auditLog.append(events);
+    return true;
+  } catch (error) {
+    options.reporter?.onAuditFailure?.(error instanceof Error ? error.message : String(error));
+    return false;
+  }
+}
+
+function failureOf(error: unknown): { code: string; message: string } {
+  return {
+    code: error instanceof DirectoryError ? error.code : error instanceof Error ? error.name : 'error',
+    message: error instanceof Error ? error.message : String(error),
+  };
+}
