@@ -6,7 +6,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const directory = 'file:.aac/demo-directory.json';
+const audit = 'file:.aac/demo-audit.jsonl';
+// A fresh start each run: an empty directory, and an audit log whose first apply adopts the sample
+// as the approved baseline (reconcile.requireApproval).
 rmSync(new URL('../.aac/demo-directory.json', import.meta.url), { force: true });
+rmSync(new URL('../.aac/demo-audit.jsonl', import.meta.url), { force: true });
 
 // A shallow clone's history cannot show every retired uid and email, so aac refuses to read it
 // (fail closed); the demo then says so and skips the history check instead of stopping.
@@ -16,14 +20,14 @@ if (history.length > 0) process.stdout.write('(a shallow clone: the demo passes 
 
 const steps = [
   ['1. Validate the sample organisation', ['validate', 'access', ...history]],
-  ['2. Plan against an empty embedded directory', ['plan', '--directory', directory, ...history]],
+  ['2. Plan against an empty embedded directory', ['plan', '--directory', directory, '--audit-log', audit, ...history]],
   [
     '3. Apply (temporary passwords go only to the notifier; none is configured here)',
-    ['apply', '--directory', directory, '--audit-log', 'file:.aac/demo-audit.jsonl', ...history],
+    ['apply', '--directory', directory, '--audit-log', audit, ...history],
   ],
   [
     '4. Plan again: nothing left to do (--exit-code: 0 means no changes)',
-    ['plan', '--directory', directory, '--exit-code', ...history],
+    ['plan', '--directory', directory, '--audit-log', audit, '--exit-code', ...history],
   ],
 ];
 for (const [title, args] of steps) {

@@ -103,6 +103,19 @@ export class AuditLogError extends Error {
   override name = 'AuditLogError';
 }
 
+/**
+ * The reconciler cannot tell what was approved (the last applied commit is gone from history, say),
+ * so it applies nothing rather than guess. Exit code 1, like any check that failed.
+ */
+export class ApprovalHoldError extends Error {
+  override name = 'ApprovalHoldError';
+  readonly code: 'unknown-baseline';
+  constructor(code: 'unknown-baseline', message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
 /** A GitHub API call failed. `status` is the HTTP status when there was a response. Never carries a token. */
 export class GitHubError extends Error {
   override name = 'GitHubError';

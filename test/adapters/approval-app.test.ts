@@ -98,6 +98,14 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
       commit: HEAD_SHA,
       details: { level: 'manager', reviewer: 'mjohnson-ex', reviewedAt: '2026-11-22T10:00:00Z', tier: 'standard' },
     });
+    // Exactly what was approved, so the reconciler provisions that and nothing else (apply.held).
+    expect(records[1]!.type === 'request.approved' ? records[1]!.details.changes : undefined).toEqual([
+      expect.objectContaining({
+        kind: 'grant-added',
+        person: 'jsmith',
+        grant: { system: 'project-tools', role: 'member' },
+      }),
+    ]);
     expect(records[1]!.details).toMatchObject({
       tier: 'standard',
       approvers: [{ level: 'manager', reviewer: 'mjohnson-ex', at: '2026-11-22T10:00:00Z' }],
@@ -170,7 +178,7 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     expect(annotations.map((a) => [a['title'], a['path']])).toEqual([['MISPLACED_FILE', 'access/people/archive/2026']]);
   });
 
-  it('a file in a hidden folder is skipped here as by aac validate and the reconciler: it changes nothing', async () => {
+  it('a file in a hidden folder is no access file here, as for aac validate and the reconciler, but it is a governed file', async () => {
     const api = fakeGitHub(
       repoWith({
         'access/.staging/jsmith.yaml': `${sampleFiles()[JSMITH]}${grant('crm', 'admin')}`,
@@ -179,7 +187,13 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     );
     const { probot } = await createTestProbot();
     await probot.receive({ id: 'hidden', name: 'pull_request', payload: OPENED });
-    expect(api.checkRuns[0]).toMatchObject({ conclusion: 'success', output: { title: 'No access changes' } });
+    expect(api.checkRuns[0]).toMatchObject({
+      conclusion: 'action_required',
+      output: { title: expect.stringContaining('(privileged)') },
+    });
+    const comment = api.comments[0]!.body;
+    expect(comment).toContain('access/.staging/jsmith.yaml');
+    expect(comment).not.toContain('grant-added');
   });
 
   it('overlapping events for one pull request are evaluated one after the other, so the last verdict is the latest', async () => {
@@ -241,6 +255,28 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     ]);
   });
 
+  it('pull_request.closed merged records the merge commit GitHub made of the head, and calls no API', async () => {
+    const payload = examplePayload('pull_request', 'closed');
+    payload.pull_request.merged = true;
+    payload.pull_request.merge_commit_sha = 'f'.repeat(40);
+    payload.pull_request.merged_at = '2026-11-21T11:00:00Z';
+    payload.pull_request.merged_by = { ...payload.sender, login: 'Merger' };
+    const api = fakeGitHub(repoWith({}));
+    const { probot, audit } = await createTestProbot();
+    await probot.receive({ id: '8', name: 'pull_request', payload });
+    expect(api.calls).toEqual([]);
+    expect((await audit.read()).map((r) => ({ type: r.type, pr: r.pr, commit: r.commit, details: r.details }))).toEqual(
+      [
+        {
+          type: 'request.merged',
+          pr: 2,
+          commit: 'f'.repeat(40),
+          details: { head: payload.pull_request.head.sha, base: payload.pull_request.base.ref, mergedBy: 'merger' },
+        },
+      ],
+    );
+  });
+
   it('in production wiring the records go to the audit branch through the git data API', async () => {
     const payload = examplePayload('pull_request', 'closed');
     payload.pull_request.merged = false;
@@ -294,7 +330,8 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     const many = await countFor(300);
     expect(many.length).toBe(one.length);
     expect(many).toEqual(one);
-    // token, 2 tree reads, reviews, teams, check run, list comments, create comment, review request
-    expect(one.length).toBe(9);
+    // token, 2 trees (git trees API), 2 texts (GraphQL), reviews, teams, check run, list comments,
+    // create comment, review request
+    expect(one.length).toBe(11);
   });
 });

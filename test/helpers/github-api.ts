@@ -3,12 +3,12 @@ import nock from 'nock';
 import pino from 'pino';
 import { Probot } from 'probot';
 import { createApprovalOctokit } from '../../src/adapters/github/approval-octokit.js';
-import type { GovernedFile } from '../../src/core/policy/change.js';
+import { CODEOWNERS_PATHS } from '../../src/core/policy/governed-paths.js';
 import type { Review } from '../../src/core/policy/compute-approvals.js';
 import { createApprovalApp } from '../../src/entrypoints/app/approval-app.js';
 import type { ApprovalAppOptions } from '../../src/entrypoints/app/approval-app.js';
 import { MemoryAuditLog } from './memory-audit-log.js';
-import { applyChanges, sampleGoverned } from './pull-request.js';
+import { applyChanges, blobId, sampleRepository } from './pull-request.js';
 import { NOW, sampleFiles } from './sample-tree.js';
 
 export const API = 'https://api.github.com';
@@ -43,7 +43,8 @@ export interface FakeRepo {
   repo: string;
   pull: number;
   /** Files by path (e.g. `access/people/jsmith.yaml`), per commit SHA. */
-  trees: Record<string, { files: Record<string, string>; governed: GovernedFile[] }>;
+  /** Per commit SHA: the access files and the other repository files, by path. */
+  trees: Record<string, { files: Record<string, string>; repository: Record<string, string> }>;
   /** The reviews, or a function answering each read (to change them between reads). */
   reviews: Review[] | (() => Review[]);
   teams: Record<string, string[]>;
@@ -105,6 +106,9 @@ export function fakeGitHub(fake: FakeRepo): ApiRecord {
         answerGraphql(fake, body as { query: string; variables: Record<string, string> })
       ),
     )
+    .get(new RegExp(`^${repoPath}/git/trees/[0-9a-f]+`))
+    .query(true)
+    .reply((uri) => (seen('GET', uri), answerTree(fake, uri)))
     .get(`${repoPath}/pulls/${fake.pull}/reviews`)
     .query(true)
     .reply(200, (uri) => (seen('GET', uri), typeof fake.reviews === 'function' ? fake.reviews() : fake.reviews))
@@ -169,21 +173,40 @@ function answerGraphql(fake: FakeRepo, body: { query: string; variables: Record<
   }
   const [sha = '', accessDir = ''] = body.variables['access']!.split(':');
   const tree = fake.trees[sha];
-  if (!tree) return { data: { repository: { access: null, codeowners: null, schemas: null } } };
-  const codeowners = tree.governed.find((f) => f.kind === 'codeowners');
-  const schemas = tree.governed.filter((f) => f.kind === 'schema');
+  if (!tree) return { data: { repository: { access: null, co0: null, co1: null, co2: null } } };
+  const text = (i: number): object | null => {
+    const t = tree.repository[CODEOWNERS_PATHS[i]!];
+    return t === undefined ? null : blob(t);
+  };
   return {
     data: {
-      repository: {
-        access: { entries: entriesOf(tree.files, accessDir) },
-        codeowners: codeowners ? blob(codeowners.text) : null,
-        schemas:
-          schemas.length > 0
-            ? { entries: schemas.map((f) => ({ path: f.path, mode: 33188, type: 'blob', object: blob(f.text) })) }
-            : null,
-      },
+      repository: { access: { entries: entriesOf(tree.files, accessDir) }, co0: text(0), co1: text(1), co2: text(2) },
     },
   };
+}
+
+/** GitHub's "get a tree" answer (recursive) for a commit of the fake repository: every file and folder. */
+function answerTree(fake: FakeRepo, uri: string): [number, object] {
+  const sha = /\/git\/trees\/([0-9a-f]+)/.exec(uri)![1]!;
+  const tree = fake.trees[sha];
+  if (!tree) return [404, { message: 'Not Found' }];
+  const files = { ...tree.repository, ...tree.files };
+  const folders = new Set<string>();
+  for (const path of Object.keys(files)) {
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) folders.add(parts.slice(0, i).join('/'));
+  }
+  const entries = [
+    ...[...folders].map((path) => ({ path, mode: '040000', type: 'tree', sha: blobId(`tree ${path}`) })),
+    ...Object.entries(files).map(([path, text]) => ({
+      path,
+      mode: '100644',
+      type: 'blob',
+      sha: blobId(text),
+      size: Buffer.byteLength(text),
+    })),
+  ].sort((a, b) => (a.path < b.path ? -1 : 1));
+  return [200, { sha, truncated: false, tree: entries }];
 }
 
 /** GitHub's nested tree entries for the files under `dir`, as deep as the query asks (three levels). */
@@ -226,8 +249,8 @@ export function examplePullRequestRepo(
     repo: 'Hello-World',
     pull: 2,
     trees: {
-      [payload.pull_request.base.sha]: { files: base, governed: sampleGoverned() },
-      [payload.pull_request.head.sha]: { files: headFiles, governed: sampleGoverned() },
+      [payload.pull_request.base.sha]: { files: base, repository: sampleRepository() },
+      [payload.pull_request.head.sha]: { files: headFiles, repository: sampleRepository() },
     },
     reviews: extra.reviews ?? [],
     teams: extra.teams ?? {},

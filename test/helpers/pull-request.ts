@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import type { GovernedFile } from '../../src/core/policy/change.js';
+import type { PullRequestSide } from '../../src/core/policy/evaluate-pull-request.js';
+import { CODEOWNERS_PATHS } from '../../src/core/policy/governed-paths.js';
 import type { Review } from '../../src/core/policy/compute-approvals.js';
 import { evaluatePullRequest } from '../../src/core/policy/evaluate-pull-request.js';
 import type { Evaluation, EvaluatedChange } from '../../src/core/policy/evaluate-pull-request.js';
@@ -37,19 +39,36 @@ export const TEAM_PEOPLE: Record<string, string> = Object.fromEntries(
   ]),
 );
 
-/** The repository's CODEOWNERS and schemas, as governed files. */
-export function sampleGoverned(): GovernedFile[] {
-  const schemas = readdirSync(`${REPO_ROOT}schemas`)
-    .filter((f) => f.endsWith('.json'))
-    .sort();
-  return [
-    { path: '.github/CODEOWNERS', kind: 'codeowners', text: readFileSync(`${REPO_ROOT}.github/CODEOWNERS`, 'utf8') },
-    ...schemas.map((f): GovernedFile => ({
-      path: `schemas/${f}`,
-      kind: 'schema',
-      text: readFileSync(`${REPO_ROOT}schemas/${f}`, 'utf8'),
-    })),
-  ];
+/**
+ * Files of this repository outside the access folder, by path: what an access repository holds
+ * beside `access/` (CODEOWNERS, workflows, schemas, templates, the package files, the README).
+ */
+export function sampleRepository(): Record<string, string> {
+  const files: Record<string, string> = {};
+  const add = (path: string): void => void (files[path] = readFileSync(`${REPO_ROOT}${path}`, 'utf8'));
+  add('.github/CODEOWNERS');
+  for (const dir of ['.github/workflows', 'schemas', 'templates'])
+    for (const entry of readdirSync(`${REPO_ROOT}${dir}`, { recursive: true, withFileTypes: true }))
+      if (entry.isFile()) add(`${entry.parentPath.slice(REPO_ROOT.length)}/${entry.name}`);
+  for (const path of ['package.json', 'package-lock.json', 'README.md', 'app.yml']) add(path);
+  return files;
+}
+
+/** Git's blob id of `text` (what the trees API and `git ls-tree` report). */
+export function blobId(text: string): string {
+  const body = Buffer.from(text, 'utf8');
+  return createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
+}
+
+/** One side of a pull request from its access files and its other repository files, as the adapters read it. */
+export function sideOf(access: Record<string, string>, repository: Record<string, string>): PullRequestSide {
+  const all = { ...repository, ...access };
+  const codeowners = CODEOWNERS_PATHS.find((p) => repository[p] !== undefined);
+  return {
+    files: toInput(access),
+    blobs: new Map(Object.entries(all).map(([path, text]) => [path, `100644 ${blobId(text)}`])),
+    ...(codeowners === undefined ? {} : { codeowners: { path: codeowners, text: repository[codeowners]! } }),
+  };
 }
 
 /** A review of the head commit (or of `commit`), `minutes` after 10:00 on the test day. */
@@ -63,9 +82,10 @@ export interface Scenario {
   base?: Record<string, string | null>;
   /** Files changed in head relative to base. */
   head?: Record<string, string | null>;
-  /** Governed files replaced in head (or base), by path. */
-  headGoverned?: Record<string, string>;
-  baseGoverned?: Record<string, string>;
+  /** Repository files outside the access folder changed in base relative to `sampleRepository()` (`null` removes). */
+  baseRepo?: Record<string, string | null>;
+  /** Repository files outside the access folder changed in head relative to base. */
+  headRepo?: Record<string, string | null>;
   reviews?: Review[];
   author?: string;
   teams?: TeamMembers;
@@ -76,12 +96,12 @@ export interface Scenario {
 export function evaluateScenario(scenario: Scenario): Evaluation {
   const base = applyChanges({ ...sampleFiles(), ...TEAM_PEOPLE }, scenario.base ?? {});
   const head = applyChanges(base, scenario.head ?? {});
-  const baseGoverned = replaceGoverned(sampleGoverned(), scenario.baseGoverned ?? {});
-  const headGoverned = replaceGoverned(baseGoverned, scenario.headGoverned ?? {});
+  const baseRepo = applyChanges(sampleRepository(), scenario.baseRepo ?? {});
+  const headRepo = applyChanges(baseRepo, scenario.headRepo ?? {});
   return evaluatePullRequest({
     root: 'access',
-    base: { files: toInput(base), governed: baseGoverned },
-    head: { files: toInput(head), governed: headGoverned },
+    base: sideOf(base, baseRepo),
+    head: sideOf(head, headRepo),
     headSha: HEAD_SHA,
     author: scenario.author ?? 'jsmith-ex',
     reviews: scenario.reviews ?? [],
@@ -147,14 +167,6 @@ export function applyChanges(
     if (text === null) delete out[path];
     else out[path] = text;
   }
-  return out;
-}
-
-function replaceGoverned(files: GovernedFile[], replace: Record<string, string>): GovernedFile[] {
-  const out = files.map((f) => (replace[f.path] === undefined ? f : { ...f, text: replace[f.path]! }));
-  for (const [path, text] of Object.entries(replace))
-    if (!out.some((f) => f.path === path))
-      out.push({ path, text, kind: path.endsWith('CODEOWNERS') ? 'codeowners' : 'schema' });
   return out;
 }
 

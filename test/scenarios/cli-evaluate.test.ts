@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMENT_MARKER } from '../../src/core/policy/compute-comment-view.js';
@@ -136,6 +136,37 @@ describe('aac evaluate (real git repository)', () => {
     const run = await runCli(args, { cwd: repo.dir });
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
+  });
+});
+
+describe('aac evaluate reads git objects, never a checkout', () => {
+  it('a .gitattributes smudge filter that rewrites the checkout changes nothing judged, and is itself a governed change', async () => {
+    const r = createGitRepo({ withSample: SAMPLE_DIR });
+    try {
+      r.write('.github/CODEOWNERS', readFileSync(join(REPO_ROOT, '.github/CODEOWNERS'), 'utf8'));
+      r.commit('sample');
+      r.git('checkout', '-q', '-b', 'feature');
+      r.git('config', 'filter.evil.smudge', 'sed s/role:\\ member/role:\\ admin/');
+      r.git('config', 'filter.evil.clean', 'cat');
+      r.write('.gitattributes', 'access/** filter=evil\n');
+      r.write(JSMITH, `${readFileSync(join(SAMPLE_DIR, 'people/jsmith.yaml'), 'utf8')}${GRANT}`);
+      r.commit('member, with a filter');
+      // A fresh checkout runs the smudge filter: the working tree now says admin.
+      rmSync(join(r.dir, JSMITH));
+      r.git('checkout', '-q', '--', JSMITH);
+      expect(readFileSync(join(r.dir, JSMITH), 'utf8')).toContain('role: admin');
+      const run = await runCli(['evaluate', '--base', 'main', '--head', 'feature', '--format', 'json', ...NOW], {
+        cwd: r.dir,
+      });
+      const json = JSON.parse(run.stdout) as { changes: Array<{ kind: string; subject: string; grant?: unknown }> };
+      expect(json.changes.map((c) => [c.kind, c.subject])).toEqual([
+        ['grant-added', 'jsmith'],
+        ['file-changed', '.gitattributes'],
+      ]);
+      expect(run.stdout).not.toContain('admin');
+    } finally {
+      r.cleanup();
+    }
   });
 });
 

@@ -159,7 +159,7 @@ describe('aac adopt', () => {
     );
     await admin.unbind();
     expect((await work.plan()).stdout).toMatch(/lock account svc-backup \(file-removed\)/);
-    work.edit('policy.yaml', /\nguards:/, '\nreconcile:\n  unmanaged:\n    - "(employeeType=service)"\nguards:');
+    work.edit('policy.yaml', /\nreconcile:\n/, '\nreconcile:\n  unmanaged:\n    - "(employeeType=service)"\n');
     const plan = await work.plan('--exit-code');
     expect(plan.stdout).toContain('No changes');
     expect(plan.code).toBe(0);

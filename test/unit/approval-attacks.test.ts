@@ -334,7 +334,7 @@ describe('attacks on the approval gate: governance in the same pull request', ()
     );
     const result = evaluateScenario({
       head: appended(JSMITH, grant('project-tools', 'member')),
-      headGoverned: { 'schemas/person.schema.json': schema },
+      headRepo: { 'schemas/person.schema.json': schema },
       reviews: [review('mjohnson-ex')],
     });
     const change = result.changes.find((c) => c.kind === 'schema-changed')!;

@@ -234,7 +234,7 @@ describe('approval scenarios (base and head trees over the sample, plus reviews)
     );
     const result = evaluateScenario({
       head: system,
-      headGoverned: { '.github/CODEOWNERS': codeowners },
+      headRepo: { '.github/CODEOWNERS': codeowners },
       author: 'jsmith-ex',
       reviews: [review('jsmith-ex')],
     });

@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { computeChangeSet } from '../../src/core/policy/compute-change-set.js';
-import { appended, edited, grant, sampleGoverned } from '../helpers/pull-request.js';
+import { appended, edited, grant, sideOf, sampleRepository } from '../helpers/pull-request.js';
 import { positionOf, sampleFiles, validateWith } from '../helpers/sample-tree.js';
 
 function changes(head: Record<string, string | null>, base: Record<string, string | null> = {}) {
   const b = validateWith(base);
   const h = validateWith(head, { base: b.files });
+  const repo = sampleRepository();
   return computeChangeSet(
-    { tree: b.tree, governed: sampleGoverned() },
-    { tree: h.tree, governed: sampleGoverned() },
+    { tree: b.tree, blobs: sideOf(b.files, repo).blobs },
+    { tree: h.tree, blobs: sideOf(h.files, repo).blobs },
+    { accessDir: 'access' },
   ).map((c) => {
     const { kind, subject, file, line } = c;
     return { kind, subject, file, line, ...('fields' in c && c.fields ? { fields: c.fields } : {}) };

@@ -14,7 +14,7 @@ function evaluationOf(changes: Record<string, string | null>): Evaluation {
     diagnostics: head.diagnostics,
   } as Partial<Evaluation> as Evaluation;
 }
-const side = { files: [], governed: [] };
+const side = { files: [], blobs: new Map<string, string>() };
 
 describe('the directory plan on pull requests', () => {
   it('lists the actions of computePlan, capped, with the summary and guards', () => {

@@ -75,8 +75,8 @@ describe('reconcile.unmanaged', () => {
   const withUnmanaged = (items: string[]): Record<string, string> =>
     edit(
       'access/policy.yaml',
-      /\nguards:/,
-      `\nreconcile:\n  unmanaged:\n${items.map((i) => `    - "${i}"`).join('\n')}\nguards:`,
+      /\nreconcile:\n/,
+      `\nreconcile:\n  unmanaged:\n${items.map((i) => `    - "${i}"`).join('\n')}\n`,
     );
 
   it('takes DNs under the managed OUs and LDAP filters', () => {

@@ -261,7 +261,7 @@ describe('identity attacks: approvers are people in the base tree', () => {
     expect(result.approved).toBe(false);
     const codeowners = `/access/systems/ @stranger-login\n`;
     const system = evaluateScenario({
-      baseGoverned: { '.github/CODEOWNERS': codeowners },
+      baseRepo: { '.github/CODEOWNERS': codeowners },
       head: { 'access/systems/crm.yaml': SAMPLE['access/systems/crm.yaml']!.replace('name: CRM', 'name: CRM 2') },
       reviews: [review('stranger-login')],
     });

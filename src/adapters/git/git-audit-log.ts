@@ -245,8 +245,22 @@ export function createGitAuditLog(options: GitAuditLogOptions): AuditLog {
       assertNoSecrets(events); // before any request or git object, so nothing of a refused batch is written anywhere
       return options.push ? appendPushed(options.push.remote, events) : appendLocal(events);
     },
+    // The freshest copy there is: with `push`, the remote's (fetched first; when it cannot be
+    // reached, the local branch, which holds at least what this writer appended). Without, the
+    // local branch, else `origin/<branch>` (a fresh clone, or a checkout in CI, has only that).
     async read() {
-      return (await recordsAt(await resolve(ref))).records;
+      const remote = options.push?.remote ?? 'origin';
+      const tracking = `refs/remotes/${remote}/${branch}`;
+      if (options.push) {
+        try {
+          await git(['fetch', '-q', remote, `+${ref}:${tracking}`]);
+        } catch (error) {
+          if ((await remoteState(remote)) === 'present') throw error;
+        }
+      }
+      const [local, remoteTip] = await Promise.all([resolve(ref), resolve(tracking)]);
+      const tip = options.push ? (remoteTip ?? local) : (local ?? remoteTip);
+      return (await recordsAt(tip)).records;
     },
   };
 }

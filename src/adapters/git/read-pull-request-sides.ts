@@ -1,5 +1,5 @@
 import { MAX_FILE_BYTES } from '../../core/source.js';
-import type { GovernedFile } from '../../core/policy/change.js';
+import { CODEOWNERS_PATHS, isAccessFilePath } from '../../core/policy/governed-paths.js';
 import type { PullRequestSide } from '../../core/policy/evaluate-pull-request.js';
 import type { InputFile } from '../../core/validate/validate-access-tree.js';
 import { InputError } from '../../errors.js';
@@ -12,9 +12,6 @@ export interface ReadSidesOptions {
   head: string;
   /** The access folder relative to the repository root, e.g. `access`. */
   accessDir: string;
-  /** Where CODEOWNERS and the schemas live, relative to the root. */
-  codeownersPath?: string;
-  schemasDir?: string;
 }
 
 export interface PullRequestSides {
@@ -33,15 +30,15 @@ interface TreeEntry {
 }
 
 /**
- * Both sides of a pull request from git: one `rev-parse`, one `ls-tree` per ref and one
- * `git cat-file --batch` for all blobs of both (a blob both sides share is read once).
- * Four processes whatever the size of the tree.
+ * Both sides of a pull request from git objects (never the working tree, which `.gitattributes`
+ * filters could rewrite): one `rev-parse`, one `ls-tree` of the WHOLE repository per ref (every
+ * path and blob id: the gate governs more than the access folder) and one `git cat-file --batch`
+ * for the access files and CODEOWNERS of both (a blob both sides share is read once). Four
+ * processes whatever the size of the tree.
  */
 export async function readPullRequestSides(options: ReadSidesOptions): Promise<PullRequestSides> {
   const { repo } = options;
   const accessDir = options.accessDir.replace(/^\/+|\/+$/g, '');
-  const codeownersPath = options.codeownersPath ?? '.github/CODEOWNERS';
-  const schemasDir = options.schemasDir ?? 'schemas';
   // A ref starting with '-' would be read as an option by git.
   if ([options.base, options.head].some((ref) => ref.startsWith('-')))
     throw new InputError('a ref may not start with "-"');
@@ -57,48 +54,43 @@ export async function readPullRequestSides(options: ReadSidesOptions): Promise<P
     });
   }
   const [baseSha = '', headSha = ''] = shas;
-  const lsTree = async (sha: string): Promise<TreeEntry[]> =>
-    parseLsTree(
-      await runGit(['ls-tree', '-r', '-z', '--long', '--full-tree', sha, '--', accessDir, codeownersPath, schemasDir], {
-        cwd: repo,
-      }),
-    );
-  const [baseEntries, headEntries] = await Promise.all([lsTree(baseSha), lsTree(headSha)]);
-  const wanted = (e: TreeEntry): boolean => e.type === 'blob' && e.size <= MAX_FILE_BYTES && e.mode !== '120000';
-  const oids = [...new Set([...baseEntries, ...headEntries].filter(wanted).map((e) => e.oid))];
+  const [baseEntries, headEntries] = await Promise.all(
+    [baseSha, headSha].map(async (sha) =>
+      parseLsTree(await runGit(['ls-tree', '-r', '-z', '--long', '--full-tree', sha], { cwd: repo })),
+    ),
+  );
+  const wanted = (e: TreeEntry): boolean =>
+    e.type === 'blob' &&
+    e.size <= MAX_FILE_BYTES &&
+    e.mode !== '120000' &&
+    (isAccessFilePath(e.path, accessDir) || CODEOWNERS_PATHS.includes(e.path));
+  const oids = [...new Set([...baseEntries!, ...headEntries!].filter(wanted).map((e) => e.oid))];
   const bytes = await readBlobBytes(repo, oids);
   const blob = new Map(oids.map((oid, i) => [oid, bytes[i]]));
-  const side = (entries: TreeEntry[]): PullRequestSide =>
-    toSide(entries, blob, { accessDir, codeownersPath, schemasDir });
-  return { base: side(baseEntries), head: side(headEntries), baseSha, headSha };
+  const side = (entries: TreeEntry[]): PullRequestSide => toSide(entries, blob, accessDir);
+  return { base: side(baseEntries!), head: side(headEntries!), baseSha, headSha };
 }
 
-function toSide(
-  entries: TreeEntry[],
-  blobs: Map<string, Uint8Array | undefined>,
-  layout: { accessDir: string; codeownersPath: string; schemasDir: string },
-): PullRequestSide {
+function toSide(entries: TreeEntry[], blobs: Map<string, Uint8Array | undefined>, accessDir: string): PullRequestSide {
   const files: InputFile[] = [];
-  const governed: GovernedFile[] = [];
+  const paths = new Map<string, string>();
+  const codeowners = new Map<string, string>();
   const decoder = new TextDecoder();
   for (const entry of entries) {
+    // The mode is part of what a file is: making a script executable, or a file a link, changes it.
+    paths.set(entry.path, `${entry.mode} ${entry.oid}`);
     const bytes = blobs.get(entry.oid);
-    const text = bytes === undefined || isAccessFile(entry.path, layout.accessDir) ? undefined : decoder.decode(bytes);
-    if (entry.path === layout.codeownersPath) {
-      if (text !== undefined) governed.push({ path: entry.path, text, kind: 'codeowners' });
-    } else if (entry.path.startsWith(`${layout.schemasDir}/`)) {
-      if (text !== undefined && entry.path.endsWith('.json')) governed.push({ path: entry.path, text, kind: 'schema' });
-    } else if (isAccessFile(entry.path, layout.accessDir)) {
-      files.push(toInput(entry, bytes));
-    }
+    if (isAccessFilePath(entry.path, accessDir)) files.push(toInput(entry, bytes));
+    else if (CODEOWNERS_PATHS.includes(entry.path) && bytes !== undefined && entry.mode !== '120000')
+      codeowners.set(entry.path, decoder.decode(bytes));
   }
-  return { files: files.sort((a, b) => (a.path < b.path ? -1 : 1)), governed };
-}
-
-/** The same files `readAccessFiles` reads from disk: YAML, no hidden path segments. */
-function isAccessFile(path: string, accessDir: string): boolean {
-  const rel = accessDir === '' ? path : path.startsWith(`${accessDir}/`) ? path.slice(accessDir.length + 1) : undefined;
-  return rel !== undefined && /\.ya?ml$/.test(rel) && !rel.split('/').some((s) => s.startsWith('.'));
+  // GitHub reads the first CODEOWNERS it finds, in this order.
+  const found = CODEOWNERS_PATHS.find((p) => codeowners.has(p));
+  return {
+    files: files.sort((a, b) => (a.path < b.path ? -1 : 1)),
+    blobs: paths,
+    ...(found === undefined ? {} : { codeowners: { path: found, text: codeowners.get(found)! } }),
+  };
 }
 
 // Access files stay bytes: parseSource reports a file that is not UTF-8, and bytes can go to the parse worker as they are.

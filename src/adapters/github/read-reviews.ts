@@ -1,7 +1,7 @@
 import type { Review } from '../../core/policy/compute-approvals.js';
 import { GitHubError } from '../../errors.js';
 import type { GitHubClient } from './approval-octokit.js';
-import { statusOf } from './read-side-from-github.js';
+import { statusOf } from './status-of.js';
 
 /** Every review of a pull request, oldest first (100 per request: one request for almost every pull request). */
 export async function readReviews(

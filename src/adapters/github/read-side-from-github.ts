@@ -1,19 +1,22 @@
 import { MAX_FILE_BYTES } from '../../core/source.js';
-import type { GovernedFile } from '../../core/policy/change.js';
+import { CODEOWNERS_PATHS, isAccessFilePath } from '../../core/policy/governed-paths.js';
 import type { PullRequestSide } from '../../core/policy/evaluate-pull-request.js';
 import type { InputFile } from '../../core/validate/validate-access-tree.js';
 import { GitHubError } from '../../errors.js';
 import type { GitHubClient } from './approval-octokit.js';
+import { readTree } from './read-tree.js';
+import type { TreeEntry } from './read-tree.js';
+import { statusOf } from './status-of.js';
+
+export { statusOf } from './status-of.js';
 
 export interface ReadSideOptions {
   owner: string;
   repo: string;
-  /** Commit SHA (or any revision GitHub accepts in `object(expression:)`). */
+  /** Commit SHA: both reads are of exactly this commit. */
   ref: string;
   /** The access folder relative to the repository root, e.g. `access`. */
   accessDir: string;
-  codeownersPath?: string;
-  schemasDir?: string;
 }
 
 const BLOB = 'text isBinary isTruncated byteSize';
@@ -22,12 +25,13 @@ const BLOB = 'text isBinary isTruncated byteSize';
 const ENTRY = (inner: string): string => `entries { path mode type object { ... on Blob { ${BLOB} } ${inner} } }`;
 const ACCESS_TREE = ENTRY(`... on Tree { ${ENTRY(`... on Tree { ${ENTRY('')} }`)} }`);
 
-/** One GraphQL query: every file under the access folder, CODEOWNERS and the schemas, with their text. */
-export const READ_SIDE_QUERY = `query aacReadSide($owner: String!, $repo: String!, $access: String!, $codeowners: String!, $schemas: String!) {
+/** One GraphQL query: the text of every file under the access folder, and of the three places CODEOWNERS may be. */
+export const READ_SIDE_QUERY = `query aacReadSide($owner: String!, $repo: String!, $access: String!, $co0: String!, $co1: String!, $co2: String!) {
   repository(owner: $owner, name: $repo) {
     access: object(expression: $access) { ... on Tree { ${ACCESS_TREE} } }
-    codeowners: object(expression: $codeowners) { ... on Blob { ${BLOB} } }
-    schemas: object(expression: $schemas) { ... on Tree { ${ENTRY('')} } }
+    co0: object(expression: $co0) { ... on Blob { ${BLOB} } }
+    co1: object(expression: $co1) { ... on Blob { ${BLOB} } }
+    co2: object(expression: $co2) { ... on Blob { ${BLOB} } }
   }
 }`;
 
@@ -44,36 +48,28 @@ interface GqlEntry {
   type: string;
   object: GqlBlob | null;
 }
-interface ReadSideResponse {
-  repository: { access: GqlBlob | null; codeowners: GqlBlob | null; schemas: GqlBlob | null } | null;
-}
+type ReadSideResponse = {
+  repository: { access: GqlBlob | null; co0: GqlBlob | null; co1: GqlBlob | null; co2: GqlBlob | null } | null;
+};
 
 const SYMLINK_MODE = 0o120000;
 
 /**
- * One side of a pull request through the GitHub API: a single GraphQL request returns the text
- * of every access file, CODEOWNERS and the schemas at `ref`. The number of requests does not
- * depend on how many files exist or changed.
+ * One side of a pull request through the GitHub API, in two requests whatever the number of
+ * files: the commit's whole tree (git trees API: every path with its blob id and mode, for the
+ * governed files outside the access folder) and one GraphQL query with the text of every access
+ * file and of CODEOWNERS. Both read git objects by SHA, never a checkout `.gitattributes` could
+ * rewrite. The two must list the same access files, or the read fails (fail closed).
  */
 export async function readSideFromGitHub(octokit: GitHubClient, options: ReadSideOptions): Promise<PullRequestSide> {
   const accessDir = options.accessDir.replace(/^\/+|\/+$/g, '');
-  let response: ReadSideResponse;
-  try {
-    response = await octokit.graphql<ReadSideResponse>(READ_SIDE_QUERY, {
-      owner: options.owner,
-      repo: options.repo,
-      access: `${options.ref}:${accessDir}`,
-      codeowners: `${options.ref}:${options.codeownersPath ?? '.github/CODEOWNERS'}`,
-      schemas: `${options.ref}:${options.schemasDir ?? 'schemas'}`,
-    });
-  } catch (error) {
-    throw new GitHubError(`cannot read the access files of ${options.owner}/${options.repo} at ${options.ref}`, {
-      cause: error,
-      status: statusOf(error),
-    });
-  }
+  const [tree, response] = await Promise.all([
+    readTree(octokit, { owner: options.owner, repo: options.repo, sha: options.ref }),
+    queryTexts(octokit, options, accessDir),
+  ]);
   if (!response.repository) throw new GitHubError(`repository ${options.owner}/${options.repo} not found`);
   const files: InputFile[] = [];
+  const tooDeep: string[] = [];
   const walk = (entries: readonly GqlEntry[]): void => {
     for (const entry of entries) {
       const name = entry.path.slice(entry.path.lastIndexOf('/') + 1);
@@ -81,23 +77,69 @@ export async function readSideFromGitHub(octokit: GitHubClient, options: ReadSid
       const children = entry.object?.entries;
       if (entry.type === 'tree') {
         if (Array.isArray(children)) walk(children);
-        else files.push(tooDeep(entry.path));
+        else {
+          files.push(misplacedFolder(entry.path));
+          tooDeep.push(`${entry.path}/`);
+        }
       } else if (entry.type === 'blob' && /\.ya?ml$/.test(name)) files.push(toInput(entry));
     }
   };
   walk(response.repository.access?.entries ?? []);
-  const governed: GovernedFile[] = [];
-  const codeowners = response.repository.codeowners;
-  if (typeof codeowners?.text === 'string')
-    governed.push({ path: options.codeownersPath ?? '.github/CODEOWNERS', kind: 'codeowners', text: codeowners.text });
-  for (const entry of response.repository.schemas?.entries ?? []) {
-    if (entry.type === 'blob' && entry.path.endsWith('.json') && typeof entry.object?.text === 'string')
-      governed.push({ path: entry.path, kind: 'schema', text: entry.object.text });
-  }
+  checkSameAccessFiles(tree.files, files, tooDeep, accessDir, options);
+  const blobs = new Map([...tree.files.values()].map((e: TreeEntry) => [e.path, `${e.mode} ${e.sha}`]));
+  const codeowners = [response.repository.co0, response.repository.co1, response.repository.co2];
+  // GitHub reads the first CODEOWNERS it finds: .github/, then the root, then docs/.
+  const found = CODEOWNERS_PATHS.findIndex(
+    (path, i) => tree.files.has(path) && typeof codeowners[i]?.text === 'string',
+  );
   return {
     files: files.sort((a, b) => (a.path < b.path ? -1 : 1)),
-    governed: governed.sort((a, b) => (a.path < b.path ? -1 : 1)),
+    blobs,
+    ...(found < 0 ? {} : { codeowners: { path: CODEOWNERS_PATHS[found]!, text: codeowners[found]!.text! } }),
   };
+}
+
+async function queryTexts(
+  octokit: GitHubClient,
+  options: ReadSideOptions,
+  accessDir: string,
+): Promise<ReadSideResponse> {
+  try {
+    return await octokit.graphql<ReadSideResponse>(READ_SIDE_QUERY, {
+      owner: options.owner,
+      repo: options.repo,
+      access: `${options.ref}:${accessDir}`,
+      co0: `${options.ref}:${CODEOWNERS_PATHS[0]}`,
+      co1: `${options.ref}:${CODEOWNERS_PATHS[1]}`,
+      co2: `${options.ref}:${CODEOWNERS_PATHS[2]}`,
+    });
+  } catch (error) {
+    throw new GitHubError(`cannot read the access files of ${options.owner}/${options.repo} at ${options.ref}`, {
+      cause: error,
+      status: statusOf(error),
+    });
+  }
+}
+
+/**
+ * The tree listing and the text query read one commit; if they disagree on which access files
+ * exist, one of them is incomplete, and judging either would miss a file.
+ */
+function checkSameAccessFiles(
+  tree: ReadonlyMap<string, TreeEntry>,
+  files: readonly InputFile[],
+  tooDeep: readonly string[],
+  accessDir: string,
+  options: ReadSideOptions,
+): void {
+  const read = new Set(files.map((f) => f.path));
+  const listed = [...tree.keys()].filter((p) => isAccessFilePath(p, accessDir));
+  const missing = listed.filter((p) => !read.has(p) && !tooDeep.some((folder) => p.startsWith(folder)));
+  const extra = files.filter((f) => !('problem' in f && tooDeep.includes(`${f.path}/`)) && !tree.has(f.path));
+  if (missing.length > 0 || extra.length > 0)
+    throw new GitHubError(
+      `GitHub's tree and file reads of ${options.owner}/${options.repo} at ${options.ref} disagree on ${[...missing, ...extra.map((f) => f.path)].slice(0, 5).join(', ')}; not judging a partial read`,
+    );
 }
 
 function toInput(entry: GqlEntry): InputFile {
@@ -119,10 +161,10 @@ function toInput(entry: GqlEntry): InputFile {
 
 /**
  * A folder deeper than the query reads. Its files are misplaced wherever they are, and the
- * reconciler reads the working tree to any depth: skipping them silently would pass a tree here
- * that fails there, so the folder itself is reported (fail closed, no extra request).
+ * reconciler reads the tree to any depth: skipping them silently would pass a tree here that
+ * fails there, so the folder itself is reported (fail closed, no extra request).
  */
-function tooDeep(path: string): InputFile {
+function misplacedFolder(path: string): InputFile {
   return {
     path,
     problem: {
@@ -134,10 +176,4 @@ function tooDeep(path: string): InputFile {
       column: 1,
     },
   };
-}
-
-/** The HTTP status of an Octokit error, when it has one. */
-export function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
 }

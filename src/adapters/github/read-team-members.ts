@@ -1,7 +1,7 @@
 import type { TeamMembers } from '../../core/policy/team-members.js';
 import { GitHubError } from '../../errors.js';
 import type { GitHubClient } from './approval-octokit.js';
-import { statusOf } from './read-side-from-github.js';
+import { statusOf } from './status-of.js';
 
 interface MembersPage {
   nodes: Array<{ login: string }>;

@@ -1,6 +1,6 @@
 import { GitHubError } from '../../errors.js';
 import type { GitHubClient } from './approval-octokit.js';
-import { statusOf } from './read-side-from-github.js';
+import { statusOf } from './status-of.js';
 
 /** GitHub refuses more than 15 requested reviewers (users and teams together) on a pull request. */
 export const MAX_REVIEW_REQUESTS = 15;

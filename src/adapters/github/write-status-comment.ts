@@ -1,6 +1,6 @@
 import { GitHubError } from '../../errors.js';
 import type { GitHubClient } from './approval-octokit.js';
-import { statusOf } from './read-side-from-github.js';
+import { statusOf } from './status-of.js';
 
 export interface StatusComment {
   owner: string;

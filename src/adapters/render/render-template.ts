@@ -31,3 +31,20 @@ function handlebars(): typeof Handlebars {
   }
   return env;
 }
+
+const compiledText = new Map<string, Handlebars.TemplateDelegate>();
+
+/**
+ * Renders a file template (`templates/<name>`, e.g. a workflow or YAML file that `aac init`
+ * writes) without HTML escaping, in strict mode so a missing value is an error rather than an
+ * empty string. Only for values the caller has validated (identifiers, versions, DNs).
+ */
+export function renderTextTemplate(name: string, view: object, dir: string = TEMPLATES_DIR): string {
+  const key = `${dir}${name}`;
+  let template = compiledText.get(key);
+  if (!template) {
+    template = handlebars().compile(readFileSync(`${dir}${name}`, 'utf8'), { strict: true, noEscape: true });
+    compiledText.set(key, template);
+  }
+  return template(view);
+}

@@ -9,6 +9,7 @@
  * exhaustive `switch` over `record.type` (the report builders) that must say what it means.
  */
 import type { LockReason } from '../plan/action.js';
+import type { HeldItem } from './compute-approval-holds.js';
 
 /** An error as the log keeps it: a stable code to count and match on, and a message without secrets. */
 export interface AuditError {
@@ -22,6 +23,37 @@ export interface AuditChange {
   subject: string;
   tier: string;
   file?: string;
+  /** The person whose access changes (person and grant changes): what an approval covers. */
+  person?: string;
+  /** The grant as approved (grant changes); the reconciler provisions exactly this (`apply.held`). */
+  grant?: { system: string; role: string; expires?: string };
+}
+
+/** A widening an approval let through, as `apply.completed` lists it. */
+export interface AuditApprovedItem {
+  kind: 'account' | 'grant';
+  uid: string;
+  system?: string;
+  role?: string;
+  expires?: string;
+  introducedBy: string;
+  pr: number;
+  head: string;
+  mergedAs: string;
+}
+
+/**
+ * The approval check of an apply run (`reconcile.requireApproval`): `held` is what the directory
+ * did not get, so the next run knows the state it starts from.
+ */
+export interface AuditApprovalDetail {
+  mode: 'off' | 'unavailable' | 'baseline' | 'checked';
+  /** The last applied commit the check started from (`checked`). */
+  since?: string;
+  held?: HeldItem[];
+  approved?: AuditApprovedItem[];
+  /** Held, but released by an override. */
+  released?: HeldItem[];
 }
 
 /** What one action of an apply run did; `done` includes "already in the desired state". */
@@ -71,6 +103,8 @@ export interface AuditDetails {
     approvers: Array<{ level: string; reviewer: string; at: string }>;
     changes?: AuditChange[];
   };
+  /** A pull request merged: `commit` is what GitHub made of `head` on `base` (merge, squash or rebase). */
+  'request.merged': { head: string; base: string; mergedBy: string };
   /** The request was turned down. */
   'request.rejected': {
     /** Free text: the reviewer's words, or `closed without merging`. */
@@ -94,7 +128,15 @@ export interface AuditDetails {
     actions: AuditActionResult[];
     /** Results by status (`done`, `already`, `failed`, `skipped`) and `actions`, the total. */
     counts: Record<string, number>;
+    /** The approval check; absent in records written before aac held unapproved access. */
+    approval?: AuditApprovalDetail;
   };
+  /** The first apply (or an override after history was lost) adopts the state of `commit` as approved. */
+  'apply.baseline': { tree: string; reason: string; override?: { by: string; reason: string } };
+  /** A widening not provisioned for want of an approval on the log; `introducedBy` is its commit. */
+  'apply.held': HeldItem & { reason: string; description: string };
+  /** Holds released by hand: who and why, and what. */
+  'apply.override': { by: string; reason: string; released: HeldItem[] };
   /** An apply run that stopped before writing: a guard, a failed read, invalid files. */
   'apply.failed': { source?: AuditAppliedSource; error: AuditError; counts?: Record<string, number> };
   /** A membership removed because its grant's `expires` passed. */

@@ -42,7 +42,49 @@ const isNull: Check = (v) => v === null;
 const source: Check = (v) =>
   shape({ commit: isString, tree: isString, ref: isString, uncommittedIgnored: isNumber })(v) ||
   shape({ commit: isNull, reason: isString })(v);
-const change = shape({ kind: isString, subject: isString, tier: isString, file: optional(isString) });
+const grantForm = shape({ system: isString, role: isString, expires: optional(isString) });
+const change = shape({
+  kind: isString,
+  subject: isString,
+  tier: isString,
+  file: optional(isString),
+  person: optional(isString),
+  grant: optional(grantForm),
+});
+const heldItem: Check = (v) =>
+  shape({
+    kind: oneOf('account'),
+    uid: isString,
+    introducedBy: isString,
+    baseline: (b) => b === null || shape({ status: isString })(b),
+  })(v) ||
+  shape({
+    kind: oneOf('grant'),
+    uid: isString,
+    system: isString,
+    role: isString,
+    expires: optional(isString),
+    introducedBy: isString,
+    baseline: (b) => b === null || shape({ expires: optional(isString) })(b),
+  })(v);
+const approval = shape({
+  mode: oneOf('off', 'unavailable', 'baseline', 'checked'),
+  since: optional(isString),
+  held: optional(arrayOf(heldItem)),
+  approved: optional(
+    arrayOf(
+      shape({
+        kind: oneOf('account', 'grant'),
+        uid: isString,
+        introducedBy: isString,
+        pr: isNumber,
+        head: isString,
+        mergedAs: isString,
+      }),
+    ),
+  ),
+  released: optional(arrayOf(heldItem)),
+});
 
 const DETAIL_CHECKS: { readonly [T in AuditEventType]: Check } = {
   'request.evaluated': shape({
@@ -65,6 +107,7 @@ const DETAIL_CHECKS: { readonly [T in AuditEventType]: Check } = {
     approvers: arrayOf(shape({ level: isString, reviewer: isString, at: isString })),
     changes: optional(arrayOf(change)),
   }),
+  'request.merged': shape({ head: isString, base: isString, mergedBy: isString }),
   'request.rejected': shape({ reason: isString, reviewer: optional(isString), level: optional(isString) }),
   'escalation.blocked': shape({
     reasons: arrayOf(isString),
@@ -87,7 +130,15 @@ const DETAIL_CHECKS: { readonly [T in AuditEventType]: Check } = {
       }),
     ),
     counts: recordOf(isNumber),
+    approval: optional(approval),
   }),
+  'apply.baseline': shape({
+    tree: isString,
+    reason: isString,
+    override: optional(shape({ by: isString, reason: isString })),
+  }),
+  'apply.held': (v) => heldItem(v) && shape({ reason: isString, description: isString })(v),
+  'apply.override': shape({ by: isString, reason: isString, released: arrayOf(heldItem) }),
   'apply.failed': shape({ source: optional(source), error, counts: optional(recordOf(isNumber)) }),
   'grant.expired': shape({ system: isString, role: isString, expires: isString, group: optional(isString) }),
   'account.locked': shape({ uid: isString, reason: oneOf(...LOCK_REASONS), key: optional(isString) }),

@@ -112,10 +112,17 @@ function summarize(r: AuditRecord): string | undefined {
       return `${r.details.action} ${r.details.member} in ${r.details.group}`;
     case 'apply.failed':
       return `${r.details.error.code}: ${r.details.error.message}`;
+    case 'apply.held':
+      return `held for want of an approval: ${r.details.description} (introduced by ${r.details.introducedBy.slice(0, 12)})`;
+    case 'apply.override':
+      return `${r.details.released.length} held change(s) released by ${r.details.by}: ${r.details.reason}`;
+    case 'apply.baseline':
+      return `approved baseline adopted: ${r.details.reason}`;
     case 'request.evaluated':
     case 'level.approved':
     case 'request.approved':
     case 'request.rejected':
+    case 'request.merged':
     case 'escalation.blocked':
     case 'apply.completed':
       return undefined;

@@ -1,3 +1,4 @@
+import { describeHeld } from './compute-approval-holds.js';
 import type { AccessTree } from '../model/access-tree.js';
 import { assertNever } from '../plan/action.js';
 import type { AuditRecord } from './audit-event.js';
@@ -258,12 +259,26 @@ function personEventOf(r: AuditRecord, uid: string): TimelineEntry | undefined {
     case 'escalation.blocked':
       if (r.subject !== uid) return undefined;
       return { ...at, event: 'blocked', requestId: r.pr ?? null, detail: r.details.reasons.join('; ') };
+    case 'apply.held':
+      if (r.details.uid !== uid) return undefined;
+      return { ...at, event: 'held', detail: `${r.details.description}: introduced by ${r.details.introducedBy}` };
+    case 'apply.override': {
+      const released = r.details.released.filter((h) => h.uid === uid);
+      if (released.length === 0) return undefined;
+      return {
+        ...at,
+        event: 'hold-released',
+        detail: `${released.map(describeHeld).join('; ')} by ${r.details.by}: ${r.details.reason}`,
+      };
+    }
     case 'request.evaluated':
     case 'level.approved':
     case 'request.approved':
     case 'request.rejected':
+    case 'request.merged':
     case 'apply.completed':
     case 'apply.failed':
+    case 'apply.baseline':
       return undefined; // told through the person's requests
     default:
       return assertNever(r);

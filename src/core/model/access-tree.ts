@@ -176,7 +176,7 @@ function toPolicy(value: Record<string, unknown>): Policy {
     risk: withoutPrototype(v.risk),
     separationOfDuties: v.separationOfDuties ?? [],
     guards: v.guards ?? {},
-    reconcile: { unmanaged: v.reconcile?.unmanaged ?? [] },
+    reconcile: { ...v.reconcile, unmanaged: v.reconcile?.unmanaged ?? [] },
     forbiddenTerms: v.forbiddenTerms ?? [],
     tombstones: v.tombstones ?? [],
   };

@@ -139,8 +139,15 @@ export interface Policy {
   external?: { level: LevelId; maxDays?: number };
   emergency?: { maxDuration: string; level: LevelId };
   guards: { maxDeletions?: number; maxDisables?: number; maxRemovals?: number; maxPercent?: number };
-  /** `unmanaged`: DNs relative to baseDN, or LDAP filters in parentheses, the reconciler never touches. */
-  reconcile: { unmanaged: string[] };
+  /** How the reconciler treats what it applies and what it finds; see `aac apply`. */
+  reconcile: {
+    /** DNs relative to baseDN, or LDAP filters in parentheses, the reconciler never touches. */
+    unmanaged: string[];
+    /** Hold back grants and accounts that reached the branch without an approval on the audit log. Default false. */
+    requireApproval?: boolean;
+  };
   forbiddenTerms: string[];
   tombstones: Tombstone[];
+  /** Paths the gate governs beyond its built-in list (CODEOWNERS patterns); it can only add. */
+  governance?: { paths?: string[] };
 }

@@ -1,3 +1,5 @@
+import { approvalDetail } from '../audit/approval-records.js';
+import type { ApprovalCheck } from '../audit/approval-records.js';
 import type { AuditAppliedSource, AuditDetails, AuditEvent } from '../audit/audit-event.js';
 import { actionSubject, assertNever } from './action.js';
 import type { Action } from './action.js';
@@ -26,6 +28,8 @@ export interface ApplyEventOptions {
   actor: string;
   /** Where the access files applied came from; absent when the run stopped before knowing. */
   source?: AppliedSource;
+  /** The approval check of the run (`approval` detail: what was held, for the next run). */
+  approval?: ApprovalCheck;
 }
 
 /** The record's `commit` and the `source` detail: commit and tree SHAs, or that no commit is recorded. */
@@ -65,6 +69,7 @@ export function computeApplyEvents(results: readonly ActionResult[], options: Ap
   const base = { time: options.time, actor: options.actor, ...('commit' in fields ? { commit: fields.commit } : {}) };
   const completed: AuditDetails['apply.completed'] = {
     ...fields.details,
+    ...(options.approval ? { approval: approvalDetail(options.approval) } : {}),
     actions: results.map((r) => ({
       type: r.action.type,
       subject: actionSubject(r.action),

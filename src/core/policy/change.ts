@@ -9,7 +9,15 @@ export interface ChangeAt {
   file: string;
   /** 1-based line in `file`. */
   line: number;
+  /**
+   * The base path of a file that moved (a renamed person file, a renamed governed file). Code
+   * owners are looked up by this path: the owners of what is moved judge the move.
+   */
+  previousPath?: string;
 }
+
+/** What happened to the file of a repository change. */
+export type FileStatus = 'added' | 'removed' | 'modified' | 'renamed';
 
 /** The person whose access changes (person and grant changes). */
 interface PersonRef {
@@ -50,16 +58,14 @@ export type Change =
   | (ChangeAt & Omit<PersonRef, 'grant'> & { kind: 'grant-extended' | 'grant-changed'; grant: Grant; fields: string[] })
   | (ChangeAt &
       NoPerson & {
-        kind:
-          | 'system-added'
-          | 'system-removed'
-          | 'role-added'
-          | 'role-removed'
-          | 'org-added'
-          | 'org-removed'
-          | 'codeowners-changed'
-          | 'schema-changed';
+        kind: 'system-added' | 'system-removed' | 'role-added' | 'role-removed' | 'org-added' | 'org-removed';
       })
+  /**
+   * A governed file outside the access entities (see governed-paths.ts): CODEOWNERS in any of
+   * GitHub's locations, the schemas, or any other governed file (`file-changed`: code, workflows,
+   * templates, lockfiles, .gitattributes...). A rename carries `previousPath`.
+   */
+  | (ChangeAt & NoPerson & { kind: 'codeowners-changed' | 'schema-changed' | 'file-changed'; fileStatus: FileStatus })
   | (ChangeAt & NoPerson & { kind: 'system-changed' | 'role-changed' | 'org-changed'; fields: string[] })
   /** `fields` is absent when the policy file appeared or disappeared, empty when only comments or layout changed. */
   | (ChangeAt & NoPerson & { kind: 'policy-changed'; fields?: string[] });
@@ -68,13 +74,6 @@ export type ChangeKind = Change['kind'];
 
 /** A change of one kind: `ChangeOf<'grant-added'>`. */
 export type ChangeOf<K extends ChangeKind> = Extract<Change, { kind: K }>;
-
-/** A file outside `access/` whose change is governed: CODEOWNERS and the JSON Schemas. */
-export interface GovernedFile {
-  path: string;
-  text: string;
-  kind: 'codeowners' | 'schema';
-}
 
 /** The person a change concerns as base knows them: by uid, else by `predecessor`. */
 export function basePersonOf(change: Change, base: AccessTree): Person | undefined {

@@ -78,11 +78,55 @@ export function computeAuditEvents(evaluation: Evaluation, context: AuditContext
       actor: reviewer,
       details: {
         ...details,
-        changes: evaluation.changes.map((c) => ({ kind: c.kind, subject: c.subject, tier: c.tier, file: c.file })),
+        // person and grant say exactly what was approved: the reconciler provisions only that (apply.held).
+        changes: evaluation.changes.map((c) => ({
+          kind: c.kind,
+          subject: c.subject,
+          tier: c.tier,
+          file: c.file,
+          ...(c.person !== undefined ? { person: c.person } : {}),
+          ...(c.grant
+            ? {
+                grant: {
+                  system: c.grant.system,
+                  role: c.grant.role,
+                  ...(c.grant.expires !== undefined ? { expires: c.grant.expires } : {}),
+                },
+              }
+            : {}),
+        })),
       },
     });
   }
   return events;
+}
+
+/**
+ * A pull request merged: `commit` is the commit GitHub made of it on the base branch (the merge
+ * commit, the squashed commit, or the last rebased one: `merge_commit_sha`), so the reconciler can
+ * link what lands on the branch to the approval of `head`.
+ */
+export function computeMergeEvent(options: {
+  pr: number;
+  head: string;
+  mergeCommit: string;
+  base: string;
+  mergedBy: string;
+  time: string;
+}): AuditEvent {
+  const details: AuditDetails['request.merged'] = {
+    head: options.head,
+    base: options.base,
+    mergedBy: options.mergedBy.toLowerCase(),
+  };
+  return {
+    time: options.time,
+    type: 'request.merged',
+    actor: options.mergedBy.toLowerCase(),
+    pr: options.pr,
+    commit: options.mergeCommit,
+    details,
+  };
 }
 
 /** A pull request closed without merging: the request is rejected (by whoever closed it). */

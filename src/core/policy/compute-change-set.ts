@@ -1,23 +1,37 @@
 import type { AccessTree, Entity } from '../model/access-tree.js';
-import type { Change, GovernedFile } from './change.js';
+import type { Change } from './change.js';
+import { computeFileChanges } from './compute-file-changes.js';
+import type { RepositoryBlobs } from './compute-file-changes.js';
+import { compileGovernancePaths } from './governed-paths.js';
 import { own } from '../model/own.js';
 import { computePersonChanges } from './compute-person-changes.js';
 import { changeAt as at, differingFields, firstDifferentLine, unionKeys } from './diff-helpers.js';
 
-/** One side of a pull request: the access tree and the governed files outside it. */
+/** One side of a pull request: the access tree, and every file of the repository by blob id. */
 export interface TreeSide {
   tree: AccessTree;
-  governed: readonly GovernedFile[];
+  blobs: RepositoryBlobs;
+  /** The CODEOWNERS GitHub reads on this side, when there is one: its edits are located by line. */
+  codeowners?: { path: string; text: string } | undefined;
+}
+
+export interface ChangeSetLayout {
+  /** The access folder relative to the repository root, e.g. `access`. */
+  accessDir: string;
+  /** The schemas folder relative to the repository root. Default `schemas`. */
+  schemasDir?: string;
 }
 
 /**
  * Everything that differs between base and head, in file order. Files whose text is identical
  * are skipped without looking inside, so a large tree with a small change is cheap.
  * A file that is broken in head (failed its schema) is not reported as removed: validation
- * reports it, and a broken file must never look like a revocation.
- * @example computeChangeSet(base, head) // [{ kind: 'grant-added', subject: 'jsmith', file: 'access/people/jsmith.yaml', line: 24, ... }]
+ * reports it, and a broken file must never look like a revocation. Outside the access files,
+ * every governed file of the repository that differs is a change too (`computeFileChanges`),
+ * by the BASE policy's idea of what is governed.
+ * @example computeChangeSet(base, head, { accessDir: 'access' }) // [{ kind: 'grant-added', subject: 'jsmith', file: 'access/people/jsmith.yaml', line: 24, ... }]
  */
-export function computeChangeSet(base: TreeSide, head: TreeSide): Change[] {
+export function computeChangeSet(base: TreeSide, head: TreeSide, layout: ChangeSetLayout): Change[] {
   const changes: Change[] = [];
   changes.push(...computePersonChanges(base.tree, head.tree));
   diffEntities(base.tree.systems, head.tree.systems, head.tree.broken.systems, changes, (b, h, out) => {
@@ -59,8 +73,23 @@ export function computeChangeSet(base: TreeSide, head: TreeSide): Change[] {
   } else if (!bp && hp) {
     changes.push(at(hp, [], 'policy-changed', hp.source.path));
   }
-  changes.push(...governedChanges(base.governed, head.governed));
+  changes.push(
+    ...computeFileChanges(base.blobs, head.blobs, {
+      accessDir: layout.accessDir,
+      schemasDir: layout.schemasDir ?? 'schemas',
+      extra: compileGovernancePaths(base.tree.policy?.value.governance?.paths ?? []),
+      accessChanges: changes,
+    }).map((c) => locateCodeownersEdit(c, base, head)),
+  );
   return changes;
+}
+
+/** An edit of the CODEOWNERS both sides read is pointed at its first changed line. */
+function locateCodeownersEdit(change: Change, base: TreeSide, head: TreeSide): Change {
+  const [b, h] = [base.codeowners, head.codeowners];
+  if (change.kind !== 'codeowners-changed' || !b || !h || b.path !== change.file || h.path !== change.file)
+    return change;
+  return { ...change, line: firstDifferentLine(b.text, h.text) };
 }
 
 type Differ<T> = (base: Entity<T> | undefined, head: Entity<T> | undefined, out: Change[]) => void;
@@ -80,25 +109,4 @@ function diffEntities<T>(
     if (b && !h && brokenInHead.has(id)) continue;
     differ(b, h, out);
   }
-}
-
-function governedChanges(base: readonly GovernedFile[], head: readonly GovernedFile[]): Change[] {
-  const byPath = new Map(base.map((f) => [f.path, f]));
-  const headPaths = new Set(head.map((f) => f.path));
-  const out: Change[] = [];
-  for (const file of head) {
-    const old = byPath.get(file.path);
-    if (old && old.text === file.text) continue;
-    out.push({
-      kind: `${file.kind}-changed`,
-      subject: file.path,
-      file: file.path,
-      line: old ? firstDifferentLine(old.text, file.text) : 1,
-    });
-  }
-  for (const file of base) {
-    if (!headPaths.has(file.path))
-      out.push({ kind: `${file.kind}-changed`, subject: file.path, file: file.path, line: 1 });
-  }
-  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }

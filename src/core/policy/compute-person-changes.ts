@@ -100,7 +100,10 @@ function newPerson(h: Entity<Person>, predecessor: string | undefined): Change[]
 function diffPerson(b: Entity<Person>, h: Entity<Person>): Change[] {
   const out: Change[] = [];
   const uid = h.value.uid;
-  const link = b.value.uid === uid ? {} : { predecessor: b.value.uid };
+  const link = {
+    ...(b.value.uid === uid ? {} : { predecessor: b.value.uid }),
+    ...(b.source.path === h.source.path ? {} : { previousPath: b.source.path }),
+  };
   const [before, after] = [b.value, h.value];
   const fields = differingFields(before, after, ['grants', 'status']);
   if (fields.length > 0)

@@ -47,7 +47,8 @@ export function computeRequirement(change: Change, base: AccessTree, head: Acces
     case 'role-changed':
     case 'policy-changed':
     case 'codeowners-changed':
-    case 'schema-changed': {
+    case 'schema-changed':
+    case 'file-changed': {
       // What judges every other change: the highest tier plus the file's code owners.
       const levels = tierLevels(policy, highest);
       const owners = codeOwnersLevel(policy);

@@ -11,7 +11,8 @@ import { validateAccessTree } from '../validate/validate-access-tree.js';
 import type { InputFile } from '../validate/validate-access-tree.js';
 import { buildBaseTree } from './build-base-tree.js';
 import { basePersonOf } from './change.js';
-import type { Change, GovernedFile } from './change.js';
+import type { Change } from './change.js';
+import type { RepositoryBlobs } from './compute-file-changes.js';
 import { computeApprovals } from './compute-approvals.js';
 import type { Approval, Review } from './compute-approvals.js';
 import { computeChangeSet } from './compute-change-set.js';
@@ -27,10 +28,12 @@ import type { TeamMembers } from './team-members.js';
 
 /** The files of one side of a pull request, as read from git or the GitHub API. */
 export interface PullRequestSide {
-  /** Files under the access folder. */
+  /** Files under the access folder, with their contents. */
   files: readonly InputFile[];
-  /** CODEOWNERS and the JSON Schemas. */
-  governed: readonly GovernedFile[];
+  /** Every file of the commit, path -> blob id: the governed files outside the access folder are judged by these. */
+  blobs: RepositoryBlobs;
+  /** CODEOWNERS as GitHub reads it at this commit: the first of `.github/CODEOWNERS`, `CODEOWNERS`, `docs/CODEOWNERS`. */
+  codeowners?: { path: string; text: string };
 }
 
 export interface EvaluateOptions {
@@ -121,13 +124,13 @@ export function evaluatePullRequest(options: EvaluateOptions): Evaluation {
     options.parsed?.base,
   );
   const changes = computeChangeSet(
-    { tree: baseTree, governed: options.base.governed },
-    { tree: headResult.tree, governed: options.head.governed },
+    { tree: baseTree, blobs: options.base.blobs, codeowners: options.base.codeowners },
+    { tree: headResult.tree, blobs: options.head.blobs, codeowners: options.head.codeowners },
+    { accessDir: options.root },
   );
-  const codeownersFile = options.base.governed.find((f) => f.kind === 'codeowners');
   const context: ResolveContext = {
     base: baseTree,
-    codeowners: codeownersFile ? parseCodeowners(codeownersFile.text).rules : [],
+    codeowners: options.base.codeowners ? parseCodeowners(options.base.codeowners.text).rules : [],
     teams: options.teams,
     approvers: computeApproverLogins(baseTree),
   };
@@ -144,7 +147,7 @@ export function evaluatePullRequest(options: EvaluateOptions): Evaluation {
     ]);
     const resolved = requirement.levels.map((level) => ({
       level,
-      candidates: resolveCandidates(level.approvers, context, subject, change.file, excluded),
+      candidates: resolveCandidates(level.approvers, context, subject, change.previousPath ?? change.file, excluded),
     }));
     const assigned = matchLevels(resolved.map((r) => r.candidates.logins.filter((l) => approvals.has(l))));
     const levels: LevelStatus[] = resolved.map(({ level, candidates }, i) =>
@@ -224,8 +227,7 @@ export function referencedTeamsOf(side: PullRequestSide, root: string): string[]
   const file = side.files.find((f) => f.path === `${prefix}policy.yaml` || f.path === `${prefix}policy.yml`);
   const source = file && 'content' in file ? parseSource(file.path, file.content).source : undefined;
   const tree = buildAccessTree(root, source && isPolicyLike(source.value) ? [source] : []).tree;
-  const codeowners = side.governed.find((f) => f.kind === 'codeowners');
-  return referencedTeams(tree, codeowners ? parseCodeowners(codeowners.text).rules : []);
+  return referencedTeams(tree, side.codeowners ? parseCodeowners(side.codeowners.text).rules : []);
 }
 
 // Only the shape referencedTeams reads: levels whose approvers are a list.

@@ -1,8 +1,11 @@
 /**
  * GitHub's CODEOWNERS format: `pattern owner...` per line, `#` comments, the LAST matching
  * pattern wins (a matching line with no owners leaves the file unowned). Patterns follow
- * gitignore rules with GitHub's exceptions: no `!` negation, no `[...]` ranges, and a last
- * segment with a wildcard (`docs/*`) matches files only, not whole directories.
+ * gitignore rules with GitHub's exceptions (docs.github.com, "About code owners"): no `!`
+ * negation, no `[...]` ranges, and escaping a `#` with `\` does not work (a `#` always starts a
+ * comment). `\ ` keeps a space in a pattern. A lone `*` as the last segment (`docs/*`) matches
+ * files of that folder only; any other last segment also matches everything below it.
+ * Lines GitHub would not use are skipped and reported, never guessed at.
  */
 
 /** One rule of a CODEOWNERS file. */
@@ -15,10 +18,10 @@ export interface CodeownersRule {
   matcher: RegExp;
 }
 
-/** A line that is not a usable rule (GitHub ignores such lines too). */
+/** A line that is not a usable rule (GitHub ignores such lines too, and says the file has errors). */
 export interface CodeownersProblem {
   line: number;
-  reason: 'negation' | 'character-range' | 'bad-owner';
+  reason: 'negation' | 'character-range' | 'bad-owner' | 'escaped-hash' | 'bad-pattern';
 }
 
 export interface ParsedCodeowners {
@@ -26,7 +29,8 @@ export interface ParsedCodeowners {
   problems: CodeownersProblem[];
 }
 
-const OWNER = /^(@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?|[^@\s]+@[^@\s]+)$/;
+// Users (Enterprise Managed Users have `_shortcode`), org/team slugs, or e-mail addresses.
+const OWNER = /^(@[A-Za-z0-9](?:[A-Za-z0-9_-]*)(\/[A-Za-z0-9][A-Za-z0-9._-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$/;
 
 /**
  * Parses a CODEOWNERS file.
@@ -35,13 +39,18 @@ const OWNER = /^(@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?|[^@\s]
 export function parseCodeowners(text: string): ParsedCodeowners {
   const rules: CodeownersRule[] = [];
   const problems: CodeownersProblem[] = [];
-  text.split('\n').forEach((raw, i) => {
+  text.split(/\r?\n/).forEach((raw, i) => {
     const line = i + 1;
-    const content = stripComment(raw).trim();
+    const hash = raw.indexOf('#');
+    // GitHub: "Escaping a pattern starting with # using \ ... doesn't work": the rest is a comment.
+    if (hash > 0 && raw[hash - 1] === '\\') return problems.push({ line, reason: 'escaped-hash' });
+    const content = (hash >= 0 ? raw.slice(0, hash) : raw).trim();
     if (content === '') return;
     const [pattern = '', ...owners] = splitFields(content);
     if (pattern.startsWith('!')) return problems.push({ line, reason: 'negation' });
-    if (/(^|[^\\])\[/.test(pattern)) return problems.push({ line, reason: 'character-range' });
+    if (/(^|[^\\])[[\]]/.test(pattern)) return problems.push({ line, reason: 'character-range' });
+    if (pattern.includes('***') || pattern === '/' || pattern.endsWith('\\'))
+      return problems.push({ line, reason: 'bad-pattern' });
     if (owners.some((o) => !OWNER.test(o))) return problems.push({ line, reason: 'bad-owner' });
     rules.push({ pattern, owners, line, matcher: compilePattern(pattern) });
   });
@@ -61,16 +70,8 @@ export function findCodeowners(rules: readonly CodeownersRule[], path: string): 
   return [];
 }
 
-// `#` starts a comment unless escaped (`\#` begins a pattern with a literal #).
-function stripComment(line: string): string {
-  for (let i = 0; i < line.length; i++) {
-    if (line[i] === '\\') i++;
-    else if (line[i] === '#') return line.slice(0, i);
-  }
-  return line;
-}
-
-// Fields are separated by whitespace; `\ ` keeps a space inside a pattern.
+// Fields are separated by whitespace; `\ ` keeps a space inside a pattern (the backslash stays
+// in the field: compilePattern reads escapes).
 function splitFields(content: string): string[] {
   const fields: string[] = [];
   let current = '';
@@ -89,28 +90,43 @@ function splitFields(content: string): string[] {
   return fields;
 }
 
-/** Compiles a gitignore-style pattern (GitHub's dialect) to a regular expression over repository paths. */
+/**
+ * Compiles a gitignore-style pattern (GitHub's dialect) to a regular expression over repository
+ * paths. A slash at the start or in the middle anchors it at the root; a trailing slash matches
+ * a folder's contents; `**` as a whole segment spans folders; `*` and `?` elsewhere (also `**`
+ * inside a segment, as in `a**b`) stay within one segment.
+ * @example compilePattern('docs/*').test('docs/a/b.md') // false
+ */
 export function compilePattern(pattern: string): RegExp {
-  const dirOnly = pattern.endsWith('/');
-  let body = pattern.replace(/\/+$/, '');
-  // A slash at the start or in the middle anchors the pattern at the repository root.
-  const anchored = body.startsWith('/') || body.includes('/');
-  body = body.replace(/^\/+/, '');
-  const segments = body.split('/');
-  const last = segments[segments.length - 1] ?? '';
-  let regex = '';
+  let segments = pattern.split('/');
+  if (segments[0] === '') segments = segments.slice(1);
+  else if (segments.length === 1 || (segments.length === 2 && segments[1] === '')) {
+    // One segment, no leading slash: it matches at any depth.
+    if (segments[0] !== '**') segments = ['**', ...segments];
+  }
+  if (segments.length > 1 && segments[segments.length - 1] === '') segments[segments.length - 1] = '**';
+  const last = segments.length - 1;
+  let regex = '^';
+  let needSlash = false;
   segments.forEach((segment, i) => {
-    const isLast = i === segments.length - 1;
     if (segment === '**') {
-      regex += isLast ? '.*' : '(?:[^/]+/)*';
+      if (i === 0 && i === last) regex += '.+';
+      else if (i === 0) regex += '(?:.+/)?';
+      else if (i === last) regex += '/.*';
+      else regex += '(?:/.+)?';
+      needSlash = i !== 0;
       return;
     }
-    regex += segmentRegex(segment) + (isLast ? '' : '/');
+    if (needSlash) regex += '/';
+    needSlash = true;
+    if (segment === '*') {
+      regex += '[^/]+';
+      return;
+    }
+    regex += segmentRegex(segment);
+    if (i === last) regex += '(?:/.*)?';
   });
-  const prefix = anchored ? '^' : '^(?:.*/)?';
-  const wildcardLast = /(^|[^\\])[*?]/.test(last) && last !== '**';
-  const suffix = dirOnly ? '/.*$' : last === '**' || wildcardLast ? '$' : '(?:/.*)?$';
-  return new RegExp(prefix + regex + suffix);
+  return new RegExp(`${regex}$`);
 }
 
 function segmentRegex(segment: string): string {
@@ -118,7 +134,7 @@ function segmentRegex(segment: string): string {
   for (let i = 0; i < segment.length; i++) {
     const c = segment[i]!;
     if (c === '\\' && i + 1 < segment.length) out += escapeRegex(segment[++i]!);
-    else if (c === '*') out += segment[i + 1] === '*' ? (i++, '.*') : '[^/]*';
+    else if (c === '*') out += '[^/]*';
     else if (c === '?') out += '[^/]';
     else out += escapeRegex(c);
   }
@@ -127,4 +143,18 @@ function segmentRegex(segment: string): string {
 
 function escapeRegex(c: string): string {
   return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/**
+ * A path written as a CODEOWNERS pattern that matches exactly that path: characters with a
+ * meaning in patterns (space, `*`, `?`, `\`, `[`, `]`, a leading `!`) are escaped with `\`. A `#`
+ * cannot be escaped in CODEOWNERS (it always starts a comment), so it becomes `?`, which matches
+ * it (and any other single character: a slightly wider rule, never a narrower one).
+ * @example escapeCodeownersPath('/my access/policy.yaml') // '/my\\ access/policy.yaml'
+ */
+export function escapeCodeownersPath(path: string): string {
+  return path
+    .replace(/[\s*?\\[\]]/g, '\\$&')
+    .replace(/#/g, '?')
+    .replace(/^!/, '\\!');
 }

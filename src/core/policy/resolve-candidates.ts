@@ -68,7 +68,11 @@ export function resolveCandidates(
       const department = relative?.department;
       addPerson(department === undefined ? undefined : own(ctx.base.policy?.value.departments, department)?.head);
     } else if (source === 'codeowners') {
-      for (const owner of findCodeowners(ctx.codeowners, file)) {
+      // A file CODEOWNERS leaves unowned is the policy owners' (what `aac codeowners` writes as `*`).
+      const named = findCodeowners(ctx.codeowners, file);
+      const owners =
+        named.length > 0 ? named : (ctx.base.policy?.value.owners ?? []).map((o) => `@${o.replace(/^@/, '')}`);
+      for (const owner of owners) {
         if (!owner.startsWith('@')) continue; // e-mail owners cannot be matched to a review
         const name = owner.slice(1);
         if (name.includes('/')) addTeam(name);

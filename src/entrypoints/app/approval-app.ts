@@ -3,7 +3,7 @@ import type { GitHubClient } from '../../adapters/github/approval-octokit.js';
 import { callsSince, countApiCalls, snapshotCalls } from '../../adapters/github/count-api-calls.js';
 import { loadSchemas } from '../../adapters/fs/load-schemas.js';
 import type { AuditLog } from '../../core/audit/audit-event.js';
-import { computeRejectionEvent } from '../../core/policy/compute-audit-events.js';
+import { computeMergeEvent, computeRejectionEvent } from '../../core/policy/compute-audit-events.js';
 import type { EvaluationTrigger } from '../../core/policy/compute-audit-events.js';
 import type { TeamMembers } from '../../core/policy/team-members.js';
 import { createSchemaChecker } from '../../core/validate/schema-diagnostics.js';
@@ -146,9 +146,21 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
     });
     app.on('pull_request.closed', async (context) => {
       const pr = context.payload.pull_request;
-      if (pr.merged) return;
       const { owner, repo } = context.repo();
       const octokit = context.octokit as unknown as GitHubClient;
+      if (pr.merged) {
+        if (!pr.merge_commit_sha) return;
+        const merged = computeMergeEvent({
+          pr: pr.number,
+          head: pr.head.sha,
+          mergeCommit: pr.merge_commit_sha,
+          base: pr.base.ref,
+          mergedBy: pr.merged_by?.login ?? context.payload.sender.login,
+          time: pr.merged_at ?? new Date(now()).toISOString(),
+        });
+        await options.auditLog({ octokit, owner, repo }).append([merged]);
+        return;
+      }
       const event = computeRejectionEvent({
         pr: pr.number,
         commit: pr.head.sha,

@@ -19,6 +19,8 @@ import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 import { readNow } from './read-now.js';
 import { appendStepSummary, describeSource, RECONCILE_OPTIONS } from './plan-command.js';
+import type { HoldOverride } from '../../core/audit/approval-records.js';
+import { formatApprovalCheckMarkdown, formatApprovalCheckText } from '../../core/audit/format-approval-check.js';
 import { createProgress } from './progress.js';
 import { renderDiagnostics } from './validate-command.js';
 
@@ -37,6 +39,9 @@ sends it to the person's manager or sponsor. Every run is appended to the audit 
   --audit-log SPEC       git (the access-audit branch of the checkout; the default inside one)
                          or file:PATH (the default outside a checkout: .aac/audit.jsonl)
   --push-audit           push the audit branch to origin after appending
+  --override-holds-by WHO --override-holds-reason WHY
+                         provision what reconcile.requireApproval would hold back; both are
+                         required and recorded (apply.override)
   --now TIME             judge expiry and the 72-hour rule at TIME (ISO 8601); AAC_NOW does the same
   --no-history           do not read git history for retired uids and emails
 
@@ -66,6 +71,8 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
       concurrency: { type: 'string', default: '32' },
       'audit-log': { type: 'string' },
       'push-audit': { type: 'boolean', default: false },
+      'override-holds-by': { type: 'string' },
+      'override-holds-reason': { type: 'string' },
     },
   });
   if (values.help) {
@@ -77,6 +84,7 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
     throw new UsageError('--concurrency must be a whole number from 1 to 256');
   const dir = positionals[0] ?? 'access';
+  const override = readOverride(values['override-holds-by'], values['override-holds-reason']);
   const now = readNow(values.now, io.env);
   const startedAt = new Date().toISOString();
   const auditLog =
@@ -91,6 +99,8 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
   const outcome = await reconcile({
     prepare: {
       dir,
+      auditLog,
+      ...(override ? { override } : {}),
       cwd: io.cwd,
       env: io.env,
       now,
@@ -107,6 +117,7 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
     startedAt,
     reporter: {
       onSource: (source) => io.stderr(describeSource('apply', source)),
+      onApproval: (check) => io.stderr(formatApprovalCheckText(check)),
       onApplying: (plan, notifier) => {
         const creates = plan.actions.filter((a) => a.type === 'create-account').length;
         if (creates > 0 && !notifier)
@@ -143,7 +154,10 @@ function printOutcome(outcome: ReconcileOutcome, io: CliIO, progress: { done: ()
       const { conflicts, notices } = outcome.plan;
       const findings = [...conflicts.map(describeConflict), ...notices.map(describeNotice)];
       if (findings.length > 0) io.stdout(`${findings.map((f) => `note: ${f}`).join('\n')}\n`);
-      appendStepSummary(formatResultsMarkdown(outcome.results), io.env);
+      appendStepSummary(
+        `${formatResultsMarkdown(outcome.results)}${formatApprovalCheckMarkdown(outcome.approval)}`,
+        io.env,
+      );
       // A conflict stopped someone's actions: the directory does not match the files.
       const failed = conflicts.length > 0 || outcome.results.some((r) => r.status === 'failed' || r.warning);
       return failed ? EXIT.failed : EXIT.ok;
@@ -151,6 +165,14 @@ function printOutcome(outcome: ReconcileOutcome, io: CliIO, progress: { done: ()
     default:
       return assertNever(outcome);
   }
+}
+
+/** `--override-holds-by` and `--override-holds-reason` come together, or not at all. */
+function readOverride(by: string | undefined, reason: string | undefined): HoldOverride | undefined {
+  if (by === undefined && reason === undefined) return undefined;
+  if (!by?.trim() || !reason?.trim())
+    throw new UsageError('--override-holds-by WHO and --override-holds-reason WHY go together, both non-empty');
+  return { by: by.trim(), reason: reason.trim() };
 }
 
 /** One line per action with its outcome, then the counts. */

@@ -13,8 +13,10 @@ import { renderDiagnostics } from './validate-command.js';
 
 export const CODEOWNERS_HELP = `Usage: aac codeowners [DIR] [--check] [--output FILE]
 
-Writes .github/CODEOWNERS from the policy's \`owners\`, the external approval level and each
-system's \`owners\` (DIR defaults to access; the file goes to the repository root).
+Writes .github/CODEOWNERS with a rule for everything the approval gate governs: the policy's
+\`owners\` own the repository (all but documentation, plus \`governance.paths\`), the external
+approval level owns orgs/, each system's \`owners\` own its file, people files have none (DIR
+defaults to access; the file goes to the repository root).
 
   --check         write nothing; exit 1 when the file differs from what would be written
   --output FILE   write (or check) FILE instead of <repository>/.github/CODEOWNERS

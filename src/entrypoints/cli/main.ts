@@ -1,4 +1,4 @@
-import { AuditLogError, ConfigError, DirectoryError, InputError, UsageError } from '../../errors.js';
+import { ApprovalHoldError, AuditLogError, ConfigError, DirectoryError, InputError, UsageError } from '../../errors.js';
 import { EXIT, processIO } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 
@@ -34,6 +34,18 @@ const COMMANDS: Record<string, Command> = {
     summary: 'verify signatures and the audit log; reports and evidence for auditors',
     run: async (args, io) => (await import('./audit-command.js')).runAudit(args, io),
   },
+  init: {
+    summary: 'create an access repository: policy, examples, pinned workflows, request form',
+    run: async (args, io) => (await import('./init-command.js')).runInit(args, io),
+  },
+  approvals: {
+    summary: 'in GitHub Actions: the access-approvals check of this pull request event, without the app',
+    run: async (args, io) => (await import('./approvals-command.js')).runApprovals(args, io),
+  },
+  serve: {
+    summary: 'run the approval app (a GitHub App server from app.yml)',
+    run: async (args, io) => (await import('./serve-command.js')).runServe(args, io),
+  },
 };
 
 export function usage(): string {
@@ -49,8 +61,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     io.stdout(usage());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  if (name === '--version') {
-    io.stdout('aac 0.1.0\n');
+  if (name === '--version' || name === '-V') {
+    io.stdout(`aac ${(await import('../../adapters/fs/read-package-info.js')).readPackageInfo().version}\n`);
     return EXIT.ok;
   }
   const command = COMMANDS[name];
@@ -73,6 +85,10 @@ function reportError(error: unknown, command: string, io: CliIO): number {
   if (error instanceof InputError || error instanceof ConfigError || error instanceof AuditLogError) {
     io.stderr(`aac ${command}: ${error.message}\n`);
     return EXIT.usage;
+  }
+  if (error instanceof ApprovalHoldError) {
+    io.stderr(`aac ${command}: approval check (${error.code}): ${error.message}\nNothing was written.\n`);
+    return EXIT.failed;
   }
   if (error instanceof DirectoryError) {
     io.stderr(`aac ${command}: directory error (${error.code}): ${error.message}\nNothing was written.\n`);

@@ -1,13 +1,21 @@
 import { appendFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatPlanJson, formatPlanMarkdown, formatPlanText } from '../../core/plan/format-plan.js';
 import { locatePlanCauses } from '../../core/plan/locate-plan-causes.js';
 import { InputError, UsageError } from '../../errors.js';
-import { resolve } from 'node:path';
-import { openReconcileAuditLog } from '../../services/reconcile/open-reconcile-audit-log.js';
 import { preparePlan } from '../../services/reconcile/prepare-plan.js';
 import type { PrepareOptions } from '../../services/reconcile/prepare-plan.js';
 import type { AccessSource } from '../../services/reconcile/resolve-access-source.js';
+import { openReconcileAuditLog } from '../../services/reconcile/open-reconcile-audit-log.js';
+import { approvalDetail } from '../../core/audit/approval-records.js';
+import type { ApprovalCheck } from '../../core/audit/approval-records.js';
+import type { AuditLog } from '../../core/audit/audit-event.js';
+import {
+  formatApprovalCheckMarkdown,
+  formatApprovalCheckText,
+  isApprovalNote,
+} from '../../core/audit/format-approval-check.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 import { readNow } from './read-now.js';
@@ -21,13 +29,15 @@ would change. Nothing is written. The directory is LDAP from AAC_LDAP_URL (see R
 embedded file directory with --directory file:PATH.
 
   --format text       one line per change with the file:line:column that causes it (default)
-  --format json       {summary, violations, observed, actions}
+  --format json       {summary, violations, conflicts, notices, observed, actions}
   --format markdown   a table; also appended to $GITHUB_STEP_SUMMARY when that is set
   --exit-code         exit 2 when there are changes (0 when none)
   --directory SPEC    file:PATH for the embedded directory
-  --audit-log SPEC    the reconciler's audit log, as for apply (read only: whose locks are aac's)
   --ref REV           in a git checkout, plan the files as committed at REV (default HEAD);
                       uncommitted edits are never part of a plan, and are mentioned
+  --audit-log SPEC    the audit log, read for approvals (reconcile.requireApproval) and to know
+                      which locks and memberships are aac's: git (the access-audit branch, else
+                      origin/access-audit) or file:PATH
   --now TIME          judge expiry and the 72-hour rule at TIME (ISO 8601); AAC_NOW does the same
   --no-history        do not read git history for retired uids and emails
 
@@ -47,7 +57,7 @@ export const RECONCILE_OPTIONS = {
 export async function runPlan(
   args: string[],
   io: CliIO,
-  deps: Pick<PrepareOptions, 'openDirectory' | 'auditLog'> = {},
+  deps: Pick<PrepareOptions, 'openDirectory'> & { auditLog?: Pick<AuditLog, 'read'> } = {},
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -67,25 +77,24 @@ export async function runPlan(
   if (positionals.length > 1) throw new UsageError('plan takes one directory');
 
   const dir = positionals[0] ?? 'access';
-  // Read to know which locks are aac's and which memberships it granted, as apply does.
-  const auditLog =
-    deps.auditLog ??
-    (await openReconcileAuditLog({
-      cwd: io.cwd,
-      accessDir: resolve(io.cwd, dir),
-      push: false,
-      ...(values['audit-log'] !== undefined ? { spec: values['audit-log'] } : {}),
-    }));
+  const { auditLog, ...substitutes } = deps;
   const prepared = await preparePlan({
     dir,
-    auditLog,
+    auditLog:
+      auditLog ??
+      (await openReconcileAuditLog({
+        cwd: io.cwd,
+        accessDir: resolve(io.cwd, dir),
+        push: false,
+        ...(values['audit-log'] !== undefined ? { spec: values['audit-log'] } : {}),
+      })),
     cwd: io.cwd,
     env: io.env,
     now: readNow(values.now, io.env),
     history: !values['no-history'],
     ...(values.directory !== undefined ? { directory: values.directory } : {}),
     ...(values.ref !== undefined ? { ref: values.ref } : {}),
-    ...deps,
+    ...substitutes,
   });
   io.stderr(describeSource('plan', prepared.source));
   if (!prepared.ok) {
@@ -94,12 +103,25 @@ export async function runPlan(
   }
   await prepared.directory.close();
   const plan = locatePlanCauses(prepared.plan, prepared.loaded.result.sources);
+  const approval = prepared.approval;
   io.stdout(
-    format === 'json' ? formatPlanJson(plan) : format === 'markdown' ? formatPlanMarkdown(plan) : formatPlanText(plan),
+    format === 'json'
+      ? formatPlanJsonWithApproval(plan, approval)
+      : format === 'markdown'
+        ? `${formatPlanMarkdown(plan)}${formatApprovalCheckMarkdown(approval)}`
+        : `${formatPlanText(plan)}${isApprovalNote(approval) ? '' : formatApprovalCheckText(approval)}`,
   );
-  appendStepSummary(formatPlanMarkdown(plan), io.env);
+  if (isApprovalNote(approval)) io.stderr(formatApprovalCheckText(approval));
+  appendStepSummary(`${formatPlanMarkdown(plan)}${formatApprovalCheckMarkdown(approval)}`, io.env);
+  // An identity conflict stops someone's actions: the directory does not match the files.
   if (plan.conflicts.length > 0) return EXIT.failed;
   return values['exit-code'] && plan.actions.length > 0 ? 2 : EXIT.ok;
+}
+
+/** The plan's JSON with the approval check beside it (`approval`: mode, held, approved, released). */
+function formatPlanJsonWithApproval(plan: Parameters<typeof formatPlanJson>[0], approval: ApprovalCheck): string {
+  const value = JSON.parse(formatPlanJson(plan)) as Record<string, unknown>;
+  return `${JSON.stringify({ ...value, approval: approvalDetail(approval) }, null, 2)}\n`;
 }
 
 /**

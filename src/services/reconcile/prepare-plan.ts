@@ -5,7 +5,6 @@ import { hasErrors } from '../../core/diagnostics.js';
 import { computeDesiredState } from '../../core/plan/compute-desired-state.js';
 import { computePlan } from '../../core/plan/compute-plan.js';
 import { computeReconcilerMemory } from '../../core/plan/reconciler-memory.js';
-import type { AuditLog } from '../../core/audit/audit-event.js';
 import type { Plan } from '../../core/plan/compute-plan.js';
 import { computeDirectoryLayout } from '../../core/plan/directory-layout.js';
 import type { DirectoryLayout } from '../../core/plan/directory-layout.js';
@@ -15,6 +14,12 @@ import { loadAccessTree } from '../load-access-tree.js';
 import type { LoadedTree } from '../load-access-tree.js';
 import { openDirectory } from './open-directory.js';
 import { resolveAccessSource } from './resolve-access-source.js';
+import { checkApprovals } from './check-approvals.js';
+import { readLastApplied } from '../../core/audit/approval-records.js';
+import type { ApprovalCheck, HoldOverride } from '../../core/audit/approval-records.js';
+import type { AuditLog, AuditRecord } from '../../core/audit/audit-event.js';
+import { withholdFromTree } from '../../core/audit/compute-approval-holds.js';
+import type { HeldItem } from '../../core/audit/compute-approval-holds.js';
 import type { AccessSource } from './resolve-access-source.js';
 
 export interface PrepareOptions {
@@ -30,8 +35,13 @@ export interface PrepareOptions {
   openDirectory?: (layout: DirectoryLayout) => Promise<Directory>;
   /** `--ref`: the commit whose files are applied (default `HEAD` in a git checkout). */
   ref?: string;
-  /** The reconciler's audit log: whose locks are aac's, which memberships it granted. */
-  auditLog?: AuditLog;
+  /**
+   * Where the approvals and the last apply are read from (see checkApprovals); also the
+   * reconciler's memory: whose locks are aac's, which memberships it provisioned.
+   */
+  auditLog: Pick<AuditLog, 'read'>;
+  /** `--override-holds`: provision what would be held, naming who and why. */
+  override?: HoldOverride;
 }
 
 export type Prepared =
@@ -40,6 +50,10 @@ export type Prepared =
       ok: true;
       loaded: LoadedTree;
       source: AccessSource;
+      /** What was held back for want of an approval (the plan is computed without it). */
+      approval: ApprovalCheck;
+      /** What the previous run held (to log only new holds). */
+      previouslyHeld: HeldItem[];
       plan: Plan;
       directory: Directory;
       layout: DirectoryLayout;
@@ -76,18 +90,39 @@ export async function preparePlan(options: PrepareOptions): Promise<Prepared> {
     ? await options.openDirectory(layout)
     : await openDirectory(options.directory, layout, config, options.cwd);
   try {
-    const observed = await directory.read();
-    const desired = computeDesiredState(loaded.result.tree, options.now);
-    const memory = options.auditLog ? computeReconcilerMemory(await options.auditLog.read()) : undefined;
+    // The audit log is read once: for approvals, and as the reconciler's memory.
+    const [observed, records] = await Promise.all([directory.read(), options.auditLog.read()]);
+    const { approval, previouslyHeld } = await readApprovalCheck(loaded, source, options, records);
+    const held = approval.mode === 'checked' ? approval.held : [];
+    const desired = computeDesiredState(withholdFromTree(loaded.result.tree, held), options.now);
+    const memory = computeReconcilerMemory(records);
     const plan = computePlan(desired, observed, {
       now: options.now,
       flavor: layout.flavor,
       guards: policy.value.guards,
-      ...(memory ? { memory } : {}),
+      memory,
     });
-    return { ok: true, loaded, source, plan, directory, layout, config };
+    return { ok: true, loaded, source, approval, previouslyHeld, plan, directory, layout, config };
   } catch (error) {
     await directory.close();
     throw error;
   }
+}
+
+async function readApprovalCheck(
+  loaded: LoadedTree,
+  source: AccessSource,
+  options: PrepareOptions,
+  records: readonly AuditRecord[],
+): Promise<{ approval: ApprovalCheck; previouslyHeld: HeldItem[] }> {
+  const requireApproval = loaded.result.tree.policy?.value.reconcile?.requireApproval === true;
+  if (!requireApproval) return { approval: { mode: 'off' }, previouslyHeld: [] };
+  const approval = await checkApprovals({
+    source,
+    tree: loaded.result.tree,
+    records,
+    requireApproval,
+    ...(options.override ? { override: options.override } : {}),
+  });
+  return { approval, previouslyHeld: readLastApplied(records)?.held ?? [] };
 }

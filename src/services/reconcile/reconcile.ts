@@ -12,6 +12,9 @@ import { applyPlan } from './apply-plan.js';
 import { preparePlan } from './prepare-plan.js';
 import type { PrepareOptions } from './prepare-plan.js';
 import type { AccessSource } from './resolve-access-source.js';
+import { computeApprovalEvents } from '../../core/audit/approval-records.js';
+import type { ApprovalCheck } from '../../core/audit/approval-records.js';
+import type { HeldItem } from '../../core/audit/compute-approval-holds.js';
 
 /** What one reconcile run needs; the caller (CLI, workflow, lifecycle) chose every value. */
 export interface ReconcileOptions {
@@ -36,6 +39,8 @@ export interface ReconcileOptions {
 export interface ReconcileReporter {
   /** The files were read, from this commit or folder. */
   onSource?(source: AccessSource): void;
+  /** The approval check is done (reconcile.requireApproval): what is held back, if anything. */
+  onApproval?(check: ApprovalCheck): void;
   /** The plan is about to be applied; `notifier` says whether temporary passwords reach anyone. */
   onApplying?(plan: Plan, notifier: boolean): void;
   onProgress?(done: number, total: number): void;
@@ -50,7 +55,7 @@ export type ReconcileOutcome =
   /** The plan exceeds the guards and no override was given: nothing was written. */
   | { status: 'guarded'; plan: Plan; loaded: LoadedTree; violations: GuardViolation[]; audited: boolean }
   /** Every action was attempted; one result per action of the plan, in plan order. */
-  | { status: 'applied'; plan: Plan; results: ActionResult[]; audited: boolean };
+  | { status: 'applied'; plan: Plan; results: ActionResult[]; approval: ApprovalCheck; audited: boolean };
 
 type Calculated =
   | { outcome: Exclude<ReconcileOutcome, { status: 'applied' }>; failure: { code: string; message: string } }
@@ -60,16 +65,21 @@ type Calculated =
  * One reconcile run, as entitlements-app runs one: calculate the plan (read and validate the
  * files, read the directory), stop there when the files are invalid or a guard trips, else
  * execute it; and, in `finally`, record what happened in the audit log (`apply.completed` with
- * every result, or `apply.failed` with why), even when the run throws. An error thrown by the run
+ * every result and the approval check, or `apply.failed` with why, after `apply.baseline`,
+ * `apply.held` and `apply.override` records of the check), even when the run throws. An error thrown by the run
  * is rethrown after the record is written.
  */
 export async function reconcile(options: ReconcileOptions): Promise<ReconcileOutcome> {
   let source: AccessSource | undefined;
+  let approval: { check: ApprovalCheck; previouslyHeld: HeldItem[] } | undefined;
   let calculated: Calculated | undefined;
   let failure: { code: string; message: string } = { code: 'interrupted', message: 'the run stopped' };
   let thrown: unknown;
   try {
-    calculated = await calculateAndExecute(options, (s) => (source = s));
+    calculated = await calculateAndExecute(options, {
+      source: (s) => (source = s),
+      approval: (a) => (approval = a),
+    });
     if ('failure' in calculated) failure = calculated.failure;
   } catch (error) {
     thrown = error;
@@ -81,27 +91,40 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileOut
     ...(source ? { source } : {}),
   };
   const applied = calculated?.outcome.status === 'applied' ? calculated.outcome : undefined;
-  const audited = await appendRecord(
-    options,
-    applied ? computeApplyEvents(applied.results, eventOptions) : [computeApplyFailedEvent(failure, eventOptions)],
-  );
+  const checked = approval
+    ? computeApprovalEvents(approval.check, approval.previouslyHeld, {
+        time: options.startedAt,
+        actor: 'aac-reconciler',
+        ...(source?.kind === 'commit' ? { commit: source.commit } : {}),
+      })
+    : [];
+  const audited = await appendRecord(options, [
+    ...checked,
+    ...(applied
+      ? computeApplyEvents(applied.results, { ...eventOptions, ...(approval ? { approval: approval.check } : {}) })
+      : [computeApplyFailedEvent(failure, eventOptions)]),
+  ]);
   if (thrown !== undefined || calculated === undefined) throw thrown;
   return { ...calculated.outcome, audited };
 }
 
 async function calculateAndExecute(
   options: ReconcileOptions,
-  onSource: (s: AccessSource) => void,
+  found: {
+    source: (s: AccessSource) => void;
+    approval: (a: { check: ApprovalCheck; previouslyHeld: HeldItem[] }) => void;
+  },
 ): Promise<Calculated> {
-  // The audit log is also the reconciler's memory: whose locks are aac's, what it provisioned.
-  const prepared = await preparePlan({ ...options.prepare, auditLog: options.auditLog });
-  onSource(prepared.source);
+  const prepared = await preparePlan(options.prepare);
+  found.source(prepared.source);
   options.reporter?.onSource?.(prepared.source);
   if (!prepared.ok)
     return {
       outcome: { status: 'invalid-files', loaded: prepared.loaded, audited: false },
       failure: { code: 'invalid-files', message: 'the access files have errors; nothing was applied' },
     };
+  found.approval({ check: prepared.approval, previouslyHeld: prepared.previouslyHeld });
+  options.reporter?.onApproval?.(prepared.approval);
   let notifier: Notifier | null = null;
   try {
     const { plan } = prepared;
@@ -125,7 +148,7 @@ async function calculateAndExecute(
           }
         : {}),
     });
-    return { outcome: { status: 'applied', plan, results, audited: false } };
+    return { outcome: { status: 'applied', plan, results, approval: prepared.approval, audited: false } };
   } finally {
     await prepared.directory.close();
     await notifier?.close();
