@@ -114,3 +114,135 @@ function readSeconds(value: string | undefined, variable: string): number | unde
 function isTrue(value: string | undefined): boolean {
   return value !== undefined && /^(1|true|yes)$/i.test(value);
 }
+
+/** Settings of the command line, besides the directory and mail ones above. */
+export interface CliSettings {
+  /** `AAC_NOW`: the time commands judge by (ISO 8601), for reproducible CI runs and tests. */
+  now?: string;
+  /** `GITHUB_STEP_SUMMARY`: the job summary file GitHub Actions gives a step. */
+  stepSummary?: string;
+  /** `GNUPGHOME`: the keyring signatures are judged by (default for `--gnupg-home`). */
+  gnupgHome?: string;
+}
+
+export function readCliSettings(env: NodeJS.ProcessEnv = process.env): CliSettings {
+  const get = nonEmpty(env);
+  const settings: CliSettings = {};
+  const now = get('AAC_NOW');
+  if (now !== undefined) settings.now = now;
+  const stepSummary = get('GITHUB_STEP_SUMMARY');
+  if (stepSummary !== undefined) settings.stepSummary = stepSummary;
+  const gnupgHome = get('GNUPGHOME');
+  if (gnupgHome !== undefined) settings.gnupgHome = gnupgHome;
+  return settings;
+}
+
+/** Settings of the approval app server (Probot reads its own APP_ID, PRIVATE_KEY... from the same environment). */
+export interface AppSettings {
+  /** `AAC_ACCESS_DIR` (default `access`). */
+  accessDir: string;
+  /** `AAC_AUDIT_BRANCH` (default: the writer's own, `access-audit`). */
+  auditBranch?: string;
+  /** `PORT` (default 3000) and `HOST`. */
+  port: number;
+  host?: string;
+}
+
+/** Reads the app server's settings; a missing credential Probot needs is a ConfigError naming it. */
+export function readAppSettings(env: NodeJS.ProcessEnv = process.env): AppSettings {
+  const get = nonEmpty(env);
+  for (const name of ['APP_ID', 'WEBHOOK_SECRET'] as const) {
+    if (get(name) === undefined)
+      throw new ConfigError(`${name} is not set; see app.yml and the README section "The approval app"`);
+  }
+  if (get('PRIVATE_KEY') === undefined && get('PRIVATE_KEY_PATH') === undefined)
+    throw new ConfigError('PRIVATE_KEY or PRIVATE_KEY_PATH is not set');
+  const port = Number(get('PORT') ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT must be a port number');
+  const host = get('HOST');
+  return { ...readAuditBranch(env), accessDir: get('AAC_ACCESS_DIR') ?? 'access', port, ...(host ? { host } : {}) };
+}
+
+/** `AAC_AUDIT_BRANCH`, where the app and the workflow append. */
+export function readAuditBranch(env: NodeJS.ProcessEnv = process.env): { auditBranch?: string } {
+  const branch = nonEmpty(env)('AAC_AUDIT_BRANCH');
+  return branch === undefined ? {} : { auditBranch: branch };
+}
+
+/** What the approval workflow provides, read from its GitHub Actions environment. */
+export interface ActionConfig {
+  token: string;
+  eventName: string;
+  eventPath: string;
+  /** Delivery id for logs: the run id and attempt. */
+  id: string;
+  /** GITHUB_API_URL, for GitHub Enterprise Server. */
+  baseUrl: string;
+  accessDir: string;
+  /** A JSON file `{"org/team": [logins]}`: the workflow token cannot read organization teams. */
+  teamsFile?: string;
+  /** `AAC_AUDIT_BRANCH`. */
+  auditBranch?: string;
+}
+
+export function readActionConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
+  const get = nonEmpty(env);
+  const need = (name: string): string => {
+    const value = get(name);
+    if (value === undefined)
+      throw new ConfigError(
+        `${name} is not set; run this in a GitHub Actions workflow (see .github/workflows/access-approvals.yml)`,
+      );
+    return value;
+  };
+  const teamsFile = get('AAC_TEAMS_FILE');
+  return {
+    token: need('GITHUB_TOKEN'),
+    eventName: need('GITHUB_EVENT_NAME'),
+    eventPath: need('GITHUB_EVENT_PATH'),
+    id: `${get('GITHUB_RUN_ID') ?? 'local'}-${get('GITHUB_RUN_ATTEMPT') ?? '1'}`,
+    baseUrl: get('GITHUB_API_URL') ?? 'https://api.github.com',
+    accessDir: get('AAC_ACCESS_DIR') ?? 'access',
+    ...(teamsFile ? { teamsFile } : {}),
+    ...readAuditBranch(env),
+  };
+}
+
+/** What git child processes inherit: identity, signing and locale, nothing that changes how git behaves. */
+const GIT_INHERITED = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LANG',
+  'TMPDIR',
+  'GNUPGHOME',
+  'SSH_AUTH_SOCK',
+  'GIT_AUTHOR_NAME',
+  'GIT_AUTHOR_EMAIL',
+  'GIT_COMMITTER_NAME',
+  'GIT_COMMITTER_EMAIL',
+  'GIT_AUTHOR_DATE',
+  'GIT_COMMITTER_DATE',
+] as const;
+
+/**
+ * The fixed, minimal environment git runs with: no pager, no prompts, C locale (so that its
+ * messages can be recognised exactly), and only the variables above from `env`.
+ */
+export function gitProcessEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C' };
+  for (const key of GIT_INHERITED) if (env[key] !== undefined) out[key] = env[key];
+  return out;
+}
+
+/** The whole environment of this process, for the few callers that hand it on (Probot, the CLI's io). */
+export function processEnvironment(): NodeJS.ProcessEnv {
+  return process.env;
+}
+
+function nonEmpty(env: NodeJS.ProcessEnv): (name: string) => string | undefined {
+  return (name) => {
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+}

@@ -1,3 +1,4 @@
+import { readAuditBranch } from '../../src/config.js';
 import nock from 'nock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COMMENT_MARKER } from '../../src/core/policy/compute-comment-view.js';
@@ -271,7 +272,13 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
           type: 'request.merged',
           pr: 2,
           commit: 'f'.repeat(40),
-          details: { head: payload.pull_request.head.sha, base: payload.pull_request.base.ref, mergedBy: 'merger' },
+          details: {
+            head: payload.pull_request.head.sha,
+            base: payload.pull_request.base.ref,
+            mergedBy: 'merger',
+            author: payload.pull_request.user.login.toLowerCase(),
+            title: payload.pull_request.title,
+          },
         },
       ],
     );
@@ -283,7 +290,9 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     const git = new FakeGitDataApi('Codertocat', 'Hello-World');
     git.install();
     fakeGitHub(repoWith({}));
-    const { probot } = await createTestProbot({ auditLog: createAuditLogFor({ AAC_AUDIT_BRANCH: 'access-audit' }) });
+    const { probot } = await createTestProbot({
+      auditLog: createAuditLogFor(readAuditBranch({ AAC_AUDIT_BRANCH: 'access-audit' })),
+    });
     await probot.receive({ id: '7', name: 'pull_request', payload });
     const month = `${new Date(NOW).toISOString().slice(0, 7)}.jsonl`;
     const files = [...git.trees.get(git.commits.get(git.refs.get('access-audit')!)!.tree)!.keys()];

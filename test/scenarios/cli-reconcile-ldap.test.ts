@@ -132,8 +132,8 @@ describe('aac plan and aac apply against slapd (each step: plan -> apply -> plan
     expect(
       lastEvents()
         .filter((r) => r.type === 'grant.revoked')
-        .map((r) => r.details),
-    ).toEqual([{ group: 'proj-members', member: 'pkowalski' }]);
+        .map((r) => [r.subject, r.details]),
+    ).toEqual([['pkowalski', { system: 'project-tools', role: 'member', group: 'proj-members' }]]);
   });
 
   it('expiry', async () => {

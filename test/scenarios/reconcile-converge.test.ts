@@ -153,9 +153,11 @@ describe('one person changed every way at once converges in one run', () => {
         expect(groups).toEqual(expected);
         expect(entry?.['pwdAccountLockedTime']).toEqual(c.status === 'disabled' ? '000001010000Z' : []);
       }
-      const revoked = events.filter((e) => e.type === 'grant.revoked').map((e) => e.details);
+      const revoked = events.filter((e) => e.type === 'grant.revoked').map((e) => [e.subject, e.details]);
       expect(revoked).toEqual(
-        sameHuman && c.grant === 'remove' && c.status === 'active' ? [{ group: 'crm-sales-reps', member: uid }] : [],
+        sameHuman && c.grant === 'remove' && c.status === 'active'
+          ? [[uid, { system: 'crm', role: 'sales-rep', group: 'crm-sales-reps' }]]
+          : [],
       );
       const locked = events.filter((e) => e.type === 'account.locked').map((e) => e.details['reason']);
       expect(locked).toEqual(sameHuman ? (c.status === 'disabled' ? ['disabled'] : []) : ['file-removed']);

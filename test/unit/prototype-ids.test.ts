@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { evaluateScenario, review } from '../helpers/pull-request.js';
 import { at, sampleFiles, validateWith, where } from '../helpers/sample-tree.js';
 
 // Ids from files are untrusted strings: `roles[id]` or `id in levels` would find Object.prototype's
@@ -66,4 +67,45 @@ describe('prototype property names never resolve as ids (validation)', () => {
     const r = validateWith(edit(JANE, '  mfa: true\n', `  mfa: true\n  "${id}": true\n`));
     expect(r.diagnostics.filter((d) => d.severity === 'error' && d.file === JANE)).toEqual([]);
   });
+});
+
+describe('prototype property names never resolve as ids (the gate)', () => {
+  it('a base person in department `constructor` (base is only schema-checked) has no department head', () => {
+    const base = { [JANE]: sample[JANE]!.replace('department: sales', 'department: constructor') };
+    const high = `${base[JANE]}  - system: production\n    role: deployer\n    justification: On call.\n`;
+    const result = evaluateScenario({ base, head: { [JANE]: high }, reviews: [review('dwilliams-ex')] });
+    const change = result.changes.find((c) => c.kind === 'grant-added')!;
+    expect(change.levels.find((l) => l.level === 'department-head')!.candidates).toEqual([]);
+  });
+
+  it.each(ID_SAFE)('a grant of role %s is judged at the highest tier, never as an inherited role', (id) => {
+    const head = { [JANE]: `${sample[JANE]}  - system: crm\n    role: ${id}\n    justification: x y z\n` };
+    const result = evaluateScenario({ head });
+    expect(result.changes.find((c) => c.kind === 'grant-added')).toMatchObject({ tier: 'privileged' });
+    expect(result.status).toBe('blocked');
+  });
+
+  // Team slugs and logins start with a letter or digit: all but `__proto__` can be tried.
+  it.each(PROTOTYPE_IDS.filter((id) => /^[A-Za-z0-9]/.test(id)))(
+    'team and login lookups of %s find no members',
+    (id) => {
+      const policy = sample[POLICY]!.replace(
+        '      - team: example/it-security\n',
+        `      - team: example/${id}\n      - users: [${id}]\n`,
+      );
+      const teams = JSON.parse(`{"example/it-security": ["alee-sec"], "__proto__": ["alee-sec"]}`) as Record<
+        string,
+        string[]
+      >;
+      const high = `${sample[JANE]}  - system: production\n    role: deployer\n    justification: On call.\n`;
+      const result = evaluateScenario({
+        base: { [POLICY]: policy },
+        head: { [JANE]: high },
+        teams,
+        reviews: [review('alee-sec')],
+      });
+      const security = result.changes[0]!.levels.find((l) => l.level === 'it-security')!;
+      expect(security).toMatchObject({ satisfiedBy: null, candidates: [] });
+    },
+  );
 });

@@ -10,6 +10,7 @@ import type { AuditFile } from '../../core/audit/audit-files.js';
 import { assertNoSecrets } from '../../core/audit/find-secrets.js';
 import { chainEvents } from '../../core/audit/hash-chain.js';
 import { AuditLogError } from '../../errors.js';
+import { statusOf } from './github-error.js';
 
 /**
  * The one Octokit method used: `request`. Both `@octokit/rest` and Probot's `context.octokit`
@@ -190,9 +191,4 @@ export function createGitHubAuditLog(options: GitHubAuditLogOptions): AuditLog {
       return parse(await readMonths(await listMonths(await head())));
     },
   };
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
 }

@@ -1,6 +1,5 @@
-import { GitHubError } from '../../errors.js';
 import type { GitHubClient } from './approval-octokit.js';
-import { statusOf } from './status-of.js';
+import { gitHubError } from './github-error.js';
 
 /** The fields of a pull request the evaluation reads, as the REST API returns them. */
 export interface PullRequestRecord {
@@ -27,7 +26,7 @@ export async function readPullRequest(
     });
     return data;
   } catch (error) {
-    throw new GitHubError(`cannot read pull request #${options.pull}`, { cause: error, status: statusOf(error) });
+    throw gitHubError(`cannot read pull request #${options.pull}`, error);
   }
 }
 
@@ -45,9 +44,6 @@ export async function readPullRequestsOfCommit(
     });
     return data.filter((p) => p.state === 'open' && p.head.sha === options.sha);
   } catch (error) {
-    throw new GitHubError(`cannot find the pull requests of commit ${options.sha}`, {
-      cause: error,
-      status: statusOf(error),
-    });
+    throw gitHubError(`cannot find the pull requests of commit ${options.sha}`, error);
   }
 }

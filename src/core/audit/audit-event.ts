@@ -102,9 +102,11 @@ export interface AuditDetails {
     tier: string;
     approvers: Array<{ level: string; reviewer: string; at: string }>;
     changes?: AuditChange[];
+    /** The pull request's author (who asked), as GitHub reported it to the app. */
+    author?: string;
   };
   /** A pull request merged: `commit` is what GitHub made of `head` on `base` (merge, squash or rebase). */
-  'request.merged': { head: string; base: string; mergedBy: string };
+  'request.merged': { head: string; base: string; mergedBy: string; author?: string; title?: string };
   /** The request was turned down. */
   'request.rejected': {
     /** Free text: the reviewer's words, or `closed without merging`. */
@@ -139,6 +141,8 @@ export interface AuditDetails {
   'apply.override': { by: string; reason: string; released: HeldItem[] };
   /** An apply run that stopped before writing: a guard, a failed read, invalid files. */
   'apply.failed': { source?: AuditAppliedSource; error: AuditError; counts?: Record<string, number> };
+  /** A membership removed because the files no longer grant it (a revocation, not drift). */
+  'grant.revoked': { system: string; role: string; group: string };
   /** A membership removed because its grant's `expires` passed. */
   'grant.expired': { system: string; role: string; expires: string; group?: string };
   /**
@@ -148,8 +152,6 @@ export interface AuditDetails {
   'account.locked': { uid: string; reason: LockReason; key?: string };
   /** The reconciler lifted a lock it had set. */
   'account.unlocked': { uid: string; key: string };
-  /** A membership the reconciler had provisioned, removed because the files no longer grant it. */
-  'grant.revoked': { group: string; member: string };
   /** A membership the files do not declare, reverted. */
   'drift.reverted': { group: string; member: string; action: 'removed' | 'added' };
 }

@@ -106,8 +106,15 @@ const DETAIL_CHECKS: { readonly [T in AuditEventType]: Check } = {
     tier: isString,
     approvers: arrayOf(shape({ level: isString, reviewer: isString, at: isString })),
     changes: optional(arrayOf(change)),
+    author: optional(isString),
   }),
-  'request.merged': shape({ head: isString, base: isString, mergedBy: isString }),
+  'request.merged': shape({
+    head: isString,
+    base: isString,
+    mergedBy: isString,
+    author: optional(isString),
+    title: optional(isString),
+  }),
   'request.rejected': shape({ reason: isString, reviewer: optional(isString), level: optional(isString) }),
   'escalation.blocked': shape({
     reasons: arrayOf(isString),
@@ -140,10 +147,10 @@ const DETAIL_CHECKS: { readonly [T in AuditEventType]: Check } = {
   'apply.held': (v) => heldItem(v) && shape({ reason: isString, description: isString })(v),
   'apply.override': shape({ by: isString, reason: isString, released: arrayOf(heldItem) }),
   'apply.failed': shape({ source: optional(source), error, counts: optional(recordOf(isNumber)) }),
+  'grant.revoked': shape({ system: isString, role: isString, group: isString }),
   'grant.expired': shape({ system: isString, role: isString, expires: isString, group: optional(isString) }),
   'account.locked': shape({ uid: isString, reason: oneOf(...LOCK_REASONS), key: optional(isString) }),
   'account.unlocked': shape({ uid: isString, key: isString }),
-  'grant.revoked': shape({ group: isString, member: isString }),
   'drift.reverted': shape({ group: isString, member: isString, action: oneOf('removed', 'added') }),
 };
 

@@ -1,3 +1,4 @@
+import { compareTimes } from './compare-times.js';
 import { describeHeld } from './compute-approval-holds.js';
 import type { AccessTree } from '../model/access-tree.js';
 import { assertNever } from '../plan/action.js';
@@ -67,7 +68,7 @@ export function groupOf(tree: AccessTree, system: string, role: string): string 
   return tree.systems.get(system)?.value.roles[role]?.group ?? null;
 }
 
-const byTime = <T extends { time: string }>(a: T, b: T): number => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0);
+const byTime = <T extends { time: string }>(a: T, b: T): number => compareTimes(a.time, b.time);
 
 /**
  * Everything about one person: current access (from the tree), one access record per request
@@ -250,15 +251,19 @@ function personEventOf(r: AuditRecord, uid: string): TimelineEntry | undefined {
     case 'account.unlocked':
       if (r.subject !== uid && r.details.uid !== uid) return undefined;
       return { ...at, event: 'unlocked', detail: 'a lock aac had set' };
-    case 'grant.revoked':
-      if (r.subject !== uid && r.details.member !== uid) return undefined;
-      return { ...at, event: 'membership-revoked', detail: r.details.group };
     case 'drift.reverted':
       if (r.subject !== uid && r.details.member !== uid) return undefined;
       return { ...at, event: 'drift-reverted', detail: `${r.details.action} ${r.details.group}` };
     case 'escalation.blocked':
       if (r.subject !== uid) return undefined;
       return { ...at, event: 'blocked', requestId: r.pr ?? null, detail: r.details.reasons.join('; ') };
+    case 'grant.revoked':
+      if (r.subject !== uid) return undefined;
+      return {
+        ...at,
+        event: 'revoked',
+        detail: `${r.details.system}/${r.details.role} removed from ${r.details.group}`,
+      };
     case 'apply.held':
       if (r.details.uid !== uid) return undefined;
       return { ...at, event: 'held', detail: `${r.details.description}: introduced by ${r.details.introducedBy}` };

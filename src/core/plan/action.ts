@@ -20,8 +20,9 @@ export interface AccountRef {
 }
 
 /**
- * Why a member is removed from a group. `revoked`: aac provisioned the membership and the files no
- * longer grant it (a grant removed); `drift`: the files never granted it (added outside aac).
+ * Why a member is removed from a group. `revoked`: the files no longer grant a membership that the
+ * last applied files granted, or that aac provisioned (its audit log); `drift`: neither (added
+ * outside aac, never granted).
  */
 export type RemovalReason = 'revoked' | 'drift' | 'expired' | 'disabled' | 'deleted' | 'file-removed' | 'group-retired';
 /** Why the reconciler locks an account; the audit log checks `account.locked` records against this list. */
@@ -45,6 +46,8 @@ export interface MemberRemoval {
   reason: RemovalReason;
   /** For `expired`: the grant that ran out. */
   grant?: { system: string; role: string; expires: string };
+  /** For `revoked`: the grant the last applied files held. */
+  revoked?: { system: string; role: string };
   cause?: Cause;
 }
 

@@ -106,8 +106,8 @@ export function computeApplyEvents(results: readonly ActionResult[], options: Ap
           subject: removal.uid ?? removal.dn,
           details: { ...details, group: action.group },
         });
-      } else if (removal.reason === 'revoked') {
-        const details: AuditDetails['grant.revoked'] = { group: action.group, member: removal.uid ?? removal.dn };
+      } else if (removal.reason === 'revoked' && removal.revoked) {
+        const details: AuditDetails['grant.revoked'] = { ...removal.revoked, group: action.group };
         events.push({ ...base, type: 'grant.revoked', subject: removal.uid ?? removal.dn, details });
       } else if (removal.reason === 'drift') {
         const details: AuditDetails['drift.reverted'] = {

@@ -25,6 +25,8 @@ export interface DesiredGroup {
   name: string;
   /** The role that declares the group. */
   cause: Cause;
+  /** That role, by system and role id. */
+  role: { system: string; role: string };
   /** Active people with a current grant, by uid. */
   members: Map<string, Membership>;
   /** Grants of active people that have expired, by uid: removed with reason `expired`. */
@@ -50,6 +52,7 @@ export function computeDesiredState(tree: AccessTree, now: number): DesiredState
       const group: DesiredGroup = groups.get(role.group) ?? {
         name: role.group,
         cause: causeAt(system, ['roles', roleId, 'group']),
+        role: { system: systemId, role: roleId },
         members: new Map(),
         expired: new Map(),
       };

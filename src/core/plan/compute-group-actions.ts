@@ -12,6 +12,8 @@ export interface GroupContext {
   observed: DirectorySnapshot;
   match: AccountMatch;
   memory: ReconcilerMemory;
+  /** Members the last applied files granted, by group then uid (see PlanOptions). */
+  previouslyGranted: ReadonlyMap<string, ReadonlyMap<string, { system: string; role: string }>>;
   /** `openldap` groups (groupOfNames) need a placeholder member when empty. */
   needsPlaceholder: boolean;
 }
@@ -134,9 +136,11 @@ function computeMemberUpdate(group: DesiredGroup, have: ObservedGroup, context: 
       present.add(uid);
       continue;
     }
-    const reason = reasonFor(uid, member, group, context);
+    const reason = reasonFor(uid, member, group, have, context);
     const expired = reason === 'expired' && uid !== undefined ? group.expired.get(uid) : undefined;
-    remove.push(removal(member, uid, reason, context, expired));
+    const removed = removal(member, uid, reason, context, expired);
+    if (reason === 'revoked' && uid !== undefined) removed.revoked = revokedGrant(uid, group, have, context);
+    remove.push(removed);
   }
   const add = additions(group, context, present);
   const remaining = kept + present.size + add.length;
@@ -177,19 +181,58 @@ function isKept(member: MemberRef, context: Prepared): boolean {
   return context.match.frozenDns.has(dn) || context.unmanagedDns.has(dn);
 }
 
-function reasonFor(uid: string | undefined, member: MemberRef, group: DesiredGroup, context: Prepared): RemovalReason {
+function reasonFor(
+  uid: string | undefined,
+  member: MemberRef,
+  group: DesiredGroup,
+  have: ObservedGroup,
+  context: Prepared,
+): RemovalReason {
   if (uid === undefined) return member.key === undefined ? 'drift' : 'file-removed';
   const status = context.desired.accounts.get(uid)?.status;
   if (status === 'deleted') return 'deleted';
   if (status === 'disabled') return 'disabled';
   if (group.expired.has(uid)) return 'expired';
-  // Granted once (aac added it, under this uid or the one the entry had) and no longer: a revocation.
-  const observedUid = context.match.matched.get(uid)?.uid;
+  // Granted once and no longer: a revocation. Known from the last applied files (git), or from
+  // aac's own record of what it provisioned, under this uid or the one the entry had.
+  const names = namesOf(uid, context);
   const memory = context.memory.memberships;
   const granted =
-    memory.has(membershipKey(group.name, uid)) ||
-    (observedUid !== undefined && memory.has(membershipKey(group.name, observedUid)));
+    previousGrant(names, group, have, context) !== undefined ||
+    names.some((name) => memory.has(membershipKey(group.name, name)) || memory.has(membershipKey(have.name, name)));
   return granted ? 'revoked' : 'drift';
+}
+
+/** The uid in the files, and the one the entry has in the directory (they differ before a rename). */
+function namesOf(uid: string, context: Prepared): string[] {
+  const observed = context.match.matched.get(uid)?.uid;
+  return observed === undefined || observed === uid ? [uid] : [uid, observed];
+}
+
+function previousGrant(
+  names: readonly string[],
+  group: DesiredGroup,
+  have: ObservedGroup,
+  context: Prepared,
+): { system: string; role: string } | undefined {
+  for (const name of [group.name, have.name]) {
+    const members = context.previouslyGranted.get(name);
+    for (const uid of names) {
+      const grant = members?.get(uid);
+      if (grant) return grant;
+    }
+  }
+  return undefined;
+}
+
+/** The grant a revocation takes away: as the last applied files held it, else the role naming the group now. */
+function revokedGrant(
+  uid: string,
+  group: DesiredGroup,
+  have: ObservedGroup,
+  context: Prepared,
+): { system: string; role: string } {
+  return previousGrant(namesOf(uid, context), group, have, context) ?? group.role;
 }
 
 function removal(

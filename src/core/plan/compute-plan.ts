@@ -30,6 +30,11 @@ export interface PlanOptions {
    * membership is drift.
    */
   memory?: ReconcilerMemory;
+  /**
+   * Members the last applied files granted, by group then uid (with the grant): one the files no
+   * longer grant is removed as `revoked`, not as `drift` (which is only what no applied file declared).
+   */
+  previouslyGranted?: ReadonlyMap<string, ReadonlyMap<string, { system: string; role: string }>>;
 }
 
 /** The plan: ordered actions plus what the guards think of them. A value; nothing is written. */
@@ -83,6 +88,7 @@ export function computePlan(desired: DesiredState, observed: DirectorySnapshot, 
     observed,
     match,
     memory,
+    previouslyGranted: options.previouslyGranted ?? new Map(),
     needsPlaceholder: options.flavor === 'openldap',
   });
   actions.push(...groups.actions);

@@ -16,6 +16,7 @@ export interface PlanSummary {
   groupsCreated: number;
   membersAdded: number;
   membersRemoved: number;
+  /** Memberships removed because the files no longer grant them (what was applied or provisioned before). */
   revoked: number;
   drift: number;
   expired: number;

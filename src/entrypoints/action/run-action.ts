@@ -4,45 +4,12 @@ import type { Options } from 'probot';
 import { createApprovalOctokit } from '../../adapters/github/approval-octokit.js';
 import { parseTeamMembers } from '../../core/policy/team-members.js';
 import type { TeamMembers } from '../../core/policy/team-members.js';
+import { readActionConfig } from '../../config.js';
+import type { ActionConfig } from '../../config.js';
 import { ConfigError } from '../../errors.js';
 import { createApprovalApp } from '../app/approval-app.js';
 import type { AuditLogFactory } from '../app/approval-app.js';
 import { createAuditLogFor } from '../app/create-audit-log-for.js';
-
-/** What the workflow provides, read from its environment. */
-export interface ActionConfig {
-  token: string;
-  eventName: string;
-  eventPath: string;
-  /** Delivery id for logs: the run id and attempt. */
-  id: string;
-  /** GITHUB_API_URL, for GitHub Enterprise Server. */
-  baseUrl: string;
-  accessDir: string;
-  /** A JSON file `{"org/team": [logins]}`: the workflow token cannot read organization teams. */
-  teamsFile?: string;
-}
-
-/** Reads the Actions environment; the only place this entry point looks at it. */
-export function readActionConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
-  const need = (name: string): string => {
-    const value = env[name];
-    if (!value)
-      throw new ConfigError(
-        `${name} is not set; run this in a GitHub Actions workflow (see .github/workflows/access-approvals.yml)`,
-      );
-    return value;
-  };
-  return {
-    token: need('GITHUB_TOKEN'),
-    eventName: need('GITHUB_EVENT_NAME'),
-    eventPath: need('GITHUB_EVENT_PATH'),
-    id: `${env['GITHUB_RUN_ID'] ?? 'local'}-${env['GITHUB_RUN_ATTEMPT'] ?? '1'}`,
-    baseUrl: env['GITHUB_API_URL'] ?? 'https://api.github.com',
-    accessDir: env['AAC_ACCESS_DIR'] ?? 'access',
-    ...(env['AAC_TEAMS_FILE'] ? { teamsFile: env['AAC_TEAMS_FILE'] } : {}),
-  };
-}
 
 export interface RunActionOptions {
   /** Probot options for tests (Octokit class without retries, a silent logger). */
@@ -74,7 +41,7 @@ export async function runAction(config: ActionConfig, options: RunActionOptions 
   });
   await probot.load(
     createApprovalApp({
-      auditLog: options.auditLog ?? createAuditLogFor(process.env),
+      auditLog: options.auditLog ?? createAuditLogFor(config),
       accessDir: config.accessDir,
       ...(teams ? { teams } : {}),
       ...(options.now ? { now: options.now } : {}),

@@ -156,6 +156,8 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
           mergeCommit: pr.merge_commit_sha,
           base: pr.base.ref,
           mergedBy: pr.merged_by?.login ?? context.payload.sender.login,
+          ...(pr.user?.login ? { author: pr.user.login } : {}),
+          title: pr.title,
           time: pr.merged_at ?? new Date(now()).toISOString(),
         });
         await options.auditLog({ octokit, owner, repo }).append([merged]);

@@ -1,3 +1,5 @@
+import { processEnvironment } from '../../config.js';
+
 /** Where a command writes. Tests pass their own to capture everything a run prints. */
 export interface CliIO {
   stdout: (text: string) => void;
@@ -20,7 +22,7 @@ export function processIO(): CliIO {
     stderr: (text) => process.stderr.write(text),
     isTTY: Boolean(process.stdout.isTTY),
     cwd: process.cwd(),
-    env: process.env,
+    env: processEnvironment(),
   };
 }
 

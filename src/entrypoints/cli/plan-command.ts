@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readCliSettings } from '../../config.js';
 import { formatPlanJson, formatPlanMarkdown, formatPlanText } from '../../core/plan/format-plan.js';
 import { locatePlanCauses } from '../../core/plan/locate-plan-causes.js';
 import { InputError, UsageError } from '../../errors.js';
@@ -139,7 +140,7 @@ export function describeSource(command: 'plan' | 'apply', source: AccessSource):
 
 /** Appends Markdown to the GitHub Actions job summary, when running in Actions. */
 export function appendStepSummary(markdown: string, env: NodeJS.ProcessEnv): void {
-  const path = env['GITHUB_STEP_SUMMARY'];
+  const path = readCliSettings(env).stepSummary;
   if (!path) return;
   try {
     appendFileSync(path, `${markdown}\n`);

@@ -14,8 +14,9 @@ import { loadAccessTree } from '../load-access-tree.js';
 import type { LoadedTree } from '../load-access-tree.js';
 import { openDirectory } from './open-directory.js';
 import { resolveAccessSource } from './resolve-access-source.js';
-import { checkApprovals } from './check-approvals.js';
-import { readLastApplied } from '../../core/audit/approval-records.js';
+import { checkApprovals, readAppliedBaseline } from './check-approvals.js';
+import { computePreviouslyGranted } from '../../core/audit/access-state.js';
+import type { PreviouslyGranted } from '../../core/audit/access-state.js';
 import type { ApprovalCheck, HoldOverride } from '../../core/audit/approval-records.js';
 import type { AuditLog, AuditRecord } from '../../core/audit/audit-event.js';
 import { withholdFromTree } from '../../core/audit/compute-approval-holds.js';
@@ -90,17 +91,18 @@ export async function preparePlan(options: PrepareOptions): Promise<Prepared> {
     ? await options.openDirectory(layout)
     : await openDirectory(options.directory, layout, config, options.cwd);
   try {
-    // The audit log is read once: for approvals, and as the reconciler's memory.
+    // The audit log is read once: for approvals and the applied baseline, and as the reconciler's
+    // memory (whose locks are aac's, what it provisioned), which holds outside git too.
     const [observed, records] = await Promise.all([directory.read(), options.auditLog.read()]);
-    const { approval, previouslyHeld } = await readApprovalCheck(loaded, source, options, records);
+    const { approval, previouslyHeld, previouslyGranted } = await readApprovalCheck(loaded, source, options, records);
     const held = approval.mode === 'checked' ? approval.held : [];
     const desired = computeDesiredState(withholdFromTree(loaded.result.tree, held), options.now);
-    const memory = computeReconcilerMemory(records);
     const plan = computePlan(desired, observed, {
       now: options.now,
       flavor: layout.flavor,
       guards: policy.value.guards,
-      memory,
+      previouslyGranted,
+      memory: computeReconcilerMemory(records),
     });
     return { ok: true, loaded, source, approval, previouslyHeld, plan, directory, layout, config };
   } catch (error) {
@@ -109,20 +111,34 @@ export async function preparePlan(options: PrepareOptions): Promise<Prepared> {
   }
 }
 
+/**
+ * What the last apply gave (the baseline) decides two things: what of this commit needs an
+ * approval (reconcile.requireApproval), and which removals are revocations rather than drift.
+ * In a git checkout the audit log is read for it always; outside git there is no baseline.
+ */
 async function readApprovalCheck(
   loaded: LoadedTree,
   source: AccessSource,
   options: PrepareOptions,
-  records: readonly AuditRecord[],
-): Promise<{ approval: ApprovalCheck; previouslyHeld: HeldItem[] }> {
+  log: readonly AuditRecord[],
+): Promise<{ approval: ApprovalCheck; previouslyHeld: HeldItem[]; previouslyGranted: PreviouslyGranted }> {
   const requireApproval = loaded.result.tree.policy?.value.reconcile?.requireApproval === true;
-  if (!requireApproval) return { approval: { mode: 'off' }, previouslyHeld: [] };
+  if (source.kind !== 'commit' && !requireApproval)
+    return { approval: { mode: 'off' }, previouslyHeld: [], previouslyGranted: new Map() };
+  const records = source.kind === 'commit' ? log : [];
+  const baseline = await readAppliedBaseline(source, records);
   const approval = await checkApprovals({
     source,
     tree: loaded.result.tree,
+    baseline,
     records,
     requireApproval,
     ...(options.override ? { override: options.override } : {}),
   });
-  return { approval, previouslyHeld: readLastApplied(records)?.held ?? [] };
+  return {
+    approval,
+    previouslyHeld: baseline.kind === 'applied' ? baseline.held : [],
+    previouslyGranted:
+      baseline.kind === 'applied' ? computePreviouslyGranted(baseline.state, loaded.result.tree) : new Map(),
+  };
 }
