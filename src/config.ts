@@ -123,17 +123,23 @@ export interface CliSettings {
   stepSummary?: string;
   /** `GNUPGHOME`: the keyring signatures are judged by (default for `--gnupg-home`). */
   gnupgHome?: string;
+  /** Colour, as Node decides it: `FORCE_COLOR` (`0` or `false` off, anything else on, even empty), else `NO_COLOR` (non-empty: off), else a terminal whose `TERM` is not `dumb`. */
+  color: { force?: boolean; noColor: boolean; dumbTerminal: boolean };
 }
 
 export function readCliSettings(env: NodeJS.ProcessEnv = process.env): CliSettings {
   const get = nonEmpty(env);
-  const settings: CliSettings = {};
+  const settings: CliSettings = {
+    color: { noColor: get('NO_COLOR') !== undefined, dumbTerminal: get('TERM') === 'dumb' },
+  };
   const now = get('AAC_NOW');
   if (now !== undefined) settings.now = now;
   const stepSummary = get('GITHUB_STEP_SUMMARY');
   if (stepSummary !== undefined) settings.stepSummary = stepSummary;
   const gnupgHome = get('GNUPGHOME');
   if (gnupgHome !== undefined) settings.gnupgHome = gnupgHome;
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined) settings.color.force = force !== '0' && force !== 'false';
   return settings;
 }
 

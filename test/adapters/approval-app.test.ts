@@ -144,7 +144,10 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     // would be "No access changes" (success) on the commit that the pull request into main needs.
     const payload = structuredClone(OPENED);
     payload.pull_request.base.ref = 'already-granted';
-    const api = fakeGitHub(repoWith(withGrant(grant('crm', 'admin'))));
+    const api = fakeGitHub({
+      ...repoWith(withGrant(grant('crm', 'admin'))),
+      pullRequest: { ...payload.pull_request, state: 'open' },
+    });
     const { probot } = await createTestProbot();
     await probot.receive({ id: 'other-base', name: 'pull_request', payload });
     expect(api.calls).toEqual([]);
@@ -339,8 +342,8 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     const many = await countFor(300);
     expect(many.length).toBe(one.length);
     expect(many).toEqual(one);
-    // token, 2 trees (git trees API), 2 texts (GraphQL), reviews, teams, check run, list comments,
-    // create comment, review request
-    expect(one.length).toBe(11);
+    // token, the pull request as it is now, 2 trees (git trees API), 2 texts (GraphQL), reviews,
+    // teams, check run, list comments, create comment, review request
+    expect(one.length).toBe(12);
   });
 });

@@ -52,6 +52,11 @@ export interface FakeRepo {
   checkRunDelay?: (n: number) => number;
   /** Comments already on the pull request. */
   comments?: Array<{ id: number; body: string; user: { login: string; type: string } }>;
+  /**
+   * The pull request as \`GET /pulls/{n}\` answers it now (the app judges the pull request as it
+   * is, not as an older event saw it); a function to change it between reads.
+   */
+  pullRequest?: Record<string, unknown> | (() => Record<string, unknown>);
 }
 
 /** What the fake GitHub saw: every request (method and path), and the bodies of the writes. */
@@ -106,6 +111,12 @@ export function fakeGitHub(fake: FakeRepo): ApiRecord {
         answerGraphql(fake, body as { query: string; variables: Record<string, string> })
       ),
     )
+    .get(`${repoPath}/pulls/${fake.pull}`)
+    .reply((uri) => {
+      seen('GET', uri);
+      const pull = typeof fake.pullRequest === 'function' ? fake.pullRequest() : fake.pullRequest;
+      return pull ? [200, { state: 'open', ...pull }] : [404, { message: 'Not Found' }];
+    })
     .get(new RegExp(`^${repoPath}/git/trees/[0-9a-f]+`))
     .query(true)
     .reply((uri) => (seen('GET', uri), answerTree(fake, uri)))
@@ -240,7 +251,7 @@ function blob(text: string): object {
 export function examplePullRequestRepo(
   payload: { pull_request: { base: { sha: string }; head: { sha: string } } },
   head: Record<string, string | null>,
-  extra: Partial<Pick<FakeRepo, 'reviews' | 'teams' | 'comments'>> = {},
+  extra: Partial<Pick<FakeRepo, 'reviews' | 'teams' | 'comments' | 'pullRequest'>> = {},
 ): FakeRepo {
   const base = sampleFiles();
   const headFiles = applyChanges(base, head);
@@ -255,5 +266,7 @@ export function examplePullRequestRepo(
     reviews: extra.reviews ?? [],
     teams: extra.teams ?? {},
     ...(extra.comments ? { comments: extra.comments } : {}),
+    // What GitHub answers now: the payload's pull request (tests that change it pass their own).
+    pullRequest: extra.pullRequest ?? { ...payload.pull_request, state: 'open' },
   };
 }

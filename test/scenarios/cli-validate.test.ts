@@ -100,7 +100,7 @@ describe('progress', () => {
       }
       const tty = await runCli(['validate', ...NOW], { cwd: dir, isTTY: true });
       expect(tty.code).toBe(0);
-      expect(tty.stderr).toContain('\rvalidating 500/1024');
+      expect(tty.stderr).toContain('\r\u001b[2Kvalidating 500/1024 (48%)');
       expect(tty.stderr.endsWith('\r\u001b[2K')).toBe(true);
       const pipe = await runCli(['validate', ...NOW], { cwd: dir, isTTY: false });
       expect(pipe.stderr).toBe('');

@@ -147,10 +147,7 @@ async function readGraphqlBatch(
       ];
     }
     if (batch.length === 1 && (status === undefined || status >= 500)) return batch;
-    throw new GitHubError(`cannot read ${batch.length} files of ${options.owner}/${options.repo}`, {
-      cause: error,
-      status,
-    });
+    throw gitHubError(`cannot read ${batch.length} files of ${options.owner}/${options.repo}`, error);
   }
   if (!data.repository) throw new GitHubError(`repository ${options.owner}/${options.repo} not found`);
   const missed: WantedBlob[] = [];

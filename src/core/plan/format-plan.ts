@@ -1,3 +1,4 @@
+import { formatCount } from '../format-count.js';
 import { assertNever } from './action.js';
 import type { Action, Cause, MemberRemoval } from './action.js';
 import type { Plan } from './compute-plan.js';
@@ -168,7 +169,7 @@ export function formatSummaryLine(plan: Pick<Plan, 'actions' | 'conflicts'>): st
       ? `No changes planned, but the directory does not match the access files:${stopped}`
       : 'No changes: the directory matches the access files.';
   const s = summarizePlan(plan);
-  return `Plan: ${s.create} to create, ${s.rename} to rename, ${s.update} to update, ${s.unlock} to unlock, ${s.lock} to lock, ${s.delete} to delete; ${s.groupsCreated} groups to create${s.groupsRenamed > 0 ? `, ${s.groupsRenamed} to rename` : ''}; ${s.membersAdded} members to add, ${s.membersRemoved} to remove (${s.revoked} revoked, ${s.drift} drift, ${s.expired} expired).${stopped}`;
+  return `Plan: ${s.create} to create, ${s.rename} to rename, ${s.update} to update, ${s.unlock} to unlock, ${s.lock} to lock, ${s.delete} to delete; ${formatCount(s.groupsCreated, 'group')} to create${s.groupsRenamed > 0 ? `, ${s.groupsRenamed} to rename` : ''}; ${formatCount(s.membersAdded, 'member')} to add, ${s.membersRemoved} to remove (${s.revoked} revoked, ${s.drift} drift, ${s.expired} expired).${stopped}`;
 }
 
 export function formatViolation(v: GuardViolation): string {

@@ -32,6 +32,11 @@ const SUBCOMMANDS: Record<string, Sub> = {
   },
 };
 
+/** The subcommands and their summaries, for completion. */
+export const AUDIT_SUBCOMMANDS: ReadonlyArray<{ name: string; summary: string }> = Object.entries(SUBCOMMANDS).map(
+  ([name, sub]) => ({ name, summary: sub.summary }),
+);
+
 export const AUDIT_HELP = `Usage: aac audit <subcommand> [options]
 
 ${Object.entries(SUBCOMMANDS)

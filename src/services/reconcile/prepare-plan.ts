@@ -43,6 +43,10 @@ export interface PrepareOptions {
   auditLog: Pick<AuditLog, 'read'>;
   /** `--override-holds`: provision what would be held, naming who and why. */
   override?: HoldOverride;
+  /** Files parsed so far, for a progress line on large trees. */
+  onProgress?: (done: number, total: number) => void;
+  /** What the run does next, after the files: for a status line on a terminal. */
+  onStage?: (stage: 'reading the directory' | 'computing the plan') => void;
 }
 
 export type Prepared =
@@ -74,6 +78,7 @@ export async function preparePlan(options: PrepareOptions): Promise<Prepared> {
     now: options.now,
     history: options.history,
     cwd: options.cwd,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(source.kind === 'commit'
       ? { committed: { repoDir: source.repoDir, commit: source.commit, root: source.root } }
       : {}),
@@ -91,9 +96,11 @@ export async function preparePlan(options: PrepareOptions): Promise<Prepared> {
     ? await options.openDirectory(layout)
     : await openDirectory(options.directory, layout, config, options.cwd);
   try {
+    options.onStage?.('reading the directory');
     // The audit log is read once: for approvals and the applied baseline, and as the reconciler's
     // memory (whose locks are aac's, what it provisioned), which holds outside git too.
     const [observed, records] = await Promise.all([directory.read(), options.auditLog.read()]);
+    options.onStage?.('computing the plan');
     const { approval, previouslyHeld, previouslyGranted } = await readApprovalCheck(loaded, source, options, records);
     const held = approval.mode === 'checked' ? approval.held : [];
     const desired = computeDesiredState(withholdFromTree(loaded.result.tree, held), options.now);
