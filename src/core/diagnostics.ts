@@ -65,6 +65,7 @@ export type DiagnosticCode =
   | 'EMERGENCY_NO_JUSTIFICATION'
   | 'MISSING_ATTESTATION'
   | 'GRANT_EXPIRED'
+  | 'STATUS_REASON_MISSING'
   | 'INACTIVE_REFERENCE'
   // values the directory would refuse
   | 'BLANK_VALUE'

@@ -220,7 +220,7 @@ describe('computeGrantChanges', () => {
       'a person disabled',
       person('active', crm),
       person('disabled', crm),
-      [{ change: 'status-changed', from: 'active', to: 'disabled' }],
+      [{ change: 'status-changed', from: 'active', to: 'disabled', grants: [{ system: 'crm', role: 'sales-rep' }] }],
     ],
     [
       'a file removed',

@@ -141,6 +141,11 @@ export interface AuditDetails {
   'apply.override': { by: string; reason: string; released: HeldItem[] };
   /** An apply run that stopped before writing: a guard, a failed read, invalid files. */
   'apply.failed': { source?: AuditAppliedSource; error: AuditError; counts?: Record<string, number> };
+  /**
+   * A notice was sent (or could not be delivered: `to` empty and `undeliverable` says why). `key`
+   * names it once and for all (`expiring:jsmith:crm/sales-rep:2027-06-30:14`), so it is sent at most once.
+   */
+  'notice.sent': { notice: string; key: string; to: string[]; uid?: string; undeliverable?: string };
   /** A membership removed because the files no longer grant it (a revocation, not drift). */
   'grant.revoked': { system: string; role: string; group: string };
   /** A membership removed because its grant's `expires` passed. */

@@ -147,6 +147,13 @@ const DETAIL_CHECKS: { readonly [T in AuditEventType]: Check } = {
   'apply.held': (v) => heldItem(v) && shape({ reason: isString, description: isString })(v),
   'apply.override': shape({ by: isString, reason: isString, released: arrayOf(heldItem) }),
   'apply.failed': shape({ source: optional(source), error, counts: optional(recordOf(isNumber)) }),
+  'notice.sent': shape({
+    notice: isString,
+    key: isString,
+    to: arrayOf(isString),
+    uid: optional(isString),
+    undeliverable: optional(isString),
+  }),
   'grant.revoked': shape({ system: isString, role: isString, group: isString }),
   'grant.expired': shape({ system: isString, role: isString, expires: isString, group: optional(isString) }),
   'account.locked': shape({ uid: isString, reason: oneOf(...LOCK_REASONS), key: optional(isString) }),

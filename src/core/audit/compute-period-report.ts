@@ -110,6 +110,8 @@ function summarize(r: AuditRecord): string | undefined {
       return `${r.details.action} ${r.details.member} in ${r.details.group}`;
     case 'apply.failed':
       return `${r.details.error.code}: ${r.details.error.message}`;
+    case 'notice.sent':
+      return `${r.details.notice} sent to ${r.details.to.join(', ') || `nobody (${r.details.undeliverable ?? 'no address'})`}`;
     case 'grant.revoked':
       return `${r.details.system}/${r.details.role} revoked (removed from ${r.details.group})`;
     case 'apply.held':

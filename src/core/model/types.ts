@@ -47,6 +47,8 @@ export interface Person {
   manager?: Uid;
   github?: string;
   status: PersonStatus;
+  /** Why the status is what it is; carried by the deprovisioning record and the supervisor's notice. */
+  statusReason?: string;
   org?: string;
   sponsor?: Uid;
   /** uids this person had before a rename: reserved for them, never given to anyone else. */

@@ -128,6 +128,7 @@ function adoptAccount(
     grants: [],
     attestations: {},
   };
+  if (status === 'disabled') person.statusReason = `Locked in the directory when adopted on ${options.date}.`;
   if (a.employeeId !== undefined) person.employeeId = a.employeeId;
   if (a.title !== undefined) person.title = a.title;
   const derived = computeAccountAttributes(person);

@@ -22,6 +22,7 @@ export function formatPersonFile(person: Person, comment: string): string {
     'manager',
     'github',
     'status',
+    'statusReason',
     'org',
     'sponsor',
   ];

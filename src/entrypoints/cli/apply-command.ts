@@ -124,6 +124,8 @@ export async function runApply(args: string[], io: CliIO, deps: ApplyDeps = {}):
     reporter: {
       onSource: (source) => io.stderr(describeSource('apply', source)),
       onApproval: (check) => io.stderr(formatApprovalCheckText(check)),
+      onNoticeUndelivered: (uid, why) =>
+        io.stderr(`aac apply: the supervisor of ${uid} was not told of the disable or delete: ${why}\n`),
       onApplying: (plan, notifier) => {
         status.done();
         const creates = plan.actions.filter((a) => a.type === 'create-account').length;
