@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { Client } from 'ldapts';
 import { InvalidCredentialsError } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -202,9 +203,11 @@ describe('LdapDirectory against slapd', () => {
     const directory = await open();
     const client = (directory as unknown as { client: Client }).client;
     await directory.read();
-    // Simulate the network dropping: close the socket under the client.
-    (client as unknown as { socket: { destroy(): void } }).socket.destroy();
-    await new Promise((r) => setTimeout(r, 20));
+    // Simulate the network dropping: close the socket under the client, and wait until it is closed.
+    const socket = (client as unknown as { socket: Socket }).socket;
+    const closed = new Promise((r) => socket.once('close', r));
+    socket.destroy();
+    await closed;
     const plan = planFor(
       {
         'access/people/jsmith.yaml': sampleFiles()['access/people/jsmith.yaml']!.replace(
