@@ -158,7 +158,7 @@ describe('LdapDirectory against slapd', () => {
     }
   });
 
-  it('fails closed when a group member in the people OU was not read', async () => {
+  it('reads an entry of another class in the people OU as foreign, and its membership as drift', async () => {
     const admin = await slapd.client();
     const ghost = `uid=ghost,${slapd.peopleDn}`;
     try {
@@ -171,8 +171,12 @@ describe('LdapDirectory against slapd', () => {
       ]);
       const directory = await open();
       try {
-        const error = await directory.read().catch((e: unknown) => e);
-        expect((error as DirectoryError).code).toBe('short-read');
+        const snapshot = await directory.read();
+        expect(snapshot.foreign).toMatchObject([{ dn: ghost, ou: 'people', names: ['ghost'] }]);
+        const plan = planFor({}, snapshot);
+        expect(plan.actions.flatMap((a) => (a.type === 'update-members' ? a.remove : []))).toEqual([
+          { dn: ghost, reason: 'drift' },
+        ]);
       } finally {
         await directory.close();
       }
