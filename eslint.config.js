@@ -11,8 +11,8 @@ const CORE_RESTRICTED = {
       message: 'src/core is pure: no I/O modules.',
     },
     {
-      group: ['**/adapters/**', '**/entrypoints/**'],
-      message: 'src/core never imports adapters or entry points: imports go one way.',
+      group: ['**/adapters/**', '**/services/**', '**/entrypoints/**'],
+      message: 'src/core never imports adapters, services or entry points: imports go one way.',
     },
     {
       group: ['**/config.js', '**/errors.js'],
@@ -77,6 +77,36 @@ export default tseslint.config(
         {
           selector: "NewExpression[callee.name='Date'][arguments.length=0]",
           message: 'src/core is pure: time is a parameter.',
+        },
+      ],
+    },
+  },
+  {
+    // Adapters serve the layers above them and never call back up.
+    files: ['src/adapters/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/services/**', '**/entrypoints/**'],
+              message: 'adapters never import services or entry points: imports go one way.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/entrypoints/**'], message: 'services never import entry points: imports go one way.' },
+          ],
         },
       ],
     },

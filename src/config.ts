@@ -15,6 +15,10 @@ export interface LdapConfig {
   ca?: string;
   /** `AAC_LDAP_STARTTLS=true`: upgrade an `ldap://` connection before binding. */
   startTls: boolean;
+  /** `AAC_LDAP_CONNECT_TIMEOUT` (seconds, default 10): the most connect, TLS and bind may take together, in ms. */
+  connectTimeoutMs?: number;
+  /** `AAC_LDAP_TIMEOUT` (seconds, default 30): the most one LDAP operation may take, in ms. */
+  timeoutMs?: number;
 }
 
 /** How to send notifications. */
@@ -57,6 +61,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AacConfig {
     };
     const baseDn = get('AAC_LDAP_BASE_DN');
     if (baseDn !== undefined) ldap.baseDn = baseDn;
+    const connectTimeout = readSeconds(get('AAC_LDAP_CONNECT_TIMEOUT'), 'AAC_LDAP_CONNECT_TIMEOUT');
+    if (connectTimeout !== undefined) ldap.connectTimeoutMs = connectTimeout;
+    const timeout = readSeconds(get('AAC_LDAP_TIMEOUT'), 'AAC_LDAP_TIMEOUT');
+    if (timeout !== undefined) ldap.timeoutMs = timeout;
     const caFile = get('AAC_LDAP_CA_FILE');
     if (caFile !== undefined) ldap.ca = readText(caFile, 'AAC_LDAP_CA_FILE');
     if (ldap.startTls && url.toLowerCase().startsWith('ldaps:'))
@@ -94,6 +102,153 @@ function readText(path: string, variable: string): string {
   }
 }
 
+/** Seconds (a positive number, at most an hour) as milliseconds. */
+function readSeconds(value: string | undefined, variable: string): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0 || seconds > 3600)
+    throw new ConfigError(`${variable} must be a number of seconds between 0 and 3600, not "${value}"`);
+  return Math.round(seconds * 1000);
+}
+
 function isTrue(value: string | undefined): boolean {
   return value !== undefined && /^(1|true|yes)$/i.test(value);
+}
+
+/** Settings of the command line, besides the directory and mail ones above. */
+export interface CliSettings {
+  /** `AAC_NOW`: the time commands judge by (ISO 8601), for reproducible CI runs and tests. */
+  now?: string;
+  /** `GITHUB_STEP_SUMMARY`: the job summary file GitHub Actions gives a step. */
+  stepSummary?: string;
+  /** `GNUPGHOME`: the keyring signatures are judged by (default for `--gnupg-home`). */
+  gnupgHome?: string;
+  /** Colour, as Node decides it: `FORCE_COLOR` (`0` or `false` off, anything else on, even empty), else `NO_COLOR` (non-empty: off), else a terminal whose `TERM` is not `dumb`. */
+  color: { force?: boolean; noColor: boolean; dumbTerminal: boolean };
+}
+
+export function readCliSettings(env: NodeJS.ProcessEnv = process.env): CliSettings {
+  const get = nonEmpty(env);
+  const settings: CliSettings = {
+    color: { noColor: get('NO_COLOR') !== undefined, dumbTerminal: get('TERM') === 'dumb' },
+  };
+  const now = get('AAC_NOW');
+  if (now !== undefined) settings.now = now;
+  const stepSummary = get('GITHUB_STEP_SUMMARY');
+  if (stepSummary !== undefined) settings.stepSummary = stepSummary;
+  const gnupgHome = get('GNUPGHOME');
+  if (gnupgHome !== undefined) settings.gnupgHome = gnupgHome;
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined) settings.color.force = force !== '0' && force !== 'false';
+  return settings;
+}
+
+/** Settings of the approval app server (Probot reads its own APP_ID, PRIVATE_KEY... from the same environment). */
+export interface AppSettings {
+  /** `AAC_ACCESS_DIR` (default `access`). */
+  accessDir: string;
+  /** `AAC_AUDIT_BRANCH` (default: the writer's own, `access-audit`). */
+  auditBranch?: string;
+  /** `PORT` (default 3000) and `HOST`. */
+  port: number;
+  host?: string;
+}
+
+/** Reads the app server's settings; a missing credential Probot needs is a ConfigError naming it. */
+export function readAppSettings(env: NodeJS.ProcessEnv = process.env): AppSettings {
+  const get = nonEmpty(env);
+  for (const name of ['APP_ID', 'WEBHOOK_SECRET'] as const) {
+    if (get(name) === undefined)
+      throw new ConfigError(`${name} is not set; see app.yml and the README section "The approval app"`);
+  }
+  if (get('PRIVATE_KEY') === undefined && get('PRIVATE_KEY_PATH') === undefined)
+    throw new ConfigError('PRIVATE_KEY or PRIVATE_KEY_PATH is not set');
+  const port = Number(get('PORT') ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT must be a port number');
+  const host = get('HOST');
+  return { ...readAuditBranch(env), accessDir: get('AAC_ACCESS_DIR') ?? 'access', port, ...(host ? { host } : {}) };
+}
+
+/** `AAC_AUDIT_BRANCH`, where the app and the workflow append. */
+export function readAuditBranch(env: NodeJS.ProcessEnv = process.env): { auditBranch?: string } {
+  const branch = nonEmpty(env)('AAC_AUDIT_BRANCH');
+  return branch === undefined ? {} : { auditBranch: branch };
+}
+
+/** What the approval workflow provides, read from its GitHub Actions environment. */
+export interface ActionConfig {
+  token: string;
+  eventName: string;
+  eventPath: string;
+  /** Delivery id for logs: the run id and attempt. */
+  id: string;
+  /** GITHUB_API_URL, for GitHub Enterprise Server. */
+  baseUrl: string;
+  accessDir: string;
+  /** A JSON file `{"org/team": [logins]}`: the workflow token cannot read organization teams. */
+  teamsFile?: string;
+  /** `AAC_AUDIT_BRANCH`. */
+  auditBranch?: string;
+}
+
+export function readActionConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
+  const get = nonEmpty(env);
+  const need = (name: string): string => {
+    const value = get(name);
+    if (value === undefined)
+      throw new ConfigError(
+        `${name} is not set; run this in a GitHub Actions workflow (see .github/workflows/access-approvals.yml)`,
+      );
+    return value;
+  };
+  const teamsFile = get('AAC_TEAMS_FILE');
+  return {
+    token: need('GITHUB_TOKEN'),
+    eventName: need('GITHUB_EVENT_NAME'),
+    eventPath: need('GITHUB_EVENT_PATH'),
+    id: `${get('GITHUB_RUN_ID') ?? 'local'}-${get('GITHUB_RUN_ATTEMPT') ?? '1'}`,
+    baseUrl: get('GITHUB_API_URL') ?? 'https://api.github.com',
+    accessDir: get('AAC_ACCESS_DIR') ?? 'access',
+    ...(teamsFile ? { teamsFile } : {}),
+    ...readAuditBranch(env),
+  };
+}
+
+/** What git child processes inherit: identity, signing and locale, nothing that changes how git behaves. */
+const GIT_INHERITED = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LANG',
+  'TMPDIR',
+  'GNUPGHOME',
+  'SSH_AUTH_SOCK',
+  'GIT_AUTHOR_NAME',
+  'GIT_AUTHOR_EMAIL',
+  'GIT_COMMITTER_NAME',
+  'GIT_COMMITTER_EMAIL',
+  'GIT_AUTHOR_DATE',
+  'GIT_COMMITTER_DATE',
+] as const;
+
+/**
+ * The fixed, minimal environment git runs with: no pager, no prompts, C locale (so that its
+ * messages can be recognised exactly), and only the variables above from `env`.
+ */
+export function gitProcessEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C' };
+  for (const key of GIT_INHERITED) if (env[key] !== undefined) out[key] = env[key];
+  return out;
+}
+
+/** The whole environment of this process, for the few callers that hand it on (Probot, the CLI's io). */
+export function processEnvironment(): NodeJS.ProcessEnv {
+  return process.env;
+}
+
+function nonEmpty(env: NodeJS.ProcessEnv): (name: string) => string | undefined {
+  return (name) => {
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
 }

@@ -3,7 +3,7 @@
  * approval app for a Probot server of your own. Most organisations need none of this: they run
  * `npx aac` and the GitHub Action (see the README, "Use aac in your organisation").
  * @example import { createApprovalApp, createAuditLogFor } from 'aac';
- *          await probot.load(createApprovalApp({ auditLog: createAuditLogFor(process.env) }));
+ *          await probot.load(createApprovalApp({ auditLog: createAuditLogFor({ auditBranch: 'access-audit' }) }));
  */
 export { main as runCli } from './entrypoints/cli/main.js';
 export type { CliIO } from './entrypoints/cli/cli-io.js';

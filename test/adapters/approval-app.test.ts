@@ -1,3 +1,4 @@
+import { readAuditBranch } from '../../src/config.js';
 import nock from 'nock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COMMENT_MARKER } from '../../src/core/policy/compute-comment-view.js';
@@ -143,7 +144,10 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     // would be "No access changes" (success) on the commit that the pull request into main needs.
     const payload = structuredClone(OPENED);
     payload.pull_request.base.ref = 'already-granted';
-    const api = fakeGitHub(repoWith(withGrant(grant('crm', 'admin'))));
+    const api = fakeGitHub({
+      ...repoWith(withGrant(grant('crm', 'admin'))),
+      pullRequest: { ...payload.pull_request, state: 'open' },
+    });
     const { probot } = await createTestProbot();
     await probot.receive({ id: 'other-base', name: 'pull_request', payload });
     expect(api.calls).toEqual([]);
@@ -285,6 +289,34 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     ]);
   });
 
+  it('pull_request.closed merged records the merge commit GitHub made of the head, and calls no API', async () => {
+    const payload = examplePayload('pull_request', 'closed');
+    payload.pull_request.merged = true;
+    payload.pull_request.merge_commit_sha = 'f'.repeat(40);
+    payload.pull_request.merged_at = '2026-11-21T11:00:00Z';
+    payload.pull_request.merged_by = { ...payload.sender, login: 'Merger' };
+    const api = fakeGitHub(repoWith({}));
+    const { probot, audit } = await createTestProbot();
+    await probot.receive({ id: '8', name: 'pull_request', payload });
+    expect(api.calls).toEqual([]);
+    expect((await audit.read()).map((r) => ({ type: r.type, pr: r.pr, commit: r.commit, details: r.details }))).toEqual(
+      [
+        {
+          type: 'request.merged',
+          pr: 2,
+          commit: 'f'.repeat(40),
+          details: {
+            head: payload.pull_request.head.sha,
+            base: payload.pull_request.base.ref,
+            mergedBy: 'merger',
+            author: payload.pull_request.user.login.toLowerCase(),
+            title: payload.pull_request.title,
+          },
+        },
+      ],
+    );
+  });
+
   it('in production wiring the records go to the audit branch through the git data API', async () => {
     const payload = examplePayload('pull_request', 'closed');
     payload.pull_request.merged = false;
@@ -293,7 +325,9 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     const git = new FakeGitDataApi('Codertocat', 'Hello-World');
     git.install();
     fakeGitHub(repoWith({}));
-    const { probot } = await createTestProbot({ auditLog: createAuditLogFor({ AAC_AUDIT_BRANCH: 'access-audit' }) });
+    const { probot } = await createTestProbot({
+      auditLog: createAuditLogFor(readAuditBranch({ AAC_AUDIT_BRANCH: 'access-audit' })),
+    });
     await probot.receive({ id: '7', name: 'pull_request', payload });
     const month = `${new Date(NOW).toISOString().slice(0, 7)}.jsonl`;
     const files = [...git.trees.get(git.commits.get(git.refs.get('access-audit')!)!.tree)!.keys()];
@@ -340,8 +374,8 @@ describe('the approval app (real webhook payloads, GitHub intercepted at HTTP)',
     const many = await countFor(300);
     expect(many.length).toBe(one.length);
     expect(many).toEqual(one);
-    // token, 2 trees (git trees API), 2 texts (GraphQL), reviews, teams, check run, list comments,
-    // create comment, review request
-    expect(one.length).toBe(11);
+    // token, the pull request as it is now, 2 trees (git trees API), 2 texts (GraphQL), reviews,
+    // teams, check run, list comments, create comment, review request
+    expect(one.length).toBe(12);
   });
 });

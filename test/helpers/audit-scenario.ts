@@ -63,7 +63,13 @@ export async function createAuditScenario(): Promise<AuditScenario> {
       subject: 'jsmith',
       pr: 12,
       commit: grantHead,
-      details: { approved: false, tier: 'standard', changes: change('grant-added'), missing: ['manager'] },
+      details: {
+        approved: false,
+        tier: 'standard',
+        changes: change('grant-added'),
+        missing: ['manager'],
+        author: 'jsmith-ex',
+      },
     }),
     auditEvent('level.approved', {
       time: '2026-11-02T10:00:00Z',
@@ -129,7 +135,13 @@ export async function createAuditScenario(): Promise<AuditScenario> {
       subject: 'jsmith',
       pr: 15,
       commit: revokeHead,
-      details: { approved: false, tier: 'standard', changes: change('grant-removed'), missing: ['manager'] },
+      details: {
+        approved: false,
+        tier: 'standard',
+        changes: change('grant-removed'),
+        missing: ['manager'],
+        author: 'mjohnson-ex',
+      },
     }),
     auditEvent('level.approved', {
       time: '2026-11-10T09:30:00Z',

@@ -50,10 +50,13 @@ export interface FakeRepo {
   teams: Record<string, string[]>;
   /** Milliseconds to hold the answer to the n-th (0-based) check-run creation; none by default. */
   checkRunDelay?: (n: number) => number;
-  /** The pull request as `GET /pulls/{n}` answers it (the appeal handler reads it). */
-  pullRequest?: object;
   /** Comments already on the pull request. */
   comments?: Array<{ id: number; body: string; user: { login: string; type: string } }>;
+  /**
+   * The pull request as \`GET /pulls/{n}\` answers it now (the app judges the pull request as it
+   * is, not as an older event saw it); a function to change it between reads.
+   */
+  pullRequest?: Record<string, unknown> | (() => Record<string, unknown>);
 }
 
 /** What the fake GitHub saw: every request (method and path), and the bodies of the writes. */
@@ -108,11 +111,15 @@ export function fakeGitHub(fake: FakeRepo): ApiRecord {
         answerGraphql(fake, body as { query: string; variables: Record<string, string> })
       ),
     )
+    .get(`${repoPath}/pulls/${fake.pull}`)
+    .reply((uri) => {
+      seen('GET', uri);
+      const pull = typeof fake.pullRequest === 'function' ? fake.pullRequest() : fake.pullRequest;
+      return pull ? [200, { state: 'open', ...pull }] : [404, { message: 'Not Found' }];
+    })
     .get(new RegExp(`^${repoPath}/git/trees/[0-9a-f]+`))
     .query(true)
     .reply((uri) => (seen('GET', uri), answerTree(fake, uri)))
-    .get(`${repoPath}/pulls/${fake.pull}`)
-    .reply((uri) => (seen('GET', uri), fake.pullRequest ? [200, fake.pullRequest] : [404, { message: 'Not Found' }]))
     .get(`${repoPath}/pulls/${fake.pull}/reviews`)
     .query(true)
     .reply(200, (uri) => (seen('GET', uri), typeof fake.reviews === 'function' ? fake.reviews() : fake.reviews))
@@ -244,7 +251,7 @@ function blob(text: string): object {
 export function examplePullRequestRepo(
   payload: { pull_request: { base: { sha: string }; head: { sha: string } } },
   head: Record<string, string | null>,
-  extra: Partial<Pick<FakeRepo, 'reviews' | 'teams' | 'comments'>> = {},
+  extra: Partial<Pick<FakeRepo, 'reviews' | 'teams' | 'comments' | 'pullRequest'>> = {},
 ): FakeRepo {
   const base = sampleFiles();
   const headFiles = applyChanges(base, head);
@@ -256,9 +263,10 @@ export function examplePullRequestRepo(
       [payload.pull_request.base.sha]: { files: base, repository: sampleRepository() },
       [payload.pull_request.head.sha]: { files: headFiles, repository: sampleRepository() },
     },
-    pullRequest: { ...(payload as { pull_request: object }).pull_request, state: 'open' },
     reviews: extra.reviews ?? [],
     teams: extra.teams ?? {},
     ...(extra.comments ? { comments: extra.comments } : {}),
+    // What GitHub answers now: the payload's pull request (tests that change it pass their own).
+    pullRequest: extra.pullRequest ?? { ...payload.pull_request, state: 'open' },
   };
 }

@@ -50,7 +50,9 @@ async function openFour(
 
 describe('rate limits', () => {
   it('a burst of events under secondary limits: the throttling plugin waits retry-after and no event is lost', async () => {
-    const { pulls, statuses } = await openFour({ octokit: { throttle: true, writeSpacingMs: 0 } });
+    const { pulls, statuses } = await openFour({
+      octokit: { throttle: true, writeSpacingMs: 0, notificationSpacingMs: 0 },
+    });
     expect(statuses.every((s) => s === 200 || s === 202)).toBe(true);
     expect(github!.limiter.refused.secondary).toBeGreaterThan(0);
     for (const pull of pulls) expect(github!.state.latestCheckRun(pull.head.sha)?.conclusion).toBe('action_required');

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGitAuditLog } from '../../src/adapters/git/git-audit-log.js';
@@ -170,12 +170,29 @@ describe('aac apply provisions only approved access (reconcile.requireApproval)'
     expect((await runCli(['apply', ...FLAGS], { cwd: repo.dir })).code).toBe(0);
     expect(members(repo, 'prod-admins')).not.toContain('lmartin');
     expect(members(repo, 'prod-readonly')).not.toContain('pkowalski');
+    // A grant removed from the files is a revocation, never drift.
+    const logged = await records(repo);
+    expect(logged.filter((r) => r.type === 'grant.revoked')).toEqual([
+      expect.objectContaining({
+        subject: 'pkowalski',
+        details: { system: 'production', role: 'read-only', group: 'prod-readonly' },
+      }),
+    ]);
+    expect(logged.filter((r) => r.type === 'drift.reverted')).toEqual([]);
     const dw = readFileSync(join(repo.dir, 'access/people/dwilliams.yaml'), 'utf8');
     repo.write('access/people/dwilliams.yaml', dw.replace('status: active', 'status: disabled'));
     repo.commit('direct push: a disable');
     expect((await runCli(['apply', ...FLAGS], { cwd: repo.dir })).code).toBe(0);
     expect(members(repo, 'crm-sales-managers')).not.toContain('dwilliams');
     expect(members(repo, 'prod-admins')).not.toContain('lmartin');
+    // A member nobody declared, added behind the reconciler's back, is drift.
+    const path = join(repo.dir, '.aac/directory.json');
+    const dir = JSON.parse(readFileSync(path, 'utf8')) as { groups: Array<{ name: string; members: string[] }> };
+    const admins = dir.groups.find((g) => g.name === 'prod-admins')!;
+    admins.members.push(admins.members[0]!.replace(/^uid=[^,]+/, 'uid=alee'));
+    writeFileSync(path, JSON.stringify(dir));
+    const plan = await runCli(['plan', ...FLAGS], { cwd: repo.dir });
+    expect(plan.stdout).toContain('-alee (drift)');
   });
 
   it('keeps a directly re-enabled person locked, and a directly extended grant at its old end', async () => {

@@ -8,9 +8,9 @@ import type { ReportView } from '../../src/core/audit/compute-report-view.js';
 import { computeRequestTimelines } from '../../src/core/audit/compute-request-timelines.js';
 import type { RequestTimeline } from '../../src/core/audit/compute-request-timelines.js';
 import { formatReportCsv, formatReportMarkdown } from '../../src/core/audit/format-report-view.js';
-import { chainEvents } from '../../src/core/audit/hash-chain.js';
+
 import { verifyAuditTrail } from '../../src/core/audit/verify-audit-trail.js';
-import { auditEvent } from '../helpers/audit-events.js';
+import { auditEvent, chain, sha256 } from '../helpers/audit-events.js';
 import { commit, GITHUB } from '../helpers/history-builders.js';
 import { person, validateWith } from '../helpers/sample-tree.js';
 
@@ -34,12 +34,12 @@ const approve = (pr: number, time: string, level = 'manager', reviewer = 'mjohns
     subject: 'jsmith',
     details: { level, reviewer, reviewedAt: time, tier: 'elevated' },
   });
-const evaluated = (pr: number, time: string, tier: string): AuditEvent =>
+const evaluated = (pr: number, time: string, tier: string, author?: string): AuditEvent =>
   auditEvent('request.evaluated', {
     time,
     actor: 'aac-app',
     pr,
-    details: { approved: false, tier, changes: [], missing: [] },
+    details: { approved: false, tier, changes: [], missing: [], ...(author ? { author } : {}) },
   });
 
 // main: m2 (#2, merged 11-03) <- m1 (#1, merged 11-02) <- root; each with one branch commit.
@@ -60,14 +60,14 @@ const history = [
   commit('b1', { parents: ['root'], time: '2026-11-02T08:00:00Z' }),
   commit('root', { time: '2026-11-01T00:00:00Z', files: [{ status: 'A', path: 'access/policy.yaml' }] }),
 ];
-const records = (events: AuditEvent[]): AuditRecord[] => chainEvents(undefined, events);
+const records = (events: AuditEvent[]): AuditRecord[] => chain(undefined, events);
 
 describe('computeRequestTimelines', () => {
   it('joins approvals and the first completed apply at or after each merge, by commit or by time', () => {
     const timelines = computeRequestTimelines(
       history,
       records([
-        evaluated(1, '2026-11-02T08:30:00Z', 'standard'),
+        evaluated(1, '2026-11-02T08:30:00Z', 'standard', 'jsmith-ex'),
         approve(1, '2026-11-02T09:00:00Z'),
         apply('2026-11-02T11:00:00Z', 'm1', true), // failed action: not provisioned yet
         apply('2026-11-02T12:00:00Z'), // no commit: placed by time, after m1
@@ -115,6 +115,32 @@ describe('computeRequestTimelines', () => {
       hoursToProvision: 50,
     });
     expect(byId.get(2)!.commits.map((c) => c.commit)).toEqual(['b2']);
+    // No record names #2's author: "from kpatel-ciso/x" in the merge message is not taken for it.
+    expect(byId.get(2)!.requester).toBe('unknown');
+    expect(byId.get(null)!.requester).toBe('unknown');
+  });
+
+  it('lists each level once, with the changes it covers, and compares times as times', () => {
+    const twice = (time: string, subject: string): AuditEvent =>
+      auditEvent('level.approved', {
+        time,
+        actor: 'mjohnson-ex',
+        pr: 1,
+        subject,
+        details: { level: 'manager', reviewer: 'mjohnson-ex', reviewedAt: time, tier: 'standard', kind: 'grant-added' },
+      });
+    const [t] = computeRequestTimelines(
+      history,
+      records([
+        twice('2026-11-02T09:00:00.500Z', 'jsmith'),
+        twice('2026-11-02T09:00:00.500Z', 'alee'),
+        approve(1, '2026-11-02T09:00:00Z', 'it-security', 'secops'),
+      ]),
+    ).filter((x) => x.requestId === 1);
+    expect(t!.approvalChain.map((s) => [s.level, s.approver, s.covers])).toEqual([
+      ['it-security', 'secops', ['change jsmith']],
+      ['manager', 'mjohnson-ex', ['grant-added jsmith', 'grant-added alee']],
+    ]);
   });
 });
 
@@ -249,6 +275,7 @@ describe('computeEvidence', () => {
       ),
     });
     const recs = records([
+      evaluated(1, '2026-11-02T08:00:00Z', 'standard', 'jsmith-ex'),
       approve(1, '2026-11-02T09:00:00Z', 'manager', 'jsmith-ex'),
       auditEvent('account.locked', {
         time: '2026-11-03T00:00:00Z',
@@ -266,6 +293,7 @@ describe('computeEvidence', () => {
       diagnostics,
       retiredCount: 1,
       verdict: verifyAuditTrail({
+        hash: sha256,
         commits: unsigned,
         records: recs,
         places: recs.map((_, i) => ({ file: 'audit/2026-11.jsonl', line: i + 1 })),

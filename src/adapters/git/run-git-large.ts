@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cannotRunGit, gitEnv, gitFailure } from './run-git.js';
+import { gitProcessEnv } from '../../config.js';
+import { cannotRunGit, gitFailure } from './run-git.js';
 import type { GitOptions } from './run-git.js';
 
 const CHUNK = 1 << 20;
@@ -26,7 +27,7 @@ export function streamGitLarge(
   const readFd = openSync(path, 'r');
   const child = spawn('git', args, {
     cwd: options.cwd,
-    env: { ...gitEnv(), ...options.env },
+    env: { ...gitProcessEnv(), ...options.env },
     stdio: [options.input === undefined ? 'ignore' : 'pipe', writeFd, 'pipe'],
   });
   const err: Buffer[] = [];

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { gitProcessEnv } from '../../config.js';
 import { GitError } from '../../errors.js';
 import type { GitErrorCode } from '../../errors.js';
 
@@ -18,7 +19,7 @@ export function runGit(args: readonly string[], options: GitOptions): Promise<Bu
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
       cwd: options.cwd,
-      env: { ...gitEnv(), ...options.env },
+      env: { ...gitProcessEnv(), ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
@@ -96,27 +97,6 @@ export async function resolveCommit(repo: string, rev: string): Promise<string |
     if (isQuietMiss(error)) return undefined;
     throw error;
   }
-}
-
-export function gitEnv(): NodeJS.ProcessEnv {
-  const keep = [
-    'PATH',
-    'HOME',
-    'USER',
-    'LANG',
-    'TMPDIR',
-    'GNUPGHOME',
-    'SSH_AUTH_SOCK',
-    'GIT_AUTHOR_NAME',
-    'GIT_AUTHOR_EMAIL',
-    'GIT_COMMITTER_NAME',
-    'GIT_COMMITTER_EMAIL',
-    'GIT_AUTHOR_DATE',
-    'GIT_COMMITTER_DATE',
-  ];
-  const env: NodeJS.ProcessEnv = { GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C' };
-  for (const key of keep) if (process.env[key] !== undefined) env[key] = process.env[key];
-  return env;
 }
 
 /**

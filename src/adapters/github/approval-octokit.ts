@@ -12,6 +12,8 @@ const PRIMARY_LIMIT_RETRIES = 2;
 const SECONDARY_LIMIT_RETRIES = 6;
 /** GitHub's guidance for content-creating requests: "wait at least one second between each request". */
 export const WRITE_SPACING_MS = 1000;
+/** Writes that notify people (new comments, review requests): the throttling plugin's own 3 s. */
+export const NOTIFICATION_SPACING_MS = 3000;
 
 export interface ApprovalOctokitOptions {
   /** Retry transient failures (5xx, network) with back-off. Off in tests so failures show at once. */
@@ -23,6 +25,8 @@ export interface ApprovalOctokitOptions {
    * WRITE_SPACING_MS, as GitHub asks; tests that deliver hundreds of events use less.
    */
   writeSpacingMs?: number;
+  /** Milliseconds between two writes that notify people (a new comment, review requests). Default NOTIFICATION_SPACING_MS. */
+  notificationSpacingMs?: number;
 }
 
 /**
@@ -37,8 +41,12 @@ export function createApprovalOctokit(options: ApprovalOctokitOptions = {}): typ
   const retry = options.retry ?? true;
   const throttle = options.throttle ?? true;
   const spacing = options.writeSpacingMs ?? WRITE_SPACING_MS;
-  // The plugin's own write queue spaces writes by 1 s for the whole process; this one is ours to configure.
+  // The plugin's own queues are shared by the whole process; these are ours to configure (tests deliver hundreds of events).
   const write = new Bottleneck.Group({ maxConcurrent: 1, minTime: spacing });
+  const notifications = new Bottleneck.Group({
+    maxConcurrent: 1,
+    minTime: options.notificationSpacingMs ?? NOTIFICATION_SPACING_MS,
+  });
   const onPrimary = (_after: number, _request: unknown, _octokit: unknown, retryCount: number): boolean =>
     retryCount < PRIMARY_LIMIT_RETRIES;
   const onSecondary = (after: number, request: RequestInfo, octokit: WithLog, retryCount: number): boolean => {
@@ -56,6 +64,7 @@ export function createApprovalOctokit(options: ApprovalOctokitOptions = {}): typ
       enabled: throttle,
       id: installationOf(instance),
       write,
+      notifications,
       onRateLimit: onPrimary,
       onSecondaryRateLimit: onSecondary,
     },

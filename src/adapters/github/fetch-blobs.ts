@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { GitHubError } from '../../errors.js';
 import type { GitHubClient } from './approval-octokit.js';
 import { readArchiveBlobs } from './read-archive-blobs.js';
-import { statusOf } from './read-side-from-github.js';
+import { GitHubError } from '../../errors.js';
+import { gitHubError, statusOf } from './github-error.js';
 
 /** A blob to fetch, as a tree entry names it. */
 export interface WantedBlob {
@@ -147,10 +147,7 @@ async function readGraphqlBatch(
       ];
     }
     if (batch.length === 1 && (status === undefined || status >= 500)) return batch;
-    throw new GitHubError(`cannot read ${batch.length} files of ${options.owner}/${options.repo}`, {
-      cause: error,
-      status,
-    });
+    throw gitHubError(`cannot read ${batch.length} files of ${options.owner}/${options.repo}`, error);
   }
   if (!data.repository) throw new GitHubError(`repository ${options.owner}/${options.repo} not found`);
   const missed: WantedBlob[] = [];
@@ -179,10 +176,7 @@ async function readRestBlob(
     if (data.encoding !== 'base64') throw new Error(`unexpected encoding ${data.encoding}`);
     content = data.content;
   } catch (error) {
-    throw new GitHubError(`cannot read ${w.path} (blob ${w.sha}) of ${options.owner}/${options.repo}`, {
-      cause: error,
-      status: statusOf(error),
-    });
+    throw gitHubError(`cannot read ${w.path} (blob ${w.sha}) of ${options.owner}/${options.repo}`, error);
   }
   const bytes = new Uint8Array(Buffer.from(content, 'base64'));
   if (gitBlobSha(bytes) !== w.sha)

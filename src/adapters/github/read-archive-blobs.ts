@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
-import { GitHubError } from '../../errors.js';
 import type { GitHubClient } from './approval-octokit.js';
-import { statusOf } from './read-side-from-github.js';
+import { gitHubError } from './github-error.js';
 
 const BLOCK = 512;
 
@@ -29,10 +28,7 @@ export async function readArchiveBlobs(
     });
     body = response.data as unknown as WebReadableStream;
   } catch (error) {
-    throw new GitHubError(`cannot download the archive of ${options.owner}/${options.repo} at ${options.commit}`, {
-      cause: error,
-      status: statusOf(error),
-    });
+    throw gitHubError(`cannot download the archive of ${options.owner}/${options.repo} at ${options.commit}`, error);
   }
   const found = new Map<string, Uint8Array>();
   const reader = new TarReader((bytes) => {

@@ -1,6 +1,5 @@
-import { GitHubError } from '../../errors.js';
 import type { GitHubClient } from './approval-octokit.js';
-import { statusOf } from './status-of.js';
+import { gitHubError } from './github-error.js';
 
 /** A comment of a pull request's conversation, with the fields aac reads. */
 export interface IssueComment {
@@ -34,9 +33,6 @@ export async function readComments(
       created_at: c.created_at,
     }));
   } catch (error) {
-    throw new GitHubError(`cannot read the comments of pull request #${options.issue}`, {
-      cause: error,
-      status: statusOf(error),
-    });
+    throw gitHubError(`cannot read the comments of pull request #${options.issue}`, error);
   }
 }

@@ -1,7 +1,6 @@
 import type { Review } from '../../core/policy/compute-approvals.js';
-import { GitHubError } from '../../errors.js';
 import type { GitHubClient } from './approval-octokit.js';
-import { statusOf } from './status-of.js';
+import { gitHubError } from './github-error.js';
 
 /** Every review of a pull request, oldest first (100 per request: one request for almost every pull request). */
 export async function readReviews(
@@ -23,9 +22,6 @@ export async function readReviews(
       body: r.body ?? null,
     }));
   } catch (error) {
-    throw new GitHubError(`cannot read the reviews of pull request #${options.pull}`, {
-      cause: error,
-      status: statusOf(error),
-    });
+    throw gitHubError(`cannot read the reviews of pull request #${options.pull}`, error);
   }
 }

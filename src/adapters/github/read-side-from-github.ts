@@ -6,9 +6,7 @@ import { GitHubError } from '../../errors.js';
 import type { GitHubClient } from './approval-octokit.js';
 import { readTree } from './read-tree.js';
 import type { TreeEntry } from './read-tree.js';
-import { statusOf } from './status-of.js';
-
-export { statusOf } from './status-of.js';
+import { gitHubError } from './github-error.js';
 
 export interface ReadSideOptions {
   owner: string;
@@ -114,10 +112,7 @@ async function queryTexts(
       co2: `${options.ref}:${CODEOWNERS_PATHS[2]}`,
     });
   } catch (error) {
-    throw new GitHubError(`cannot read the access files of ${options.owner}/${options.repo} at ${options.ref}`, {
-      cause: error,
-      status: statusOf(error),
-    });
+    throw gitHubError(`cannot read the access files of ${options.owner}/${options.repo} at ${options.ref}`, error);
   }
 }
 

@@ -1,7 +1,6 @@
 import type { TeamMembers } from '../../core/policy/team-members.js';
-import { GitHubError } from '../../errors.js';
 import type { GitHubClient } from './approval-octokit.js';
-import { statusOf } from './status-of.js';
+import { gitHubError } from './github-error.js';
 
 interface MembersPage {
   nodes: Array<{ login: string }>;
@@ -54,6 +53,6 @@ async function query<T>(octokit: GitHubClient, text: string, variables: Record<s
   } catch (error) {
     const partial = (error as { data?: unknown; errors?: unknown } | null) ?? {};
     if (Array.isArray(partial.errors) && partial.data && typeof partial.data === 'object') return partial.data as T;
-    throw new GitHubError('cannot read team members', { cause: error, status: statusOf(error) });
+    throw gitHubError('cannot read team members', error);
   }
 }

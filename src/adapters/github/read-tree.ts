@@ -1,6 +1,6 @@
 import { GitHubError } from '../../errors.js';
 import type { GitHubClient } from './approval-octokit.js';
-import { statusOf } from './status-of.js';
+import { gitHubError } from './github-error.js';
 
 /** One entry of a git tree as GitHub's trees API lists it. */
 export interface TreeEntry {
@@ -58,9 +58,9 @@ export async function readTree(octokit: GitHubClient, options: ReadTreeOptions):
       });
       return response.data as ApiTree;
     } catch (error) {
-      throw new GitHubError(
+      throw gitHubError(
         `cannot read the tree of ${options.owner}/${options.repo} at ${options.sha}${where === '' ? '' : ` (${where}/)`}`,
-        { cause: error, status: statusOf(error) },
+        error,
       );
     }
   };

@@ -1,6 +1,5 @@
-import { GitHubError } from '../../errors.js';
 import type { GitHubClient } from './approval-octokit.js';
-import { statusOf } from './status-of.js';
+import { gitHubError } from './github-error.js';
 
 /** GitHub refuses more than 15 requested reviewers (users and teams together) on a pull request. */
 export const MAX_REVIEW_REQUESTS = 15;
@@ -28,6 +27,6 @@ export async function requestReviewers(
       team_reviewers: teams,
     });
   } catch (error) {
-    throw new GitHubError(`cannot request reviews on #${options.pull}`, { cause: error, status: statusOf(error) });
+    throw gitHubError(`cannot request reviews on #${options.pull}`, error);
   }
 }

@@ -1,6 +1,5 @@
-import { GitHubError } from '../../errors.js';
 import type { GitHubClient } from './approval-octokit.js';
-import { statusOf } from './status-of.js';
+import { gitHubError } from './github-error.js';
 
 /** A check-run annotation as GitHub takes it (1-based lines). */
 export interface Annotation {
@@ -64,6 +63,6 @@ export async function writeCheckRun(octokit: GitHubClient, run: CheckRunOutput):
     }
     return created.data.id;
   } catch (error) {
-    throw new GitHubError(`cannot write the ${run.name} check run`, { cause: error, status: statusOf(error) });
+    throw gitHubError(`cannot write the ${run.name} check run`, error);
   }
 }

@@ -1,7 +1,6 @@
-import { GitHubError } from '../../errors.js';
 import type { GitHubClient } from './approval-octokit.js';
 import type { IssueComment } from './read-comments.js';
-import { statusOf } from './status-of.js';
+import { gitHubError } from './github-error.js';
 
 export interface StatusComment {
   owner: string;
@@ -34,9 +33,6 @@ export async function writeStatusComment(
     await octokit.rest.issues.createComment({ ...where, issue_number: comment.issue, body: comment.body });
     return 'created';
   } catch (error) {
-    throw new GitHubError(`cannot write the status comment on #${comment.issue}`, {
-      cause: error,
-      status: statusOf(error),
-    });
+    throw gitHubError(`cannot write the status comment on #${comment.issue}`, error);
   }
 }

@@ -68,3 +68,26 @@ export function endsLater(before: string | undefined, after: string | undefined)
 function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
+
+/** Members by group, then uid, with the grant that put them there. */
+export type PreviouslyGranted = Map<string, Map<Uid, { system: string; role: string }>>;
+
+/**
+ * Who the baseline state put in which group (groups as the systems of `tree` name them): a
+ * removal of one of these is a revocation; of anyone else, drift.
+ */
+export function computePreviouslyGranted(state: AccessState, tree: AccessTree): PreviouslyGranted {
+  const out: PreviouslyGranted = new Map();
+  for (const [uid, person] of state) {
+    if (person.status !== 'active') continue;
+    for (const grant of person.grants.values()) {
+      const system = tree.systems.get(grant.system)?.value;
+      const role = system && Object.hasOwn(system.roles, grant.role) ? system.roles[grant.role] : undefined;
+      if (!role) continue;
+      const members = out.get(role.group) ?? new Map<Uid, { system: string; role: string }>();
+      members.set(uid, { system: grant.system, role: grant.role });
+      out.set(role.group, members);
+    }
+  }
+  return out;
+}

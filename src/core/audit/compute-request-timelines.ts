@@ -1,3 +1,4 @@
+import { atOrBefore, compareTimes } from './compare-times.js';
 import type { AuditRecord, AuditRecordOf } from './audit-event.js';
 import { groupRequests } from './group-requests.js';
 import type { LandedChange } from './group-requests.js';
@@ -11,6 +12,8 @@ export interface ApprovalStep {
   decision: 'approved' | 'rejected';
   date: string;
   reason?: string;
+  /** The changes this approval covers, e.g. `grant-added jsmith`. */
+  covers: string[];
 }
 
 export interface SignatureView {
@@ -47,6 +50,8 @@ export type RequestStatus = 'pending' | 'rejected' | 'blocked' | 'merged' | 'pro
 export interface RequestTimeline {
   requestId: number | null;
   requester: string;
+  /** The pull request's title as the app recorded it at merge; null when unknown. */
+  title: string | null;
   requestedAt: string;
   tier: string | null;
   approvalChain: ApprovalStep[];
@@ -86,27 +91,39 @@ export function commitView(c: HistoryCommit): CommitView {
   };
 }
 
-/** Approval steps of a request from its `level.approved` and `request.rejected` records, in time order. */
+/**
+ * Approval steps of a request from its `level.approved` and `request.rejected` records, in time
+ * order: one step per level and approver (the app writes one `level.approved` per change), saying
+ * which changes it covers (`grant-added jsmith`).
+ */
 export function approvalStepsOf(records: readonly AuditRecord[]): ApprovalStep[] {
-  const steps: ApprovalStep[] = [];
+  const steps = new Map<string, ApprovalStep>();
   for (const r of records) {
-    if (r.type === 'level.approved')
-      steps.push({
+    if (r.type === 'level.approved') {
+      const key = `approved\u0000${r.details.level}\u0000${r.details.reviewer}`;
+      const step = steps.get(key) ?? {
         level: r.details.level,
         approver: r.details.reviewer,
-        decision: 'approved',
+        decision: 'approved' as const,
         date: r.details.reviewedAt,
-      });
+        covers: [],
+      };
+      if (compareTimes(r.details.reviewedAt, step.date) < 0) step.date = r.details.reviewedAt;
+      const covered = `${r.details.kind ?? 'change'} ${r.subject ?? r.details.file ?? ''}`.trim();
+      if (!step.covers.includes(covered)) step.covers.push(covered);
+      steps.set(key, step);
+    }
     if (r.type === 'request.rejected')
-      steps.push({
+      steps.set(`rejected\u0000${r.seq}`, {
         level: r.details.level ?? 'review',
         approver: r.details.reviewer ?? r.actor,
         decision: 'rejected',
         date: r.time,
         reason: r.details.reason,
+        covers: [],
       });
   }
-  return steps.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  return [...steps.values()].sort((a, b) => compareTimes(a.date, b.date));
 }
 
 const hoursBetween = (from: string, to: string): number =>
@@ -189,7 +206,7 @@ function assignApplies(landed: readonly LandedChange[], applies: RequestRecords[
     let found = n; // before every change: beyond the oldest position
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (landed[mid]!.landing.committer.time <= r.time) {
+      if (atOrBefore(landed[mid]!.landing.committer.time, r.time)) {
         found = mid;
         hi = mid - 1;
       } else lo = mid + 1;
@@ -233,17 +250,40 @@ function requestFacts(recs: readonly AuditRecord[]): {
   tier: string | null;
   blocked: RequestTimeline['blocked'];
   author: string | undefined;
+  title: string | null;
 } {
   let tier: string | null = null;
   let author: string | undefined;
+  let title: string | null = null;
   const blocked: RequestTimeline['blocked'] = [];
   for (const r of recs) {
     if (r.type === 'request.evaluated' || r.type === 'request.approved') tier = r.details.tier || null;
-    if (r.type === 'request.evaluated' && author === undefined) author = r.details.author;
+    author ??= authorOf(r);
+    if (r.type === 'request.merged' && r.details.title !== undefined) title = r.details.title;
     if (r.type === 'escalation.blocked') blocked.push({ time: r.time, reasons: [...r.details.reasons] });
   }
-  return { steps: approvalStepsOf(recs), tier, blocked, author };
+  return { steps: approvalStepsOf(recs), tier, blocked, author, title };
 }
+
+/**
+ * The pull request's author as the app recorded it. Never the merge message: its "from owner/branch"
+ * names the fork's owner, or for a branch of the same repository the organization.
+ */
+function authorOf(r: AuditRecord): string | undefined {
+  switch (r.type) {
+    case 'request.evaluated':
+    case 'request.approved':
+    case 'request.merged':
+      return r.details.author;
+    case 'escalation.blocked':
+      return r.actor; // the app records a blocked attempt as the author's
+    default:
+      return undefined;
+  }
+}
+
+/** Who asked, when nothing the app recorded says: git alone cannot tell. */
+export const UNKNOWN_REQUESTER = 'unknown';
 
 function timelineOf(
   change: LandedChange,
@@ -251,18 +291,19 @@ function timelineOf(
   applies: ApplyView[],
   root: string,
 ): RequestTimeline {
-  const { steps, tier, blocked } = requestFacts(recs);
+  const { steps, tier, blocked, author, title } = requestFacts(recs);
   const branchTime = change.branch[0]?.author.time;
   const recordTime = recs[0]?.time;
   const firstSeen =
-    branchTime !== undefined && (recordTime === undefined || branchTime <= recordTime)
+    branchTime !== undefined && (recordTime === undefined || atOrBefore(branchTime, recordTime))
       ? branchTime
       : (recordTime ?? change.landing.author.time);
   const done = applies.find((a) => a.result === 'completed' && a.failed.length === 0);
   const provisionedAt = done?.time ?? null;
   return {
     requestId: change.id ?? null,
-    requester: change.requester,
+    requester: author ?? UNKNOWN_REQUESTER,
+    title,
     requestedAt: firstSeen,
     tier,
     approvalChain: steps,
@@ -284,11 +325,12 @@ function securityReviewOf(steps: readonly ApprovalStep[]): ApprovalStep | null {
 }
 
 function unmergedTimeline(pr: number, recs: readonly AuditRecord[]): RequestTimeline {
-  const { steps, tier, blocked, author } = requestFacts(recs);
+  const { steps, tier, blocked, author, title } = requestFacts(recs);
   const rejected = steps.some((s) => s.decision === 'rejected');
   return {
     requestId: pr,
-    requester: author ?? '',
+    requester: author ?? UNKNOWN_REQUESTER,
+    title,
     requestedAt: recs[0]!.time,
     tier,
     approvalChain: steps,

@@ -1,4 +1,5 @@
-import { pullRequestOf, pullRequestSourceOf } from './parse-git-log.js';
+import { compareTimes } from './compare-times.js';
+import { pullRequestOf } from './parse-git-log.js';
 import type { HistoryCommit } from './parse-git-log.js';
 
 /** A change that landed on `main`: a pull request's merge (with its branch commits), a squash merge, or a direct commit. */
@@ -9,8 +10,6 @@ export interface LandedChange {
   landing: HistoryCommit;
   /** For merges: the pull request's own commits, oldest first. */
   branch: HistoryCommit[];
-  /** Who asked: the GitHub login the merge names, else the author of the first commit. */
-  requester: string;
   /** 0 for the tip of main, growing towards the past, along the first-parent line. */
   position: number;
 }
@@ -49,14 +48,11 @@ export function groupRequests(commits: readonly HistoryCommit[]): LandedChange[]
       branch.push(c);
       for (const parent of c.parents) queue.push(parent);
     }
-    if (branch.length > 1)
-      branch.sort((a, b) => (a.author.time < b.author.time ? -1 : a.author.time > b.author.time ? 1 : 0));
-    const first = branch[0] ?? landing;
+    if (branch.length > 1) branch.sort((a, b) => compareTimes(a.author.time, b.author.time));
     changes[k] = {
       id: pullRequestOf(landing.subject),
       landing,
       branch,
-      requester: pullRequestSourceOf(landing.subject) ?? `${first.author.name} <${first.author.email}>`,
       position: k,
     };
   }

@@ -78,7 +78,11 @@ export function computeAuditEvents(evaluation: Evaluation, context: AuditContext
       c.levels.map((l) => ({ level: l.level, reviewer: l.satisfiedBy ?? '', at: l.approvedAt ?? '' })),
     );
     const unique = [...new Map(approvers.map((a) => [`${a.level}\u0000${a.reviewer}`, a])).values()];
-    const details: AuditDetails['request.approved'] = { tier: evaluation.tier, approvers: unique };
+    const details: AuditDetails['request.approved'] = {
+      tier: evaluation.tier,
+      approvers: unique,
+      author: context.author.toLowerCase(),
+    };
     events.push({
       ...base,
       type: 'request.approved',
@@ -119,12 +123,17 @@ export function computeMergeEvent(options: {
   mergeCommit: string;
   base: string;
   mergedBy: string;
+  /** The pull request's author and title: who asked, and (when a file gives no reason) why. */
+  author?: string;
+  title?: string;
   time: string;
 }): AuditEvent {
   const details: AuditDetails['request.merged'] = {
     head: options.head,
     base: options.base,
     mergedBy: options.mergedBy.toLowerCase(),
+    ...(options.author ? { author: options.author.toLowerCase() } : {}),
+    ...(options.title ? { title: options.title.slice(0, 300) } : {}),
   };
   return {
     time: options.time,

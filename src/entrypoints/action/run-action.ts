@@ -4,52 +4,22 @@ import type { Options } from 'probot';
 import { createApprovalOctokit } from '../../adapters/github/approval-octokit.js';
 import { parseTeamMembers } from '../../core/policy/team-members.js';
 import type { TeamMembers } from '../../core/policy/team-members.js';
+import { processEnvironment, readActionConfig } from '../../config.js';
+import type { ActionConfig } from '../../config.js';
 import { ConfigError } from '../../errors.js';
 import { createApprovalApp } from '../app/approval-app.js';
 import type { AuditLogFactory } from '../app/approval-app.js';
 import { createAuditLogFor } from '../app/create-audit-log-for.js';
 import { createNotifierFor } from '../app/create-notifier-for.js';
-
-/** What the workflow provides, read from its environment. */
-export interface ActionConfig {
-  token: string;
-  eventName: string;
-  eventPath: string;
-  /** Delivery id for logs: the run id and attempt. */
-  id: string;
-  /** GITHUB_API_URL, for GitHub Enterprise Server. */
-  baseUrl: string;
-  accessDir: string;
-  /** A JSON file `{"org/team": [logins]}`: the workflow token cannot read organization teams. */
-  teamsFile?: string;
-}
-
-/** Reads the Actions environment; the only place this entry point looks at it. */
-export function readActionConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
-  const need = (name: string): string => {
-    const value = env[name];
-    if (!value)
-      throw new ConfigError(
-        `${name} is not set; run this in a GitHub Actions workflow (see .github/workflows/access-approvals.yml)`,
-      );
-    return value;
-  };
-  return {
-    token: need('GITHUB_TOKEN'),
-    eventName: need('GITHUB_EVENT_NAME'),
-    eventPath: need('GITHUB_EVENT_PATH'),
-    id: `${env['GITHUB_RUN_ID'] ?? 'local'}-${env['GITHUB_RUN_ATTEMPT'] ?? '1'}`,
-    baseUrl: env['GITHUB_API_URL'] ?? 'https://api.github.com',
-    accessDir: env['AAC_ACCESS_DIR'] ?? 'access',
-    ...(env['AAC_TEAMS_FILE'] ? { teamsFile: env['AAC_TEAMS_FILE'] } : {}),
-  };
-}
+import type { RequestNotifier } from '../../core/notify/request-notifier.js';
 
 export interface RunActionOptions {
   /** Probot options for tests (Octokit class without retries, a silent logger). */
   probot?: Partial<Options>;
   auditLog?: AuditLogFactory;
   now?: () => number;
+  /** Mails rejection notices (from AAC_SMTP_URL when run as a program). */
+  notifier?: RequestNotifier;
 }
 
 /**
@@ -67,7 +37,7 @@ export async function runAction(config: ActionConfig, options: RunActionOptions 
     });
   }
   const teams = config.teamsFile ? readTeamsFile(config.teamsFile) : undefined;
-  const notifier = createNotifierFor(process.env);
+  const notifier = options.notifier;
   const probot = new Probot({
     githubToken: config.token,
     baseUrl: config.baseUrl,
@@ -76,7 +46,7 @@ export async function runAction(config: ActionConfig, options: RunActionOptions 
   });
   await probot.load(
     createApprovalApp({
-      auditLog: options.auditLog ?? createAuditLogFor(process.env),
+      auditLog: options.auditLog ?? createAuditLogFor(config),
       accessDir: config.accessDir,
       ...(teams ? { teams } : {}),
       ...(options.now ? { now: options.now } : {}),
@@ -101,8 +71,14 @@ function readTeamsFile(path: string): TeamMembers {
 
 // Run when started as a program by the workflow: `node dist/entrypoints/action/run-action.js`.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  runAction(readActionConfig()).catch((error: unknown) => {
-    process.stderr.write(`aac action: ${error instanceof Error ? `${error.name}: ${error.message}` : 'failed'}\n`);
-    process.exitCode = error instanceof ConfigError ? 2 : 1;
-  });
+  const env = processEnvironment();
+  Promise.resolve()
+    .then(() => {
+      const notifier = createNotifierFor(env);
+      return runAction(readActionConfig(env), notifier ? { notifier } : {});
+    })
+    .catch((error: unknown) => {
+      process.stderr.write(`aac action: ${error instanceof Error ? `${error.name}: ${error.message}` : 'failed'}\n`);
+      process.exitCode = error instanceof ConfigError ? 2 : 1;
+    });
 }

@@ -2,6 +2,7 @@ import type { ApplicationFunction, Context, Probot } from 'probot';
 import type { GitHubClient } from '../../adapters/github/approval-octokit.js';
 import { callsSince, countApiCalls, snapshotCalls } from '../../adapters/github/count-api-calls.js';
 import { loadSchemas } from '../../adapters/fs/load-schemas.js';
+import { readCurrentPullRequest } from '../../adapters/github/read-pull-request.js';
 import type { AuditLog } from '../../core/audit/audit-event.js';
 import { computeMergeEvent, computeRejectionEvent, standingRejection } from '../../core/policy/compute-audit-events.js';
 import { readPullRequest } from '../../adapters/github/read-pull-request.js';
@@ -75,22 +76,42 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
       serial(`${facts.owner}/${facts.repo}#${facts.pull}`, () => evaluate(context, payload, facts));
     const evaluate = async (
       context: EventContext,
-      payload: PullRequestPayload,
-      facts: PullRequestFacts,
+      event: PullRequestPayload,
+      seen: PullRequestFacts,
     ): Promise<void> => {
-      const judged = options.baseBranches ?? [payload.repository.default_branch];
-      if (!judged.includes(payload.pull_request.base.ref)) {
+      const judged = options.baseBranches ?? [event.repository.default_branch];
+      const notJudged = (base: string): boolean => {
+        if (judged.includes(base)) return false;
         // Writing anything here would set the verdict of a commit that may also be the head of a pull request into a judged branch.
         context.log.info(
-          { pull: facts.pull, base: payload.pull_request.base.ref },
+          { pull: seen.pull, base },
           'pull request into a branch that is not judged; no check run written',
         );
-        return;
-      }
+        return true;
+      };
+      if (notJudged(event.pull_request.base.ref)) return;
       const octokit = context.octokit as unknown as GitHubClient;
       const counter = countApiCalls(octokit);
       const before = snapshotCalls(counter);
+      let facts = seen;
       try {
+        // Judge the pull request as it is now: this event may be older than one already judged.
+        const current = await readCurrentPullRequest(octokit, {
+          owner: seen.owner,
+          repo: seen.repo,
+          seen: event.pull_request,
+        });
+        if (!current) {
+          context.log.info({ pull: seen.pull }, 'pull request no longer open; not judged');
+          return;
+        }
+        if (notJudged(current.base.ref)) return;
+        facts = factsOf(
+          { repository: event.repository, pull_request: current },
+          seen.author,
+          seen.trigger,
+          seen.requestReviews,
+        );
         await evaluateAndReport(octokit, facts, {
           accessDir,
           checkSchema,
@@ -111,7 +132,7 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
         // The rate budget, per evaluation: constant in the number of files (README, "The approval app").
         const used = callsSince(counter, before);
         context.log.debug(
-          { pull: facts.pull, calls: used.total, routes: Object.fromEntries(used.byRoute) },
+          { pull: seen.pull, calls: used.total, routes: Object.fromEntries(used.byRoute) },
           'GitHub API calls of this evaluation',
         );
       }
@@ -179,6 +200,8 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
           mergeCommit: pr.merge_commit_sha,
           base: pr.base.ref,
           mergedBy: pr.merged_by?.login ?? context.payload.sender.login,
+          ...(pr.user?.login ? { author: pr.user.login } : {}),
+          title: pr.title,
           time: pr.merged_at ?? new Date(now()).toISOString(),
         });
         await options.auditLog({ octokit, owner, repo }).append([merged]);

@@ -4,10 +4,10 @@ import type { AuditLogFactory } from './approval-app.js';
 /**
  * THE place where the app server and the Actions workflow choose their audit store: the
  * repository's audit branch, written through GitHub's git data API with the installation's
- * (or the workflow's) token. `AAC_AUDIT_BRANCH` names the branch (default `access-audit`).
- * @example createApprovalApp({ auditLog: createAuditLogFor(process.env) })
+ * (or the workflow's) token. `auditBranch` (AAC_AUDIT_BRANCH) names the branch (default `access-audit`).
+ * @example createApprovalApp({ auditLog: createAuditLogFor(readAuditBranch(env)) })
  */
-export function createAuditLogFor(env: NodeJS.ProcessEnv): AuditLogFactory {
-  const branch = env['AAC_AUDIT_BRANCH'];
+export function createAuditLogFor(settings: { auditBranch?: string }): AuditLogFactory {
+  const branch = settings.auditBranch;
   return ({ octokit, owner, repo }) => createGitHubAuditLog({ octokit, owner, repo, ...(branch ? { branch } : {}) });
 }

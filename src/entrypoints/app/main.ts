@@ -1,7 +1,7 @@
 import { createProbot } from 'probot';
 import { createApprovalOctokit } from '../../adapters/github/approval-octokit.js';
 import { ConfigError } from '../../errors.js';
-import { loadConfig } from '../../config.js';
+import { loadConfig, processEnvironment, readAppSettings } from '../../config.js';
 import { createDirectoryPlanProvider } from './create-directory-plan-provider.js';
 import { openDirectory } from '../../services/reconcile/open-directory.js';
 import { createApprovalApp } from './approval-app.js';
@@ -17,26 +17,22 @@ import type { RunningServer } from './start-app-server.js';
  * HOST, LOG_LEVEL, GHE_HOST; AAC_ACCESS_DIR (default `access`) and AAC_AUDIT_BRANCH for aac;
  * the AAC_LDAP_* settings (see src/config.ts) to show the directory plan on pull requests.
  */
-export async function main(env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
-  for (const name of ['APP_ID', 'WEBHOOK_SECRET'] as const) {
-    if (!env[name]) throw new ConfigError(`${name} is not set; see app.yml and the README section "The approval app"`);
-  }
-  if (!env['PRIVATE_KEY'] && !env['PRIVATE_KEY_PATH'])
-    throw new ConfigError('PRIVATE_KEY or PRIVATE_KEY_PATH is not set');
+export async function main(env: NodeJS.ProcessEnv = processEnvironment()): Promise<RunningServer> {
+  const settings = readAppSettings(env);
   const probot = createProbot({ env, overrides: { Octokit: createApprovalOctokit() } });
   const plan = createPlanProviderFor(env);
   const notifier = createNotifierFor(env);
   const app = createApprovalApp({
-    auditLog: createAuditLogFor(env),
-    accessDir: env['AAC_ACCESS_DIR'] ?? 'access',
+    auditLog: createAuditLogFor(settings),
+    accessDir: settings.accessDir,
     ...(plan ? { plan } : {}),
     ...(notifier ? { notifier } : {}),
   });
   const running = await startAppServer({
     probot,
     app,
-    port: Number(env['PORT'] ?? 3000),
-    ...(env['HOST'] ? { host: env['HOST'] } : {}),
+    port: settings.port,
+    ...(settings.host ? { host: settings.host } : {}),
   });
   probot.log.info(`aac approval app listening on ${running.url}`);
   return running;

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { readActionConfig } from '../../config.js';
 import { ConfigError, UsageError } from '../../errors.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
@@ -28,7 +29,7 @@ export async function runApprovals(args: string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length > 0) throw new UsageError('approvals takes no arguments');
-  const { readActionConfig, runAction } = await import('../action/run-action.js');
+  const { runAction } = await import('../action/run-action.js');
   const config = readActionConfig(io.env);
   try {
     await runAction(config);

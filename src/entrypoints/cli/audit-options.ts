@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { readCliSettings } from '../../config.js';
 import { resolve } from 'node:path';
 import { locateAuditBranch } from '../../adapters/git/locate-audit-branch.js';
 import { resolveCommit } from '../../adapters/git/run-git.js';
@@ -48,7 +49,7 @@ export function auditSettings(
   values: AuditValues,
   io: CliIO,
 ): Omit<AuditContext, 'repoDir' | 'audit'> & { start: string } {
-  const gnupgHome = values['gnupg-home'] ?? io.env['GNUPGHOME'];
+  const gnupgHome = values['gnupg-home'] ?? readCliSettings(io.env).gnupgHome;
   return {
     start: resolve(io.cwd, values.repo ?? '.'),
     branch: values.branch ?? 'main',

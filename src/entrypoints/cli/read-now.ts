@@ -1,3 +1,4 @@
+import { readCliSettings } from '../../config.js';
 import { UsageError } from '../../errors.js';
 
 /**
@@ -5,7 +6,7 @@ import { UsageError } from '../../errors.js';
  * else the clock. Milliseconds since the epoch.
  */
 export function readNow(flag: string | undefined, env: NodeJS.ProcessEnv): number {
-  const text = flag ?? env['AAC_NOW'];
+  const text = flag ?? readCliSettings(env).now;
   if (text === undefined || text === '') return Date.now();
   const t = Date.parse(text);
   if (Number.isNaN(t))

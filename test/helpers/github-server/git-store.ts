@@ -1,4 +1,8 @@
 import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 
 /** Git's modes as the trees API shows them. */
 export type GitMode = '100644' | '100755' | '120000' | '040000' | '160000';
@@ -31,6 +35,8 @@ export class GitStore {
   readonly commits = new Map<string, GitCommit>();
   /** Branch name (without `refs/heads/`) -> commit SHA. */
   readonly refs = new Map<string, string>();
+  /** The serialized bodies of trees and commits (blobs are their bytes), for exportTo. */
+  readonly #raw = new Map<string, { type: 'tree' | 'commit'; body: Buffer }>();
   #time = 1_700_000_000;
 
   putBlob(content: string | Uint8Array): string {
@@ -52,6 +58,7 @@ export class GitStore {
     );
     const sha = hashObject('tree', body);
     this.trees.set(sha, sorted);
+    this.#raw.set(sha, { type: 'tree', body });
     return sha;
   }
 
@@ -96,8 +103,10 @@ export class GitStore {
       commit.message,
       '',
     ].join('\n');
-    const sha = hashObject('commit', Buffer.from(text, 'utf8'));
+    const body = Buffer.from(text, 'utf8');
+    const sha = hashObject('commit', body);
     this.commits.set(sha, { ...commit, parents: [...commit.parents] });
+    this.#raw.set(sha, { type: 'commit', body });
     return sha;
   }
 
@@ -155,6 +164,29 @@ export class GitStore {
     const files = new Map<string, Buffer>();
     for (const entry of this.walk(tree)) if (entry.type === 'blob') files.set(entry.path, this.blobs.get(entry.sha)!);
     return files;
+  }
+
+  /**
+   * Writes every object as a loose object of a new git repository at `dir` (same SHAs: the
+   * objects are git's) and points `refs/heads/<name>` at the given commits, so the CLI can judge
+   * exactly what the API served.
+   */
+  exportTo(dir: string, branches: Record<string, string>): void {
+    execFileSync('git', ['init', '-q', dir], { env: { PATH: process.env['PATH'], HOME: dir } });
+    const write = (sha: string, type: string, body: Buffer): void => {
+      const folder = join(dir, '.git', 'objects', sha.slice(0, 2));
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(
+        join(folder, sha.slice(2)),
+        deflateSync(Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body])),
+      );
+    };
+    for (const [sha, bytes] of this.blobs) write(sha, 'blob', bytes);
+    for (const [sha, { type, body }] of this.#raw) write(sha, type, body);
+    for (const [name, sha] of Object.entries(branches)) {
+      mkdirSync(join(dir, '.git', 'refs', 'heads'), { recursive: true });
+      writeFileSync(join(dir, '.git', 'refs', 'heads', name), `${sha}\n`);
+    }
   }
 
   isAncestor(ancestor: string, sha: string): boolean {

@@ -124,8 +124,9 @@ function rootOf(world: GraphqlWorld, budget: { textBytes: number }): object {
   const { store } = world;
   const blobNode = (sha: string): object => {
     const bytes = store.blobs.get(sha)!;
-    // Like GitHub: a NUL byte makes a blob binary (text null); other bytes are decoded as UTF-8,
-    // lossily, so the text of a Latin-1 file is not its bytes.
+    // A NUL byte makes a blob binary (text null), as GitHub's own detection does. How GitHub turns
+    // other non-UTF-8 bytes into `text` is not documented: here they are decoded lossily, so a
+    // client must check the text against the blob's SHA rather than trust it.
     const binary = bytes.includes(0);
     return {
       __typename: 'Blob',

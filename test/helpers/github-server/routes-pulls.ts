@@ -33,6 +33,20 @@ export const PULL_ROUTES: Route[] = [
   },
   {
     method: 'GET',
+    pattern: '/repos/{owner}/{repo}/compare/{basehead}',
+    handle: (request, state) => {
+      const [base = '', head = ''] = decodeURIComponent(request.params['basehead']!).split('...');
+      const store = state.store;
+      const a = store.commitOf(base);
+      const b = store.commitOf(head);
+      if (!a || !b || !isOurs(request, state)) return notFound();
+      const status =
+        a === b ? 'identical' : store.isAncestor(a, b) ? 'ahead' : store.isAncestor(b, a) ? 'behind' : 'diverged';
+      return { status: 200, body: { status, base_commit: { sha: a }, commits: [], files: [] } };
+    },
+  },
+  {
+    method: 'GET',
     pattern: '/repos/{owner}/{repo}/commits/{sha}/pulls',
     handle: (request, state) => {
       if (!isOurs(request, state)) return notFound();
