@@ -65,7 +65,12 @@ export type DiagnosticCode =
   | 'EMERGENCY_NO_JUSTIFICATION'
   | 'MISSING_ATTESTATION'
   | 'GRANT_EXPIRED'
-  | 'INACTIVE_REFERENCE';
+  | 'STATUS_REASON_MISSING'
+  | 'INACTIVE_REFERENCE'
+  // values the directory would refuse
+  | 'BLANK_VALUE'
+  | 'DIRECTORY_LIMIT'
+  | 'INVALID_UNMANAGED';
 
 export type Severity = 'error' | 'warning';
 

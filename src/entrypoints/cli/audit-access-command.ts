@@ -8,9 +8,11 @@ import { computeAccessOverview, computeAccessView } from '../../core/audit/compu
 import { formatReportCsv, formatReportMarkdown } from '../../core/audit/format-report-view.js';
 import { createSchemaChecker } from '../../core/validate/schema-diagnostics.js';
 import { validateAccessTree } from '../../core/validate/validate-access-tree.js';
+import { formatCount } from '../../core/format-count.js';
 import { UsageError } from '../../errors.js';
 import { AUDIT_OPTIONS, AUDIT_OPTIONS_HELP, auditContext, auditLogName } from './audit-options.js';
 import { EXIT } from './cli-io.js';
+import { createStatus } from './progress.js';
 import type { CliIO } from './cli-io.js';
 import { readNow } from './read-now.js';
 import { parseFormat } from './parse-format.js';
@@ -46,11 +48,16 @@ export async function runAuditAccess(args: string[], io: CliIO): Promise<number>
   const format = parseFormat(values.format, ['json', 'markdown', 'csv', 'html'] as const);
   const now = readNow(values.now, io.env);
   const ctx = await auditContext(values, io, 'audit access');
+  const status = createStatus(io, 'audit access');
   const root = values.access.replace(/\/+$/, '');
+  status.step(`reading ${root}/ on ${ctx.branch}`);
   const files = await readAccessFilesAt(ctx.repoDir, ctx.branch, root);
+  status.step(`checking ${formatCount(files.length, 'file')}`);
   const { tree } = validateAccessTree({ root, files, checkSchema: createSchemaChecker(loadSchemas()), now });
+  status.step('building the access matrix');
   const overview = computeAccessOverview(tree);
   const view = computeAccessView(overview);
+  if (format === 'html') status.step('rendering the page');
   const text =
     format === 'json'
       ? `${JSON.stringify(overview, null, 2)}\n`
@@ -64,7 +71,14 @@ export async function runAuditAccess(args: string[], io: CliIO): Promise<number>
               branch: ctx.branch,
               auditBranch: auditLogName(ctx),
             });
-  if (values.out) writeFileSync(resolve(io.cwd, values.out), text);
-  else io.stdout(text);
+  status.done();
+  if (!values.out) {
+    io.stdout(text);
+    return EXIT.ok;
+  }
+  writeFileSync(resolve(io.cwd, values.out), text);
+  io.stderr(
+    `${values.out}: ${formatCount(overview.matrix.rows.length, 'active person', 'active people')} across ${formatCount(overview.matrix.systems.length, 'system')}, ${formatCount(new Set(overview.privileged.map((p) => p.uid)).size, 'person', 'people')} with privileged access\n`,
+  );
   return EXIT.ok;
 }

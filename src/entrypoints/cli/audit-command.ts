@@ -32,10 +32,15 @@ const SUBCOMMANDS: Record<string, Sub> = {
   },
 };
 
+/** The subcommands and their summaries, for completion. */
+export const AUDIT_SUBCOMMANDS: ReadonlyArray<{ name: string; summary: string }> = Object.entries(SUBCOMMANDS).map(
+  ([name, sub]) => ({ name, summary: sub.summary }),
+);
+
 export const AUDIT_HELP = `Usage: aac audit <subcommand> [options]
 
 ${Object.entries(SUBCOMMANDS)
-  .map(([name, s]) => `  ${name.padEnd(9)}${s.summary}`)
+  .map(([name, s]) => `  ${name.padEnd(10)}${s.summary}`)
   .join('\n')}
 
 Run \`aac audit <subcommand> --help\` for its options.

@@ -10,7 +10,9 @@ import { verifyAuditTrail } from '../../core/audit/verify-audit-trail.js';
 import { InternalError, UsageError } from '../../errors.js';
 import { AUDIT_OPTIONS, AUDIT_OPTIONS_HELP, auditContext, auditLogName } from './audit-options.js';
 import { readAuditData } from './audit-data.js';
+import { formatCount } from '../../core/format-count.js';
 import { EXIT } from './cli-io.js';
+import { createStatus } from './progress.js';
 import type { CliIO } from './cli-io.js';
 import { readNow } from './read-now.js';
 
@@ -48,13 +50,19 @@ export async function runAuditEvidence(args: string[], io: CliIO): Promise<numbe
   if (!values.out) throw new UsageError('--out DIR is required');
   const now = readNow(values.now, io.env);
   const ctx = await auditContext(values, io, 'audit evidence');
+  const status = createStatus(io, 'audit evidence');
   const accessRoot = values.access.replace(/\/+$/, '');
   const accessDir = join(ctx.repoDir, accessRoot);
+  status.step('reading retired identities from history');
   const retired = existsSync(accessDir) ? await readRetiredIdentities(accessDir) : [];
+  status.step(`reading the history of ${ctx.branch} and the audit log`);
   const data = await readAuditData(ctx, { accessRoot, now, retired, hashes: false, tree: 'validated' }); // verifyAuditTrail below checks every hash
   const validation = data.validation;
   if (!validation) throw new InternalError('readAuditData did not validate the tree it was asked to');
   const tree = validation.tree;
+  status.step(
+    `verifying ${formatCount(data.commits.length, 'commit')} and ${formatCount(data.records.length, 'audit record')}`,
+  );
   const controls = computeEvidence({
     tree,
     diagnostics: validation.diagnostics,
@@ -74,6 +82,7 @@ export async function runAuditEvidence(args: string[], io: CliIO): Promise<numbe
     accessRoot,
   });
 
+  status.step('writing the evidence files');
   const out = resolve(io.cwd, values.out);
   mkdirSync(out, { recursive: true });
   const meta = { generatedAt: new Date(now).toISOString(), branch: ctx.branch, auditBranch: auditLogName(ctx) };
@@ -90,8 +99,9 @@ export async function runAuditEvidence(args: string[], io: CliIO): Promise<numbe
   ];
   writeFileSync(join(out, 'index.md'), index.join('\n'));
   writeFileSync(join(out, 'evidence.json'), `${JSON.stringify({ ...meta, controls }, null, 2)}\n`);
+  status.done();
   for (const c of controls)
-    io.stdout(`${c.control} ${c.status}${c.gaps.length > 0 ? ` (${c.gaps.length} gaps)` : ''}\n`);
+    io.stdout(`${c.control} ${c.status}${c.gaps.length > 0 ? ` (${formatCount(c.gaps.length, 'gap')})` : ''}\n`);
   io.stdout(`${controls.length} evidence files written to ${values.out}\n`);
   return EXIT.ok;
 }

@@ -4,8 +4,10 @@ import { processEnvironment } from '../../config.js';
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** Whether stdout is a terminal (colours, progress). */
+  /** Whether stdout is a terminal (colours). */
   isTTY: boolean;
+  /** Whether stderr is a terminal (progress lines, coloured errors). Default false. */
+  isStderrTTY?: boolean;
   cwd: string;
   env: NodeJS.ProcessEnv;
 }
@@ -21,10 +23,14 @@ export function processIO(): CliIO {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isTTY: Boolean(process.stdout.isTTY),
+    isStderrTTY: Boolean(process.stderr.isTTY),
     cwd: process.cwd(),
     env: processEnvironment(),
   };
 }
 
-/** Exit codes shared by every command. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70 } as const;
+/**
+ * Exit codes shared by every command. `changes` is `aac plan --exit-code` with changes pending
+ * (Terraform's -detailed-exitcode), and under that flag every error is `failed`, never 2.
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, changes: 2, internal: 70 } as const;

@@ -6,6 +6,7 @@ import { hasErrors } from '../../core/diagnostics.js';
 import { computeCodeowners } from '../../core/policy/compute-codeowners.js';
 import { UsageError } from '../../errors.js';
 import { loadAccessTree } from '../../services/load-access-tree.js';
+import { resolveAccessDir } from '../../adapters/fs/find-access-dir.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 import { readNow } from './read-now.js';
@@ -39,7 +40,7 @@ export async function runCodeowners(args: string[], io: CliIO): Promise<number> 
     return EXIT.ok;
   }
   if (positionals.length > 1) throw new UsageError('codeowners takes one directory');
-  const dir = resolve(io.cwd, positionals[0] ?? 'access');
+  const dir = resolveAccessDir(positionals[0], io.cwd);
   const repo = (await findRepositoryRoot(dir)) ?? dirname(dir);
   const output = values.output === undefined ? resolve(repo, '.github', 'CODEOWNERS') : resolve(io.cwd, values.output);
 

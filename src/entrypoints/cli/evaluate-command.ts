@@ -15,6 +15,7 @@ import { parseTeamMembers } from '../../core/policy/team-members.js';
 import type { TeamMembers } from '../../core/policy/team-members.js';
 import { createSchemaChecker } from '../../core/validate/schema-diagnostics.js';
 import { InputError, UsageError } from '../../errors.js';
+import { resolveAccessDir } from '../../adapters/fs/find-access-dir.js';
 import { EXIT } from './cli-io.js';
 import type { CliIO } from './cli-io.js';
 import { readNow } from './read-now.js';
@@ -51,7 +52,7 @@ export async function runEvaluate(args: string[], io: CliIO): Promise<number> {
       reviews: { type: 'string' },
       teams: { type: 'string' },
       format: { type: 'string', default: 'text' },
-      dir: { type: 'string', default: 'access' },
+      dir: { type: 'string' },
       now: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -67,7 +68,7 @@ export async function runEvaluate(args: string[], io: CliIO): Promise<number> {
   const reviews = values.reviews === undefined ? [] : readReviews(resolve(io.cwd, values.reviews));
   const teams = values.teams === undefined ? {} : readTeams(resolve(io.cwd, values.teams));
 
-  const dir = resolve(io.cwd, values.dir);
+  const dir = resolveAccessDir(values.dir, io.cwd);
   const repo = await findRepositoryRoot(io.cwd);
   if (repo === undefined) throw new InputError('aac evaluate runs in a git checkout; this folder is not in one');
   const accessDir = relative(repo, dir).split(sep).join('/');

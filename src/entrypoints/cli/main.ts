@@ -1,5 +1,7 @@
 import { ApprovalHoldError, AuditLogError, ConfigError, DirectoryError, InputError, UsageError } from '../../errors.js';
 import { EXIT, processIO } from './cli-io.js';
+import { createStyle } from './style.js';
+import { flagsOf, suggest } from './suggest.js';
 import type { CliIO } from './cli-io.js';
 
 type Command = { summary: string; run: (args: string[], io: CliIO) => Promise<number> };
@@ -17,6 +19,10 @@ const COMMANDS: Record<string, Command> = {
   apply: {
     summary: 'make the directory match the access files, and record the run',
     run: async (args, io) => (await import('./apply-command.js')).runApply(args, io),
+  },
+  adopt: {
+    summary: 'write person files (or reconcile.unmanaged entries) for what the directory holds undeclared',
+    run: async (args, io) => (await import('./adopt-command.js')).runAdopt(args, io),
   },
   evaluate: {
     summary: 'judge a pull request: changes, tiers and whose approval is still missing',
@@ -38,6 +44,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'in GitHub Actions: the access-approvals check of this pull request event, without the app',
     run: async (args, io) => (await import('./approvals-command.js')).runApprovals(args, io),
   },
+  completion: {
+    summary: 'print a shell completion script: aac completion bash|zsh|fish',
+    run: async (args, io) => (await import('./completion-command.js')).runCompletion(args, io),
+  },
   serve: {
     summary: 'run the approval app (a GitHub App server from app.yml)',
     run: async (args, io) => (await import('./serve-command.js')).runServe(args, io),
@@ -47,12 +57,21 @@ const COMMANDS: Record<string, Command> = {
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return `Usage: aac <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun \`aac <command> --help\` for a command's options.\n`;
+  return `Usage: aac <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun \`aac <command> --help\` for a command's options, \`aac --version\` for the version.\n`;
+}
+
+/** The names of the commands, for completion and "did you mean". */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
+/** Each command's one-line summary, for completion. */
+export function commandSummaries(): Array<{ name: string; summary: string }> {
+  return Object.entries(COMMANDS).map(([name, c]) => ({ name, summary: c.summary }));
 }
 
 /** Runs one CLI invocation and returns its exit code; never throws. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const [name, ...args] = argv;
+  if (name === 'help' && args.length > 0) return main([...args, '--help'], io);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(usage());
     return name === undefined ? EXIT.usage : EXIT.ok;
@@ -61,25 +80,41 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     io.stdout(`aac ${(await import('../../adapters/fs/read-package-info.js')).readPackageInfo().version}\n`);
     return EXIT.ok;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    io.stderr(`aac: unknown command "${name}"\n\n${usage()}`);
+    const close = suggest(name, COMMAND_NAMES);
+    const hint = close ? `Did you mean \`aac ${close}\`?\n` : `\n${usage()}`;
+    io.stderr(`${createStyle(io, 'stderr').red('aac:')} unknown command "${name}". ${hint}`);
     return EXIT.usage;
   }
   try {
     return await command.run(args, io);
   } catch (error) {
-    return reportError(error, name, io);
+    const code = await reportError(error, name, args, io);
+    return detailedExitCode(name, args) ? EXIT.failed : code;
   }
 }
 
-function reportError(error: unknown, command: string, io: CliIO): number {
+/**
+ * Whether this is `aac plan --exit-code`, Terraform's `-detailed-exitcode`: 0 no changes, 2
+ * changes pending, 1 any error. Usage and configuration errors, 2 elsewhere, are 1 there, so that
+ * 2 can only mean "changes" to a pipeline (the command itself returns 2 only for changes).
+ */
+function detailedExitCode(name: string, args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return name === 'plan' && (end < 0 ? args : args.slice(0, end)).includes('--exit-code');
+}
+
+async function reportError(error: unknown, command: string, args: readonly string[], io: CliIO): Promise<number> {
+  const style = createStyle(io, 'stderr');
+  const prefix = style.red(`aac ${command}:`);
   if (error instanceof UsageError || isParseArgsError(error)) {
-    io.stderr(`aac ${command}: ${(error as Error).message}\nRun \`aac ${command} --help\` for usage.\n`);
+    const hint = isParseArgsError(error) ? await flagHint(error as Error, command, args) : '';
+    io.stderr(`${prefix} ${(error as Error).message}\n${hint}Run \`aac ${command} --help\` for usage.\n`);
     return EXIT.usage;
   }
   if (error instanceof InputError || error instanceof ConfigError || error instanceof AuditLogError) {
-    io.stderr(`aac ${command}: ${error.message}\n`);
+    io.stderr(`${prefix} ${error.message}\n`);
     return EXIT.usage;
   }
   if (error instanceof ApprovalHoldError) {
@@ -87,13 +122,30 @@ function reportError(error: unknown, command: string, io: CliIO): number {
     return EXIT.failed;
   }
   if (error instanceof DirectoryError) {
-    io.stderr(`aac ${command}: directory error (${error.code}): ${error.message}\nNothing was written.\n`);
+    io.stderr(`${prefix} directory error (${error.code}): ${error.message}\nNothing was written.\n`);
     return EXIT.failed;
   }
-  io.stderr(
-    `aac ${command}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  io.stderr(`${prefix} internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return EXIT.internal;
+}
+
+/** "Did you mean --exit-code?" for an unknown option, from the flags the command's help lists. */
+async function flagHint(error: Error, command: string, args: readonly string[]): Promise<string> {
+  const unknown = /Unknown option '(--?[^']+)'/.exec(error.message)?.[1];
+  if (unknown === undefined || !unknown.startsWith('--')) return '';
+  const path =
+    command === 'audit' && args[0] !== undefined && !args[0].startsWith('-') ? [command, args[0]] : [command];
+  const close = suggest(unknown, flagsOf(await helpOf(path)));
+  return close ? `Did you mean ${close}?\n` : '';
+}
+
+/** The help text of `aac PATH... --help`, captured: the one list of a command's flags. */
+export async function helpOf(path: readonly string[]): Promise<string> {
+  let text = '';
+  const capture: CliIO = { stdout: (t) => void (text += t), stderr: () => undefined, isTTY: false, cwd: '/', env: {} };
+  const command = COMMANDS[path[0]!];
+  if (command) await command.run([...path.slice(1), '--help'], capture);
+  return text;
 }
 
 // node:util parseArgs throws TypeErrors with these codes for unknown or malformed options.

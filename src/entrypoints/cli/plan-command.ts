@@ -1,5 +1,4 @@
 import { appendFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readCliSettings } from '../../config.js';
 import { formatPlanJson, formatPlanMarkdown, formatPlanText } from '../../core/plan/format-plan.js';
@@ -8,6 +7,7 @@ import { InputError, UsageError } from '../../errors.js';
 import { preparePlan } from '../../services/reconcile/prepare-plan.js';
 import type { PrepareOptions } from '../../services/reconcile/prepare-plan.js';
 import type { AccessSource } from '../../services/reconcile/resolve-access-source.js';
+import { resolveAccessDir } from '../../adapters/fs/find-access-dir.js';
 import { openReconcileAuditLog } from '../../services/reconcile/open-reconcile-audit-log.js';
 import { approvalDetail } from '../../core/audit/approval-records.js';
 import type { ApprovalCheck } from '../../core/audit/approval-records.js';
@@ -18,6 +18,8 @@ import {
   isApprovalNote,
 } from '../../core/audit/format-approval-check.js';
 import { EXIT } from './cli-io.js';
+import { createProgress, createStatus } from './progress.js';
+import { colorizeReport, createStyle } from './style.js';
 import type { CliIO } from './cli-io.js';
 import { readNow } from './read-now.js';
 import { renderDiagnostics } from './validate-command.js';
@@ -30,19 +32,21 @@ would change. Nothing is written. The directory is LDAP from AAC_LDAP_URL (see R
 embedded file directory with --directory file:PATH.
 
   --format text       one line per change with the file:line:column that causes it (default)
-  --format json       {summary, violations, observed, actions}
+  --format json       {summary, violations, conflicts, notices, observed, actions}
   --format markdown   a table; also appended to $GITHUB_STEP_SUMMARY when that is set
-  --exit-code         exit 2 when there are changes (0 when none)
+  --exit-code         exit 2 when there are changes, 0 when none, 1 on any error
   --directory SPEC    file:PATH for the embedded directory
   --ref REV           in a git checkout, plan the files as committed at REV (default HEAD);
                       uncommitted edits are never part of a plan, and are mentioned
-  --audit-log SPEC    where approvals are read from for reconcile.requireApproval: git (the
-                      access-audit branch, else origin/access-audit) or file:PATH
+  --audit-log SPEC    the audit log, read for approvals (reconcile.requireApproval) and to know
+                      which locks and memberships are aac's: git (the access-audit branch, else
+                      origin/access-audit) or file:PATH
   --now TIME          judge expiry and the 72-hour rule at TIME (ISO 8601); AAC_NOW does the same
   --no-history        do not read git history for retired uids and emails
 
-Exit status: 0 done (no changes, or changes without --exit-code), 1 invalid files or directory
-error, 2 changes with --exit-code, or a usage error.
+Exit status: 0 done, 1 invalid files, a directory error or an identity conflict, 2 usage or
+configuration error. With --exit-code, as Terraform's -detailed-exitcode: 0 no changes, 2 changes
+pending, and 1 for every error, usage and configuration errors included (never 2).
 `;
 
 /** Options shared by plan and apply. */
@@ -76,18 +80,22 @@ export async function runPlan(
   const format = parseFormat(values.format, ['text', 'json', 'markdown'] as const);
   if (positionals.length > 1) throw new UsageError('plan takes one directory');
 
-  const dir = positionals[0] ?? 'access';
+  const dir = resolveAccessDir(positionals[0], io.cwd);
   const { auditLog, ...substitutes } = deps;
+  const progress = createProgress(io, 'reading files');
+  const status = createStatus(io, 'plan');
   const prepared = await preparePlan({
     dir,
     auditLog:
       auditLog ??
       (await openReconcileAuditLog({
         cwd: io.cwd,
-        accessDir: resolve(io.cwd, dir),
+        accessDir: dir,
         push: false,
         ...(values['audit-log'] !== undefined ? { spec: values['audit-log'] } : {}),
       })),
+    onProgress: progress.update,
+    onStage: (stage) => (progress.done(), status.step(stage)),
     cwd: io.cwd,
     env: io.env,
     now: readNow(values.now, io.env),
@@ -95,10 +103,15 @@ export async function runPlan(
     ...(values.directory !== undefined ? { directory: values.directory } : {}),
     ...(values.ref !== undefined ? { ref: values.ref } : {}),
     ...substitutes,
-  });
+  }).finally(() => (progress.done(), status.done()));
   io.stderr(describeSource('plan', prepared.source));
   if (!prepared.ok) {
-    io.stdout(renderDiagnostics(prepared.loaded.result.diagnostics, 'text', prepared.loaded.files));
+    io.stdout(
+      colorizeReport(
+        renderDiagnostics(prepared.loaded.result.diagnostics, 'text', prepared.loaded.files),
+        createStyle(io),
+      ),
+    );
     return EXIT.failed;
   }
   await prepared.directory.close();
@@ -109,11 +122,16 @@ export async function runPlan(
       ? formatPlanJsonWithApproval(plan, approval)
       : format === 'markdown'
         ? `${formatPlanMarkdown(plan)}${formatApprovalCheckMarkdown(approval)}`
-        : `${formatPlanText(plan)}${isApprovalNote(approval) ? '' : formatApprovalCheckText(approval)}`,
+        : colorizeReport(
+            `${formatPlanText(plan)}${isApprovalNote(approval) ? '' : formatApprovalCheckText(approval)}`,
+            createStyle(io),
+          ),
   );
   if (isApprovalNote(approval)) io.stderr(formatApprovalCheckText(approval));
   appendStepSummary(`${formatPlanMarkdown(plan)}${formatApprovalCheckMarkdown(approval)}`, io.env);
-  return values['exit-code'] && plan.actions.length > 0 ? 2 : EXIT.ok;
+  // An identity conflict stops someone's actions: the directory does not match the files.
+  if (plan.conflicts.length > 0) return EXIT.failed;
+  return values['exit-code'] && plan.actions.length > 0 ? EXIT.changes : EXIT.ok;
 }
 
 /** The plan's JSON with the approval check beside it (`approval`: mode, held, approved, released). */

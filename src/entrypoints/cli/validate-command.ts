@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
 import { hasErrors } from '../../core/diagnostics.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { formatDiagnosticGithub, formatDiagnosticText, formatSummary } from '../../core/format-diagnostics.js';
@@ -7,7 +6,9 @@ import { sourceLine } from '../../core/source.js';
 import type { InputFile } from '../../core/validate/validate-access-tree.js';
 import { loadAccessTree } from '../../services/load-access-tree.js';
 import { UsageError } from '../../errors.js';
+import { resolveAccessDir } from '../../adapters/fs/find-access-dir.js';
 import { EXIT } from './cli-io.js';
+import { colorizeReport, createStyle } from './style.js';
 import type { CliIO } from './cli-io.js';
 import { readNow } from './read-now.js';
 import { createProgress } from './progress.js';
@@ -43,7 +44,7 @@ export async function runValidate(args: string[], io: CliIO): Promise<number> {
   }
   const format = parseFormat(values.format, ['text', 'json', 'github'] as const);
   if (positionals.length > 1) throw new UsageError('validate takes one directory');
-  const dir = resolve(io.cwd, positionals[0] ?? 'access');
+  const dir = resolveAccessDir(positionals[0], io.cwd);
   const now = readNow(values.now, io.env);
 
   const progress = createProgress(io, 'validating');
@@ -54,7 +55,8 @@ export async function runValidate(args: string[], io: CliIO): Promise<number> {
     onProgress: progress.update,
   });
   progress.done();
-  io.stdout(renderDiagnostics(result.diagnostics, format, files));
+  const text = renderDiagnostics(result.diagnostics, format, files);
+  io.stdout(format === 'text' ? colorizeReport(text, createStyle(io)) : text);
   return hasErrors(result.diagnostics) ? EXIT.failed : EXIT.ok;
 }
 
