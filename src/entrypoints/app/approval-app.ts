@@ -2,6 +2,9 @@ import type { ApplicationFunction, Context, Probot } from 'probot';
 import type { GitHubClient } from '../../adapters/github/approval-octokit.js';
 import { callsSince, countApiCalls, snapshotCalls } from '../../adapters/github/count-api-calls.js';
 import { loadSchemas } from '../../adapters/fs/load-schemas.js';
+import { FileCache } from '../../adapters/github/file-cache.js';
+import type { Diagnostic } from '../../core/diagnostics.js';
+import type { SourceFile } from '../../core/source.js';
 import { readCurrentPullRequest } from '../../adapters/github/read-pull-request.js';
 import type { AuditLog } from '../../core/audit/audit-event.js';
 import { computeMergeEvent, computeRejectionEvent, standingRejection } from '../../core/policy/compute-audit-events.js';
@@ -40,6 +43,11 @@ export interface ApprovalAppOptions {
   baseBranches?: readonly string[];
   /** Sends the rejection notices (the requester, an external's sponsor); none: nobody is mailed. */
   notifier?: RequestNotifier;
+  /**
+   * Blobs and parsed files kept between events, bounded (default: DEFAULT_CACHE_BYTES of
+   * estimated heap). One per app: pull requests of a repository share most files.
+   */
+  cache?: FileCache;
 }
 
 const EVALUATE_ON = [
@@ -63,7 +71,14 @@ const HEAD_CHANGED = new Set(['opened', 'synchronize', 'reopened']);
  */
 export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunction {
   let checker: SchemaChecker | undefined;
-  const checkSchema: SchemaChecker = (source) => (checker ??= createSchemaChecker(loadSchemas()))(source);
+  // A parse kept in the cache is the same SourceFile at every event: its schema diagnostics are too.
+  const checked = new WeakMap<SourceFile, Diagnostic[]>();
+  const checkSchema: SchemaChecker = (source) => {
+    let diagnostics = checked.get(source);
+    if (!diagnostics) checked.set(source, (diagnostics = (checker ??= createSchemaChecker(loadSchemas()))(source)));
+    return diagnostics;
+  };
+  const cache = options.cache ?? new FileCache();
   const now = options.now ?? Date.now;
   const accessDir = options.accessDir ?? 'access';
 
@@ -121,6 +136,7 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
           ...(options.plan ? { plan: options.plan } : {}),
           ...(options.notifier ? { notifier: options.notifier } : {}),
           log: context.log,
+          cache,
         });
       } catch (error) {
         // The required check must not stay green or missing when evaluation fails: say so, then let Probot log it.
@@ -219,6 +235,8 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
                 checkSchema,
                 now: now(),
                 ...(options.teams ? { teams: options.teams } : {}),
+                cache,
+                log: context.log,
               })
             ).evaluation,
           )

@@ -1,7 +1,9 @@
 import type { Logger } from 'probot';
 import type { GitHubClient } from '../../adapters/github/approval-octokit.js';
 import { readReviews } from '../../adapters/github/read-reviews.js';
-import { readSideFromGitHub } from '../../adapters/github/read-side-from-github.js';
+import type { FileCache } from '../../adapters/github/file-cache.js';
+import { readSidesFromGitHub } from '../../adapters/github/read-side-from-github.js';
+import { parseSidesWithCache } from '../../adapters/parse/parse-sides-with-cache.js';
 import { readTeamMembers } from '../../adapters/github/read-team-members.js';
 import { requestReviewers } from '../../adapters/github/request-reviewers.js';
 import { writeCheckRun } from '../../adapters/github/write-check-run.js';
@@ -61,6 +63,8 @@ export interface ReportOptions {
   /** Tells the requester (and an external's sponsor) about a rejection; none configured: nobody is mailed. */
   notifier?: RequestNotifier;
   log: Logger;
+  /** Blobs and parses kept between events (see FileCache): a review event reads and parses no file. */
+  cache: FileCache;
 }
 
 /** What one evaluation read and decided. */
@@ -80,23 +84,35 @@ const CONCLUSION: Record<EvaluationStatus, 'success' | 'action_required' | 'fail
 };
 
 /**
- * Reads one pull request and evaluates it: both sides (two requests each: the tree and the
- * texts), the reviews, the comments (for `/appeal`) and the teams, then `evaluatePullRequest`.
- * The number of API calls does not depend on how many files the pull request changes.
+ * Reads one pull request and evaluates it: both sides (their trees, and the files not already in
+ * the cache), the reviews, the comments (the author's `/appeal`s) and the teams, then
+ * `evaluatePullRequest`. The number of API calls does not depend on how many files the repository
+ * has, and on a push grows with the changed bytes only up to a few queries (then one archive
+ * download): README, "Rate limits".
  */
 export async function readAndEvaluate(
   octokit: GitHubClient,
   facts: Pick<PullRequestFacts, 'owner' | 'repo' | 'pull' | 'baseSha' | 'headSha' | 'author'>,
-  options: Pick<ReportOptions, 'accessDir' | 'checkSchema' | 'now' | 'teams'>,
+  options: Pick<ReportOptions, 'accessDir' | 'checkSchema' | 'now' | 'teams' | 'cache' | 'log'>,
 ): Promise<ReadEvaluation> {
   const where = { owner: facts.owner, repo: facts.repo };
-  const [base, head, reviews, comments] = await Promise.all([
-    readSideFromGitHub(octokit, { ...where, ref: facts.baseSha, accessDir: options.accessDir }),
-    readSideFromGitHub(octokit, { ...where, ref: facts.headSha, accessDir: options.accessDir }),
+  const started = performance.now();
+  const [{ base, head, counts }, reviews, comments] = await Promise.all([
+    readSidesFromGitHub(octokit, {
+      ...where,
+      base: facts.baseSha,
+      head: facts.headSha,
+      accessDir: options.accessDir,
+      cache: options.cache,
+      fetch: { warn: (fields, message) => options.log.warn(fields, message) },
+    }),
     readReviews(octokit, { ...where, pull: facts.pull }),
     readComments(octokit, { ...where, issue: facts.pull }),
   ]);
   const teams = options.teams ?? (await readTeamMembers(octokit, referencedTeamsOf(base, options.accessDir)));
+  const read = performance.now();
+  const { parsed, parsedNow, remember } = await parseSidesWithCache(base, head, options.cache);
+  const parsedAt = performance.now();
   const evaluation = evaluatePullRequest({
     root: options.accessDir,
     base,
@@ -108,7 +124,18 @@ export async function readAndEvaluate(
     teams,
     checkSchema: options.checkSchema,
     now: options.now,
+    parsed,
   });
+  remember();
+  const ms = {
+    read: Math.round(read - started),
+    parse: Math.round(parsedAt - read),
+    evaluate: Math.round(performance.now() - parsedAt),
+  };
+  options.log.debug(
+    { pull: facts.pull, reads: counts, parsed: parsedNow, ms, cache: options.cache.stats() },
+    'files read',
+  );
   return { evaluation, base, head, comments };
 }
 
