@@ -4,7 +4,7 @@
 // the foreground with only the ldap service and stopped with SIGTERM. Nothing is written outside
 // the temp folders. Plain JavaScript so that bench/ scripts can use it too.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
