@@ -34,14 +34,9 @@ export async function coldEvaluation(
   const json = await runCli([...args, '--format', 'json'], { cwd: dir });
   const markdown = await runCli([...args, '--format', 'markdown'], { cwd: dir });
   if (json.code === 2 || markdown.code === 2) throw new Error(`aac evaluate failed: ${json.stderr}${markdown.stderr}`);
-  const result = JSON.parse(json.stdout) as {
-    approved: boolean;
-    changes: Array<{ blocked: string[]; levels: Array<{ satisfiedBy: string | null }> }>;
-    diagnostics: Array<{ severity: string }>;
-  };
-  // The same rule as evaluatePullRequest's status: blocked, else missing, else approved.
-  const blocked =
-    result.diagnostics.some((d) => d.severity === 'error') || result.changes.some((c) => c.blocked.length > 0);
-  const conclusion = blocked ? 'failure' : result.approved ? 'success' : 'action_required';
+  const result = JSON.parse(json.stdout) as { status: 'approved' | 'missing' | 'rejected' | 'blocked' };
+  // The same mapping as the app's check run: rejected and blocked fail, missing waits.
+  const conclusion =
+    result.status === 'approved' ? 'success' : result.status === 'missing' ? 'action_required' : 'failure';
   return { conclusion, markdown: markdown.stdout };
 }
