@@ -65,6 +65,7 @@ export type DiagnosticCode =
   | 'EMERGENCY_NO_JUSTIFICATION'
   | 'MISSING_ATTESTATION'
   | 'GRANT_EXPIRED'
+  | 'STARTS_AFTER_EXPIRY'
   | 'INACTIVE_REFERENCE';
 
 export type Severity = 'error' | 'warning';
