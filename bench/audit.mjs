@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chainEvents } from '../dist/core/audit/hash-chain.js';
+import { sha256Node } from '../dist/adapters/crypto/sha256-node.js';
 import { formatAuditLines, targetFileOf } from '../dist/core/audit/audit-files.js';
 import { GIT_LOG_ARGS } from '../dist/core/audit/parse-git-log.js';
 
@@ -160,7 +161,9 @@ function history() {
     );
   }
   // The audit branch: records chained exactly as the writers chain them, one file per month.
-  const records = chainEvents(undefined, events);
+  const chained = chainEvents(undefined, events, sha256Node);
+  if (!chained.ok) throw new Error(`bench events carry secret-looking fields: ${chained.secrets.join(', ')}`);
+  const records = chained.records;
   const months = new Map();
   for (const r of records) {
     const path = targetFileOf(r.time, [...months.keys()].at(-1));

@@ -15,6 +15,10 @@ export interface LdapConfig {
   ca?: string;
   /** `AAC_LDAP_STARTTLS=true`: upgrade an `ldap://` connection before binding. */
   startTls: boolean;
+  /** `AAC_LDAP_CONNECT_TIMEOUT` (seconds, default 10): the most connect, TLS and bind may take together, in ms. */
+  connectTimeoutMs?: number;
+  /** `AAC_LDAP_TIMEOUT` (seconds, default 30): the most one LDAP operation may take, in ms. */
+  timeoutMs?: number;
 }
 
 /** How to send notifications. */
@@ -57,6 +61,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AacConfig {
     };
     const baseDn = get('AAC_LDAP_BASE_DN');
     if (baseDn !== undefined) ldap.baseDn = baseDn;
+    const connectTimeout = readSeconds(get('AAC_LDAP_CONNECT_TIMEOUT'), 'AAC_LDAP_CONNECT_TIMEOUT');
+    if (connectTimeout !== undefined) ldap.connectTimeoutMs = connectTimeout;
+    const timeout = readSeconds(get('AAC_LDAP_TIMEOUT'), 'AAC_LDAP_TIMEOUT');
+    if (timeout !== undefined) ldap.timeoutMs = timeout;
     const caFile = get('AAC_LDAP_CA_FILE');
     if (caFile !== undefined) ldap.ca = readText(caFile, 'AAC_LDAP_CA_FILE');
     if (ldap.startTls && url.toLowerCase().startsWith('ldaps:'))
@@ -92,6 +100,15 @@ function readText(path: string, variable: string): string {
       `cannot read the file named by ${variable} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
     );
   }
+}
+
+/** Seconds (a positive number, at most an hour) as milliseconds. */
+function readSeconds(value: string | undefined, variable: string): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0 || seconds > 3600)
+    throw new ConfigError(`${variable} must be a number of seconds between 0 and 3600, not "${value}"`);
+  return Math.round(seconds * 1000);
 }
 
 function isTrue(value: string | undefined): boolean {
@@ -135,6 +152,8 @@ export interface AppSettings {
   /** `PORT` (default 3000) and `HOST`. */
   port: number;
   host?: string;
+  /** `AAC_APP_CACHE_MB`: the bound on the memory of files kept between events, in MiB (default 128). */
+  cacheMb: number;
 }
 
 /** Reads the app server's settings; a missing credential Probot needs is a ConfigError naming it. */
@@ -149,7 +168,16 @@ export function readAppSettings(env: NodeJS.ProcessEnv = process.env): AppSettin
   const port = Number(get('PORT') ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT must be a port number');
   const host = get('HOST');
-  return { ...readAuditBranch(env), accessDir: get('AAC_ACCESS_DIR') ?? 'access', port, ...(host ? { host } : {}) };
+  const cacheMb = Number(get('AAC_APP_CACHE_MB') ?? 128);
+  if (!Number.isFinite(cacheMb) || cacheMb < 0)
+    throw new ConfigError('AAC_APP_CACHE_MB must be a number of MiB (0 keeps nothing between events)');
+  return {
+    ...readAuditBranch(env),
+    accessDir: get('AAC_ACCESS_DIR') ?? 'access',
+    port,
+    ...(host ? { host } : {}),
+    cacheMb,
+  };
 }
 
 /** `AAC_AUDIT_BRANCH`, where the app and the workflow append. */

@@ -66,7 +66,12 @@ export type DiagnosticCode =
   | 'MISSING_ATTESTATION'
   | 'GRANT_EXPIRED'
   | 'STARTS_AFTER_EXPIRY'
-  | 'INACTIVE_REFERENCE';
+  | 'STATUS_REASON_MISSING'
+  | 'INACTIVE_REFERENCE'
+  // values the directory would refuse
+  | 'BLANK_VALUE'
+  | 'DIRECTORY_LIMIT'
+  | 'INVALID_UNMANAGED';
 
 export type Severity = 'error' | 'warning';
 

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGitAuditLog, readGitAuditFiles } from '../../src/adapters/git/git-audit-log.js';
-import { verifyChain } from '../../src/core/audit/hash-chain.js';
+
 import { AuditLogError, AuditSecretError } from '../../src/errors.js';
-import { approvals, auditEvent, malformed } from '../helpers/audit-events.js';
+import { approvals, auditEvent, malformed, verify } from '../helpers/audit-events.js';
 import { createGitRepo } from '../helpers/git-repo.js';
 import type { GitRepo } from '../helpers/git-repo.js';
 import { REPO_ROOT } from '../helpers/sample-tree.js';
@@ -47,7 +47,7 @@ describe('createGitAuditLog', () => {
 
     const records = await log.read();
     expect(records).toEqual([...first, ...second]);
-    expect(verifyChain(records)).toEqual([]);
+    expect(verify(records)).toEqual([]);
     expect(repo.git('ls-tree', '-r', '--name-only', 'access-audit').split('\n')).toEqual([
       'audit/2026-11.jsonl',
       'audit/2026-12.jsonl',
@@ -85,7 +85,7 @@ describe('createGitAuditLog', () => {
     await log.append([lockEvent]);
     await log.append(approvals('mjohnson', 1));
     expect(repo.git('ls-tree', '-r', '--name-only', 'access-audit')).toBe('audit/2026-12.jsonl');
-    expect(verifyChain(await log.read())).toEqual([]);
+    expect(verify(await log.read())).toEqual([]);
   });
 
   it('refuses secret-looking details with AuditSecretError and writes nothing', async () => {
@@ -112,7 +112,7 @@ describe('createGitAuditLog', () => {
     await Promise.all(writers.map((w, i) => Promise.all(approvals(`user${i}`, 4).map((e) => w.append([e])))));
     const records = await writers[0]!.read();
     expect(records).toHaveLength(12);
-    expect(verifyChain(records)).toEqual([]);
+    expect(verify(records)).toEqual([]);
   });
 
   it('loses no record when two processes append at the same time', async () => {
@@ -127,7 +127,7 @@ describe('createGitAuditLog', () => {
     const records = await createGitAuditLog({ repoDir: repo.dir }).read();
     expect(records).toHaveLength(24);
     expect(records.filter((r) => r.actor === 'first')).toHaveLength(12);
-    expect(verifyChain(records)).toEqual([]);
+    expect(verify(records)).toEqual([]);
   });
 
   describe('with push', () => {
@@ -158,7 +158,7 @@ describe('createGitAuditLog', () => {
       const remote = createGitAuditLog({ repoDir: bare });
       const records = await remote.read();
       expect(records).toHaveLength(6);
-      expect(verifyChain(records)).toEqual([]);
+      expect(verify(records)).toEqual([]);
     });
 
     it('keeps records locally when the remote is unreachable and carries them on the next push', async () => {
@@ -175,7 +175,7 @@ describe('createGitAuditLog', () => {
       expect(added.map((r) => r.actor)).toEqual(['carol']);
       const records = await createGitAuditLog({ repoDir: bare }).read();
       expect(records.map((r) => r.actor)).toEqual(['aac-reconciler', 'alice', 'carol']);
-      expect(verifyChain(records)).toEqual([]);
+      expect(verify(records)).toEqual([]);
     });
   });
 });

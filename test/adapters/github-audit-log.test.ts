@@ -2,9 +2,9 @@ import { Octokit } from '@octokit/rest';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGitHubAuditLog } from '../../src/adapters/github/github-audit-log.js';
-import { verifyChain } from '../../src/core/audit/hash-chain.js';
+
 import { AuditLogError, AuditSecretError } from '../../src/errors.js';
-import { approvals, auditEvent } from '../helpers/audit-events.js';
+import { approvals, auditEvent, verify } from '../helpers/audit-events.js';
 import { FakeGitDataApi } from '../helpers/fake-git-data-api.js';
 
 let api: FakeGitDataApi;
@@ -36,7 +36,7 @@ describe('createGitHubAuditLog', () => {
     expect(second[0]).toMatchObject({ seq: 3, prev: first[1]!.hash });
     const records = await log.read();
     expect(records).toEqual([...first, ...second]);
-    expect(verifyChain(records)).toEqual([]);
+    expect(verify(records)).toEqual([]);
     expect(api.fileAt('access-audit', 'audit/2026-11.jsonl')?.trim().split('\n')).toHaveLength(2);
     expect(api.fileAt('access-audit', 'audit/2026-12.jsonl')?.trim().split('\n')).toHaveLength(1);
     expect(api.calls).toContain('create-ref');
@@ -83,7 +83,7 @@ describe('createGitHubAuditLog', () => {
     const records = await log.read();
     expect(records.map((r) => r.actor).sort()).toEqual(['dwilliams', 'kpatel', 'mjohnson']);
     expect(added[0]!.seq).toBe(records.find((r) => r.actor === 'dwilliams')!.seq);
-    expect(verifyChain(records)).toEqual([]);
+    expect(verify(records)).toEqual([]);
     expect(api.calls.filter((c) => c === 'update-ref').length).toBeGreaterThanOrEqual(3);
   });
 

@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { chainEvents, verifyChain } from '../../src/core/audit/hash-chain.js';
+import type { AuditRecord } from '../../src/core/audit/audit-event.js';
+import { AuditSecretError } from '../../src/errors.js';
 import type {
   AuditDetails,
   AuditEvent,
@@ -35,4 +39,19 @@ export function approvals(actor: string, n: number, start = Date.parse('2026-11-
       },
     }),
   );
+}
+
+/** SHA-256 (hex) as the shell gives it to the core. */
+export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** chainEvents with node:crypto's hash; secret findings are thrown as the writers throw them. */
+export function chain(last: AuditRecord | undefined, events: readonly AuditEvent[]): AuditRecord[] {
+  const result = chainEvents(last, events, sha256);
+  if (!result.ok) throw new AuditSecretError(result.secrets);
+  return result.records;
+}
+
+/** verifyChain recomputing every hash with node:crypto's SHA-256. */
+export function verify(records: readonly AuditRecord[]): ReturnType<typeof verifyChain> {
+  return verifyChain(records, { hash: sha256 });
 }

@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessOverview } from '../../src/core/audit/compute-access-overview.js';
@@ -137,6 +139,25 @@ describe('aac audit system', () => {
 });
 
 describe('aac audit report', () => {
+  it('shows the same requests in a fresh clone, where the log is only origin/access-audit', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'aac-fresh-'));
+    try {
+      const clone = join(parent, 'clone');
+      execFileSync('git', ['clone', '-q', s.repo.dir, clone], { env: { PATH: process.env['PATH'] ?? '' } });
+      expect(execFileSync('git', ['branch', '--list', 'access-audit'], { cwd: clone, encoding: 'utf8' })).toBe('');
+      const here = await audit('report');
+      const there = await runCli(['audit', 'report'], { cwd: clone, env: s.env });
+      expect(there.code).toBe(0);
+      expect(there.stderr).toContain('reading the audit log from origin/access-audit');
+      const requests = (out: string) =>
+        (JSON.parse(out) as PeriodReport).requests.map((r) => [r.requestId, r.requester, r.status, r.approvalChain]);
+      expect(requests(there.stdout)).toEqual(requests(here.stdout));
+      expect(requests(there.stdout).length).toBeGreaterThan(3);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
   it('lists every request of the period with time to provision per tier against the targets', async () => {
     const report = JSON.parse(
       (await audit('report', '--since', '2026-11-01', '--until', '2026-11-30')).stdout,

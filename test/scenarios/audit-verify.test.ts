@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGitAuditLog } from '../../src/adapters/git/git-audit-log.js';
-import { chainEvents } from '../../src/core/audit/hash-chain.js';
-import { approvals } from '../helpers/audit-events.js';
+
+import { approvals, chain } from '../helpers/audit-events.js';
 import { runCli } from '../helpers/run-cli.js';
 import { createSignedRepo } from '../helpers/signed-repo.js';
 import type { SignedRepo } from '../helpers/signed-repo.js';
@@ -146,7 +146,7 @@ describe('aac audit verify: the audit log', () => {
   it('finds an inserted record, even one hashed and chained like a real one', async () => {
     const repo = await repoWithLog();
     tamperAuditFile(repo, 'audit/2026-11.jsonl', (lines) => {
-      const forged = chainEvents(JSON.parse(lines[0]!), approvals('mallory', 1))[0]!;
+      const forged = chain(JSON.parse(lines[0]!), approvals('mallory', 1))[0]!;
       return [lines[0]!, JSON.stringify(forged), ...lines.slice(1)];
     });
     expect((await problems(repo)).log).toEqual([

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { sha256 } from '../helpers/audit-events.js';
 import { describe, expect, it } from 'vitest';
 import { createHistoryReader } from '../../src/adapters/git/read-git-history.js';
 import { computeGrantChanges } from '../../src/core/audit/compute-grant-changes.js';
@@ -166,6 +167,7 @@ describe('judgeSignature', () => {
 
   it('does not take a GitHub committer name on trust: an unsigned "GitHub" commit fails', () => {
     const verdict = verifyAuditTrail({
+      hash: sha256,
       commits: [
         commit('c', {
           committer: { ...GITHUB, time: '2026-11-01T00:00:00Z' },
@@ -218,7 +220,7 @@ describe('computeGrantChanges', () => {
       'a person disabled',
       person('active', crm),
       person('disabled', crm),
-      [{ change: 'status-changed', from: 'active', to: 'disabled' }],
+      [{ change: 'status-changed', from: 'active', to: 'disabled', grants: [{ system: 'crm', role: 'sales-rep' }] }],
     ],
     [
       'a file removed',

@@ -8,9 +8,9 @@ import type { ReportView } from '../../src/core/audit/compute-report-view.js';
 import { computeRequestTimelines } from '../../src/core/audit/compute-request-timelines.js';
 import type { RequestTimeline } from '../../src/core/audit/compute-request-timelines.js';
 import { formatReportCsv, formatReportMarkdown } from '../../src/core/audit/format-report-view.js';
-import { chainEvents } from '../../src/core/audit/hash-chain.js';
+
 import { verifyAuditTrail } from '../../src/core/audit/verify-audit-trail.js';
-import { auditEvent } from '../helpers/audit-events.js';
+import { auditEvent, chain, sha256 } from '../helpers/audit-events.js';
 import { commit, GITHUB } from '../helpers/history-builders.js';
 import { person, validateWith } from '../helpers/sample-tree.js';
 
@@ -60,7 +60,7 @@ const history = [
   commit('b1', { parents: ['root'], time: '2026-11-02T08:00:00Z' }),
   commit('root', { time: '2026-11-01T00:00:00Z', files: [{ status: 'A', path: 'access/policy.yaml' }] }),
 ];
-const records = (events: AuditEvent[]): AuditRecord[] => chainEvents(undefined, events);
+const records = (events: AuditEvent[]): AuditRecord[] => chain(undefined, events);
 
 describe('computeRequestTimelines', () => {
   it('joins approvals and the first completed apply at or after each merge, by commit or by time', () => {
@@ -293,6 +293,7 @@ describe('computeEvidence', () => {
       diagnostics,
       retiredCount: 1,
       verdict: verifyAuditTrail({
+        hash: sha256,
         commits: unsigned,
         records: recs,
         places: recs.map((_, i) => ({ file: 'audit/2026-11.jsonl', line: i + 1 })),

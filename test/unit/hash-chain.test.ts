@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, chainEvents, GENESIS, verifyChain } from '../../src/core/audit/hash-chain.js';
-import { sha256Hex } from '../../src/core/audit/sha256.js';
+import { canonicalJson, chainEvents, GENESIS } from '../../src/core/audit/hash-chain.js';
+import { chain, malformed, sha256, verify } from '../helpers/audit-events.js';
 import type { AuditEvent } from '../../src/core/audit/audit-event.js';
 
 const event = (n: number): AuditEvent => ({
@@ -14,32 +12,20 @@ const event = (n: number): AuditEvent => ({
   details: { level: 'manager', reviewer: `user${n}`, reviewedAt: `2026-11-22T10:00:0${n}Z`, tier: 'standard' },
 });
 
-describe('sha256Hex', () => {
-  it('agrees with node:crypto on any text', () => {
-    fc.assert(
-      fc.property(
-        fc.string({ unit: 'grapheme', maxLength: 300 }),
-        (s) => sha256Hex(s) === createHash('sha256').update(s, 'utf8').digest('hex'),
-      ),
-    );
-    expect(sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
-  });
-});
-
 describe('the hash chain', () => {
-  const records = chainEvents(undefined, [event(1), event(2), event(3), event(4)]);
+  const records = chain(undefined, [event(1), event(2), event(3), event(4)]);
 
   it('links each record to the previous one', () => {
     expect(records.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
     expect(records[0]!.prev).toBe(GENESIS);
     expect(records[2]!.prev).toBe(records[1]!.hash);
-    expect(verifyChain(records)).toEqual([]);
+    expect(verify(records)).toEqual([]);
   });
 
   it('continues after the last record', () => {
-    const more = chainEvents(records[3], [event(5)]);
+    const more = chain(records[3], [event(5)]);
     expect(more[0]).toMatchObject({ seq: 5, prev: records[3]!.hash });
-    expect(verifyChain([...records, ...more])).toEqual([]);
+    expect(verify([...records, ...more])).toEqual([]);
   });
 
   it('hashes canonical JSON, independent of key order', () => {
@@ -50,19 +36,19 @@ describe('the hash chain', () => {
 
   it('finds an edited record', () => {
     const edited = records.map((r) => (r.seq === 2 ? { ...r, actor: 'mallory' } : r));
-    expect(verifyChain(edited).map((p) => [p.kind, p.seq])).toEqual([['hash-mismatch', 2]]);
+    expect(verify(edited).map((p) => [p.kind, p.seq])).toEqual([['hash-mismatch', 2]]);
   });
 
   it('finds a removed record', () => {
-    expect(verifyChain([records[0]!, records[2]!, records[3]!]).map((p) => [p.kind, p.seq])).toEqual([
+    expect(verify([records[0]!, records[2]!, records[3]!]).map((p) => [p.kind, p.seq])).toEqual([
       ['sequence-gap', 3],
       ['broken-link', 3],
     ]);
   });
 
   it('finds an inserted record, even one with a valid hash of its own', () => {
-    const forged = chainEvents(records[1], [event(9)])[0]!;
-    const kinds = verifyChain([records[0]!, records[1]!, forged, records[2]!, records[3]!]).map((p) => [p.kind, p.seq]);
+    const forged = chain(records[1], [event(9)])[0]!;
+    const kinds = verify([records[0]!, records[1]!, forged, records[2]!, records[3]!]).map((p) => [p.kind, p.seq]);
     expect(kinds).toEqual([
       ['sequence-gap', 3],
       ['broken-link', 3],
@@ -70,8 +56,18 @@ describe('the hash chain', () => {
   });
 
   it('finds reordered records', () => {
-    const kinds = verifyChain([records[0]!, records[2]!, records[1]!, records[3]!]).map((p) => p.kind);
+    const kinds = verify([records[0]!, records[2]!, records[1]!, records[3]!]).map((p) => p.kind);
     expect(kinds).toContain('broken-link');
     expect(kinds).toContain('sequence-gap');
+  });
+});
+
+describe('chainEvents', () => {
+  it('returns secret findings instead of records, and chains nothing of such a batch', () => {
+    const leaky = malformed({ ...event(1), details: { ...event(1).details, apiToken: 'x' } });
+    expect(chainEvents(undefined, [event(2), leaky], sha256)).toEqual({
+      ok: false,
+      secrets: ['events[1].details.apiToken'],
+    });
   });
 });

@@ -1,14 +1,8 @@
 import type { AuditEvent, AuditLog, AuditRecord } from '../../core/audit/audit-event.js';
-import {
-  AUDIT_DIR,
-  formatAuditLines,
-  parseAuditFiles,
-  sortAuditFiles,
-  targetFileOf,
-} from '../../core/audit/audit-files.js';
+import { AUDIT_DIR, parseAuditFiles, sortAuditFiles } from '../../core/audit/audit-files.js';
 import type { AuditFile } from '../../core/audit/audit-files.js';
-import { assertNoSecrets } from '../../core/audit/find-secrets.js';
-import { chainEvents } from '../../core/audit/hash-chain.js';
+import type { AuditAppend } from '../../core/audit/compute-audit-append.js';
+import { computeAppendFor, refuseSecrets } from '../audit/append-audit-events.js';
 import { AuditLogError, GitError } from '../../errors.js';
 import { isQuietMiss, readBlobs, resolveCommit, runGit } from './run-git.js';
 
@@ -85,23 +79,15 @@ export function createGitAuditLog(options: GitAuditLogOptions): AuditLog {
       ],
     ));
 
-  /** Writes `records` as a commit on top of `parent` (undefined: the first commit); returns its SHA. */
-  async function writeCommit(parent: string | undefined, files: AuditFile[], records: AuditRecord[]): Promise<string> {
-    const newest = sortAuditFiles(files).at(-1)?.path;
-    const byFile = new Map<string, AuditRecord[]>();
-    for (const record of records) {
-      const path = targetFileOf(record.time, newest);
-      if (path === undefined) throw new AuditLogError(`audit event time must be ISO 8601 UTC, not "${record.time}"`);
-      byFile.set(path, [...(byFile.get(path) ?? []), record]);
-    }
+  /** Writes the appended month files as a commit on top of `parent` (undefined: the first commit); returns its SHA. */
+  async function writeCommit(parent: string | undefined, append: AuditAppend): Promise<string> {
+    const records = append.records;
     const rootEntries = parent ? await lsTree(parent) : [];
     const auditEntry = rootEntries.find((e) => e.name === AUDIT_DIR && e.type === 'tree');
     const auditEntries = auditEntry ? await lsTree(auditEntry.sha) : [];
-    for (const [path, added] of byFile) {
-      const old = files.find((f) => f.path === path)?.text ?? '';
-      const text = `${old}${old === '' || old.endsWith('\n') ? '' : '\n'}${formatAuditLines(added)}`;
-      const sha = (await git(['hash-object', '-w', '--stdin'], text)).trim();
-      const name = path.slice(AUDIT_DIR.length + 1);
+    for (const file of append.files) {
+      const sha = (await git(['hash-object', '-w', '--stdin'], file.text)).trim();
+      const name = file.path.slice(AUDIT_DIR.length + 1);
       const kept = auditEntries.filter((e) => e.name !== name);
       auditEntries.splice(0, auditEntries.length, ...kept, { mode: '100644', type: 'blob', sha, name });
     }
@@ -177,9 +163,10 @@ export function createGitAuditLog(options: GitAuditLogOptions): AuditLog {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const old = await resolve(ref);
       // The newest month is all an append needs: it holds the last record and takes the new ones.
-      const { files, records } = await recordsAt(old, 'newest');
-      const added = chainEvents(records.at(-1), events);
-      const commit = await writeCommit(old, files, added);
+      const { files } = await recordsAt(old, 'newest');
+      const append = computeAppendFor(branch, sortAuditFiles(files).at(-1), events);
+      const added = append.records;
+      const commit = await writeCommit(old, append);
       if (await compareAndSwap(ref, commit, old)) return added;
       await backoff(attempt);
     }
@@ -206,8 +193,9 @@ export function createGitAuditLog(options: GitAuditLogOptions): AuditLog {
       const [{ files, records }, mine] = await Promise.all([recordsAt(base), recordsAt(local)]);
       const known = new Set(records.map((r) => r.hash));
       const unpushed = mine.records.filter((r) => !known.has(r.hash)).map(toEvent);
-      const added = chainEvents(records.at(-1), [...unpushed, ...events]);
-      const commit = await writeCommit(base, files, added);
+      const append = computeAppendFor(branch, sortAuditFiles(files).at(-1), [...unpushed, ...events]);
+      const added = append.records;
+      const commit = await writeCommit(base, append);
       try {
         await git(['push', '-q', remote, `${commit}:${ref}`]);
       } catch {
@@ -242,7 +230,7 @@ export function createGitAuditLog(options: GitAuditLogOptions): AuditLog {
   return {
     async append(events) {
       if (events.length === 0) return [];
-      assertNoSecrets(events); // before any request or git object, so nothing of a refused batch is written anywhere
+      refuseSecrets(events); // before any git process, so nothing of a refused batch is written anywhere
       return options.push ? appendPushed(options.push.remote, events) : appendLocal(events);
     },
     // The freshest copy there is: with `push`, the remote's (fetched first; when it cannot be

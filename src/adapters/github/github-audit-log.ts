@@ -1,14 +1,7 @@
 import type { AuditEvent, AuditLog, AuditRecord } from '../../core/audit/audit-event.js';
-import {
-  formatAuditLines,
-  isMonthFile,
-  parseAuditFiles,
-  sortAuditFiles,
-  targetFileOf,
-} from '../../core/audit/audit-files.js';
+import { isMonthFile, parseAuditFiles, sortAuditFiles } from '../../core/audit/audit-files.js';
 import type { AuditFile } from '../../core/audit/audit-files.js';
-import { assertNoSecrets } from '../../core/audit/find-secrets.js';
-import { chainEvents } from '../../core/audit/hash-chain.js';
+import { computeAppendFor, refuseSecrets } from '../audit/append-audit-events.js';
 import { AuditLogError } from '../../errors.js';
 import { statusOf } from './github-error.js';
 
@@ -116,27 +109,17 @@ export function createGitHubAuditLog(options: GitHubAuditLogOptions): AuditLog {
     const at = await head();
     // Only the newest month is needed to continue the chain: one blob read, whatever the log's age.
     const months = await listMonths(at);
-    const newest = months.at(-1)?.path;
     const newestFiles = await readMonths(months.slice(-1));
-    const added = chainEvents(parse(newestFiles).at(-1), events);
-
-    const byFile = new Map<string, AuditRecord[]>();
-    for (const record of added) {
-      const path = targetFileOf(record.time, newest);
-      if (path === undefined) throw new AuditLogError(`audit event time must be ISO 8601 UTC, not "${record.time}"`);
-      byFile.set(path, [...(byFile.get(path) ?? []), record]);
-    }
+    const { files, records: added } = computeAppendFor(branch, newestFiles.at(-1), events);
     const tree = [];
-    for (const [path, recs] of byFile) {
-      const old = newestFiles.find((f) => f.path === path)?.text ?? '';
-      const text = `${old}${old === '' || old.endsWith('\n') ? '' : '\n'}${formatAuditLines(recs)}`;
+    for (const file of files) {
       const { data: blob } = await octokit.request('POST /repos/{owner}/{repo}/git/blobs', {
         owner,
         repo,
-        content: text,
+        content: file.text,
         encoding: 'utf-8',
       });
-      tree.push({ path, mode: '100644', type: 'blob', sha: (blob as { sha: string }).sha });
+      tree.push({ path: file.path, mode: '100644', type: 'blob', sha: (blob as { sha: string }).sha });
     }
     const { data: newTree } = await octokit.request('POST /repos/{owner}/{repo}/git/trees', {
       owner,
@@ -177,7 +160,7 @@ export function createGitHubAuditLog(options: GitHubAuditLogOptions): AuditLog {
   return {
     async append(events) {
       if (events.length === 0) return [];
-      assertNoSecrets(events); // before any request or git object, so nothing of a refused batch is written anywhere
+      refuseSecrets(events); // before any request or git object, so nothing of a refused batch is written anywhere
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
         const added = await tryAppend(events);
         if (added) return added;

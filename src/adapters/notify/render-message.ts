@@ -1,8 +1,9 @@
+import type { NoticeTemplate } from '../../core/notify/notifier.js';
 import { ConfigError } from '../../errors.js';
 import { loadTemplate } from '../render/load-template.js';
 
 /** The messages aac sends; each is `templates/<name>.hbs`. */
-export type MessageName = 'account-provisioned' | 'external-onboarding' | 'temporary-password';
+export type MessageName = 'account-provisioned' | 'external-onboarding' | 'temporary-password' | NoticeTemplate;
 
 export interface RenderedMessage {
   subject: string;

@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
-import type { NewAccount, Notifier } from '../../core/notify/notifier.js';
+import type { NewAccount, Notice, Notifier } from '../../core/notify/notifier.js';
 import { renderMessage } from './render-message.js';
 
 export interface SmtpNotifierOptions {
@@ -61,6 +61,17 @@ export class SmtpNotifier implements Notifier {
       to: handover.email,
       subject: secret.subject,
       text: secret.text,
+    });
+  }
+
+  async send(notice: Notice): Promise<void> {
+    if (notice.to.length === 0) return;
+    const message = renderMessage(notice.template, notice.data, this.options.templatesDir);
+    await this.transport.sendMail({
+      from: this.options.from,
+      to: notice.to,
+      subject: message.subject,
+      text: message.text,
     });
   }
 

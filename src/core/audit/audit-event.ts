@@ -62,6 +62,11 @@ export interface AuditActionResult {
   subject: string;
   result: 'done' | 'failed' | 'skipped';
   error?: AuditError;
+  /** rename-account / rename-group: the new name. */
+  to?: string;
+  /** create-group / update-members: the uids the group gained and lost (the reconciler's memory of what it provisioned). */
+  added?: string[];
+  removed?: string[];
 }
 
 /** What an apply read its files from: a commit and its tree, or (outside git) no commit, and why. */
@@ -136,12 +141,22 @@ export interface AuditDetails {
   'apply.override': { by: string; reason: string; released: HeldItem[] };
   /** An apply run that stopped before writing: a guard, a failed read, invalid files. */
   'apply.failed': { source?: AuditAppliedSource; error: AuditError; counts?: Record<string, number> };
+  /**
+   * A notice was sent (or could not be delivered: `to` empty and `undeliverable` says why). `key`
+   * names it once and for all (`expiring:jsmith:crm/sales-rep:2027-06-30:14`), so it is sent at most once.
+   */
+  'notice.sent': { notice: string; key: string; to: string[]; uid?: string; undeliverable?: string };
   /** A membership removed because the files no longer grant it (a revocation, not drift). */
   'grant.revoked': { system: string; role: string; group: string };
   /** A membership removed because its grant's `expires` passed. */
   'grant.expired': { system: string; role: string; expires: string; group?: string };
-  /** An account the reconciler locked. */
-  'account.locked': { uid: string; reason: LockReason };
+  /**
+   * An account the reconciler locked. `key`: the entry's stable key, so that a later run knows the
+   * lock is aac's and may lift it (records written before it was recorded lack it).
+   */
+  'account.locked': { uid: string; reason: LockReason; key?: string };
+  /** The reconciler lifted a lock it had set. */
+  'account.unlocked': { uid: string; key: string };
   /** A membership the files do not declare, reverted. */
   'drift.reverted': { group: string; member: string; action: 'removed' | 'added' };
 }

@@ -69,36 +69,45 @@ export function parseAuditFiles(files: readonly AuditFile[]): {
   const records: AuditRecord[] = [];
   const places: RecordPlace[] = [];
   const unreadable: UnreadableLine[] = [];
-  for (const file of sortAuditFiles(files)) {
-    const lines = file.text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const text = lines[i]!;
-      if (text.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        unreadable.push({ file: file.path, line: i + 1, message: 'not valid JSON' });
-        continue;
-      }
-      if (!isRecordShape(value)) {
-        unreadable.push({
-          file: file.path,
-          line: i + 1,
-          message: 'not an audit record (needs seq, time, type, actor, prev, hash)',
-        });
-        continue;
-      }
-      const problem = checkAuditDetails(value.type, value.details);
-      if (problem !== undefined) {
-        unreadable.push({ file: file.path, line: i + 1, message: `not a valid audit record: ${problem}` });
-        continue;
-      }
-      records.push(value);
-      places.push({ file: file.path, line: i + 1 });
-    }
-  }
+  for (const file of sortAuditFiles(files)) parseAuditText(file, { records, places, unreadable });
   return { records, places, unreadable };
+}
+
+/**
+ * Parses one file of JSON lines (a month file, or the local file log) into `into`: records and
+ * their places, and every line that is not a valid record.
+ */
+export function parseAuditText(
+  file: AuditFile,
+  into: { records: AuditRecord[]; places: RecordPlace[]; unreadable: UnreadableLine[] },
+): void {
+  const lines = file.text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i]!;
+    if (text.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      into.unreadable.push({ file: file.path, line: i + 1, message: 'not valid JSON' });
+      continue;
+    }
+    if (!isRecordShape(value)) {
+      into.unreadable.push({
+        file: file.path,
+        line: i + 1,
+        message: 'not an audit record (needs seq, time, type, actor, prev, hash)',
+      });
+      continue;
+    }
+    const problem = checkAuditDetails(value.type, value.details);
+    if (problem !== undefined) {
+      into.unreadable.push({ file: file.path, line: i + 1, message: `not a valid audit record: ${problem}` });
+      continue;
+    }
+    into.records.push(value);
+    into.places.push({ file: file.path, line: i + 1 });
+  }
 }
 
 function isRecordShape(value: unknown): value is AuditRecord {

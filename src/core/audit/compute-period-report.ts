@@ -104,10 +104,14 @@ function summarize(r: AuditRecord): string | undefined {
       return `${r.details.system}/${r.details.role} expired ${r.details.expires}`;
     case 'account.locked':
       return `locked: ${r.details.reason}`;
+    case 'account.unlocked':
+      return 'unlocked (a lock aac had set)';
     case 'drift.reverted':
       return `${r.details.action} ${r.details.member} in ${r.details.group}`;
     case 'apply.failed':
       return `${r.details.error.code}: ${r.details.error.message}`;
+    case 'notice.sent':
+      return `${r.details.notice} sent to ${r.details.to.join(', ') || `nobody (${r.details.undeliverable ?? 'no address'})`}`;
     case 'grant.revoked':
       return `${r.details.system}/${r.details.role} revoked (removed from ${r.details.group})`;
     case 'apply.held':

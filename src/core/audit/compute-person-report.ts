@@ -1,35 +1,15 @@
 import { compareTimes } from './compare-times.js';
+import { computeAccessRecord, describeChange, groupOf } from './compute-access-record.js';
+import type { AccessRecord } from './compute-access-record.js';
 import { describeHeld } from './compute-approval-holds.js';
 import type { AccessTree } from '../model/access-tree.js';
 import { assertNever } from '../plan/action.js';
 import type { AuditRecord } from './audit-event.js';
 import type { PersonChange } from './compute-grant-changes.js';
-import type { ApprovalStep, CommitView, RequestStatus, RequestTimeline } from './compute-request-timelines.js';
+import type { RequestTimeline } from './compute-request-timelines.js';
 
-/** A system (and access level, i.e. role) that reached, or left, the directory. */
-export interface SystemAccess {
-  system: string;
-  accessLevel: string;
-  group: string | null;
-  date: string | null;
-  applyCommit: string | null;
-}
-
-/** Our access record: one request concerning one person, from asking to provisioning. */
-export interface AccessRecord {
-  requestId: number | null;
-  requester: string;
-  requestedAt: string;
-  changes: PersonChange[];
-  tier: string | null;
-  approvalChain: ApprovalStep[];
-  securityReview: ApprovalStep | null;
-  merge: CommitView | null;
-  commits: CommitView[];
-  systemsProvisioned: SystemAccess[];
-  systemsRevoked: SystemAccess[];
-  status: RequestStatus | 'revoked';
-}
+export type { AccessRecord, SystemAccess } from './compute-access-record.js';
+export { describeChange };
 
 export interface TimelineEntry {
   time: string;
@@ -44,6 +24,11 @@ export interface PersonReport {
   kind: 'person';
   uid: string;
   name: string | null;
+  employeeId: string | null;
+  email: string | null;
+  department: string | null;
+  /** `attestations.mfa` of the person file: true, false, or null when not attested. */
+  mfa: boolean | null;
   type: string | null;
   /** Status now: from the person file, or `removed` when the file is gone. */
   status: string;
@@ -63,10 +48,7 @@ export interface PersonReport {
   timeline: TimelineEntry[];
 }
 
-/** The group a role maps to in the current tree, or null when the system or role is gone. */
-export function groupOf(tree: AccessTree, system: string, role: string): string | null {
-  return tree.systems.get(system)?.value.roles[role]?.group ?? null;
-}
+export { groupOf };
 
 const byTime = <T extends { time: string }>(a: T, b: T): number => compareTimes(a.time, b.time);
 
@@ -92,7 +74,9 @@ export function computePersonReport(
       (t.merge === null && input.records.some((r) => r.pr === t.requestId && r.subject === uid)),
   );
   const accessRecords = touching
-    .map((t) => accessRecordOf(uid, t, t.merge ? (input.changes.get(t.merge.commit) ?? []) : [], tree))
+    .map((t) =>
+      computeAccessRecord(uid, t, t.merge ? (input.changes.get(t.merge.commit) ?? []) : [], tree, input.records),
+    )
     .reverse();
 
   const timeline: TimelineEntry[] = [];
@@ -163,6 +147,10 @@ export function computePersonReport(
     kind: 'person',
     uid,
     name: person?.name ?? null,
+    employeeId: person?.employeeId ?? null,
+    email: person?.email ?? null,
+    department: person?.department ?? null,
+    mfa: mfaOf(person?.attestations['mfa']),
     type: person?.type ?? null,
     status: person?.status ?? 'removed',
     org: person?.org ?? null,
@@ -181,61 +169,9 @@ export function computePersonReport(
   };
 }
 
-function accessRecordOf(uid: string, t: RequestTimeline, changes: PersonChange[], tree: AccessTree): AccessRecord {
-  // A grant reached the directory with the first completed apply whose failures (if any) did not touch its group or the person.
-  const at = (system: string, role: string): SystemAccess => {
-    const group = groupOf(tree, system, role);
-    const touches = new Set([group, uid].filter((x): x is string => x !== null).map((x) => ` ${x}`));
-    const done = t.applies.find(
-      (a) => a.result === 'completed' && !a.failed.some((f) => [...touches].some((x) => f.endsWith(x))),
-    );
-    return { system, accessLevel: role, group, date: done?.time ?? null, applyCommit: done?.commit ?? null };
-  };
-  const added = changes.flatMap((c) => (c.change === 'grant-added' ? [at(c.system, c.role)] : []));
-  const removed = changes.flatMap((c) => (c.change === 'grant-removed' ? [at(c.system, c.role)] : []));
-  const disabled =
-    changes.some((c) => c.change === 'status-changed' && c.to !== 'active') ||
-    changes.some((c) => c.change === 'person-removed');
-  const onlyRemovals = (removed.length > 0 || disabled) && added.length === 0;
-  return {
-    requestId: t.requestId,
-    requester: t.requester,
-    requestedAt: t.requestedAt,
-    changes,
-    tier: t.tier,
-    approvalChain: t.approvalChain,
-    securityReview: t.securityReview,
-    merge: t.merge,
-    commits: t.commits,
-    systemsProvisioned: added,
-    systemsRevoked: removed,
-    status:
-      onlyRemovals &&
-      [...added, ...removed].every((s) => s.date !== null) &&
-      t.applies.some((a) => a.result === 'completed')
-        ? 'revoked'
-        : added.length > 0 && added.every((s) => s.date !== null)
-          ? 'provisioned'
-          : t.status,
-  };
-}
-
-/** `added crm/sales-rep`, `status active -> disabled`. */
-export function describeChange(c: PersonChange): string {
-  switch (c.change) {
-    case 'person-created':
-      return `person created (${c.status})`;
-    case 'person-removed':
-      return 'person file removed';
-    case 'status-changed':
-      return `status ${c.from} -> ${c.to}`;
-    case 'grant-added':
-      return `added ${c.system}/${c.role}${c.expires ? ` until ${c.expires}` : ''}${c.emergency ? ' (emergency)' : ''}`;
-    case 'grant-removed':
-      return `removed ${c.system}/${c.role}`;
-    case 'grant-changed':
-      return `changed ${c.system}/${c.role}${c.expires ? ` until ${c.expires}` : ''}`;
-  }
+function mfaOf(value: boolean | string | undefined): boolean | null {
+  if (value === undefined) return null;
+  return value === true || (typeof value === 'string' && value.trim() !== '' && value !== 'false');
 }
 
 /** The timeline entry a record gives the person `uid`, if it concerns them and is not part of a request's story. */
@@ -248,12 +184,22 @@ function personEventOf(r: AuditRecord, uid: string): TimelineEntry | undefined {
     case 'account.locked':
       if (r.subject !== uid && r.details.uid !== uid) return undefined;
       return { ...at, event: 'locked', detail: r.details.reason };
+    case 'account.unlocked':
+      if (r.subject !== uid && r.details.uid !== uid) return undefined;
+      return { ...at, event: 'unlocked', detail: 'a lock aac had set' };
     case 'drift.reverted':
       if (r.subject !== uid && r.details.member !== uid) return undefined;
       return { ...at, event: 'drift-reverted', detail: `${r.details.action} ${r.details.group}` };
     case 'escalation.blocked':
       if (r.subject !== uid) return undefined;
       return { ...at, event: 'blocked', requestId: r.pr ?? null, detail: r.details.reasons.join('; ') };
+    case 'notice.sent':
+      if (r.details.uid !== uid) return undefined;
+      return {
+        ...at,
+        event: 'notified',
+        detail: `${r.details.notice} to ${r.details.to.join(', ') || `nobody (${r.details.undeliverable ?? 'no address'})`}`,
+      };
     case 'grant.revoked':
       if (r.subject !== uid) return undefined;
       return {
@@ -273,12 +219,18 @@ function personEventOf(r: AuditRecord, uid: string): TimelineEntry | undefined {
         detail: `${released.map(describeHeld).join('; ')} by ${r.details.by}: ${r.details.reason}`,
       };
     }
+    case 'apply.completed': {
+      // Unlocking is told here: it follows a re-enable, or a new password after the 72-hour lock.
+      const unlocked = r.details.actions.some(
+        (a) => a.type === 'unlock-account' && a.subject === uid && a.result === 'done',
+      );
+      return unlocked ? { ...at, event: 'unlocked', detail: 'account unlocked' } : undefined;
+    }
     case 'request.evaluated':
     case 'level.approved':
     case 'request.approved':
     case 'request.rejected':
     case 'request.merged':
-    case 'apply.completed':
     case 'apply.failed':
     case 'apply.baseline':
       return undefined; // told through the person's requests

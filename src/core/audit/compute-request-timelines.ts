@@ -50,6 +50,8 @@ export type RequestStatus = 'pending' | 'rejected' | 'blocked' | 'merged' | 'pro
 export interface RequestTimeline {
   requestId: number | null;
   requester: string;
+  /** The pull request's title as the app recorded it at merge; null when unknown. */
+  title: string | null;
   requestedAt: string;
   tier: string | null;
   approvalChain: ApprovalStep[];
@@ -248,16 +250,19 @@ function requestFacts(recs: readonly AuditRecord[]): {
   tier: string | null;
   blocked: RequestTimeline['blocked'];
   author: string | undefined;
+  title: string | null;
 } {
   let tier: string | null = null;
   let author: string | undefined;
+  let title: string | null = null;
   const blocked: RequestTimeline['blocked'] = [];
   for (const r of recs) {
     if (r.type === 'request.evaluated' || r.type === 'request.approved') tier = r.details.tier || null;
     author ??= authorOf(r);
+    if (r.type === 'request.merged' && r.details.title !== undefined) title = r.details.title;
     if (r.type === 'escalation.blocked') blocked.push({ time: r.time, reasons: [...r.details.reasons] });
   }
-  return { steps: approvalStepsOf(recs), tier, blocked, author };
+  return { steps: approvalStepsOf(recs), tier, blocked, author, title };
 }
 
 /**
@@ -286,7 +291,7 @@ function timelineOf(
   applies: ApplyView[],
   root: string,
 ): RequestTimeline {
-  const { steps, tier, blocked, author } = requestFacts(recs);
+  const { steps, tier, blocked, author, title } = requestFacts(recs);
   const branchTime = change.branch[0]?.author.time;
   const recordTime = recs[0]?.time;
   const firstSeen =
@@ -298,6 +303,7 @@ function timelineOf(
   return {
     requestId: change.id ?? null,
     requester: author ?? UNKNOWN_REQUESTER,
+    title,
     requestedAt: firstSeen,
     tier,
     approvalChain: steps,
@@ -319,11 +325,12 @@ function securityReviewOf(steps: readonly ApprovalStep[]): ApprovalStep | null {
 }
 
 function unmergedTimeline(pr: number, recs: readonly AuditRecord[]): RequestTimeline {
-  const { steps, tier, blocked, author } = requestFacts(recs);
+  const { steps, tier, blocked, author, title } = requestFacts(recs);
   const rejected = steps.some((s) => s.decision === 'rejected');
   return {
     requestId: pr,
     requester: author ?? UNKNOWN_REQUESTER,
+    title,
     requestedAt: recs[0]!.time,
     tier,
     approvalChain: steps,

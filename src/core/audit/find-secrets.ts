@@ -1,7 +1,3 @@
-// eslint-disable-next-line no-restricted-imports -- issue 11: chainEvents will return the findings instead of throwing
-import { AuditSecretError } from '../../errors.js';
-import type { AuditEvent } from './audit-event.js';
-
 // Keys compared with case and separators removed: `private_key`, `privateKey` and `Private-Key` are one.
 const SECRET_KEYS = new Set([
   'password',
@@ -60,10 +56,4 @@ export function findSecrets(events: readonly unknown[]): string[] {
   };
   events.forEach((event, i) => visit(event, `events[${i}]`));
   return found;
-}
-
-/** Throws AuditSecretError when any event carries a secret-looking key or value. */
-export function assertNoSecrets(events: readonly AuditEvent[]): void {
-  const found = findSecrets(events);
-  if (found.length > 0) throw new AuditSecretError(found);
 }

@@ -1,6 +1,5 @@
-import { sha256Hex } from './sha256.js';
 import type { AuditEvent, AuditRecord } from './audit-event.js';
-import { assertNoSecrets } from './find-secrets.js';
+import { findSecrets } from './find-secrets.js';
 
 /** `prev` of the first record in a log. */
 export const GENESIS = '0'.repeat(64);
@@ -31,35 +30,38 @@ export function canonicalJson(value: unknown): string {
   return `${out}}`;
 }
 
-/** SHA-256 (hex) of a UTF-8 string. The default is the pure one; adapters may pass node:crypto's, which is faster on large logs. */
+/** SHA-256 (hex) of a UTF-8 string: the shell passes node:crypto's (adapters/crypto); the core computes no digest of its own. */
 export type HashText = (text: string) => string;
 
 /** The hash a record must carry: SHA-256 of its canonical JSON without `hash`. */
-export function computeRecordHash(
-  record: Omit<AuditRecord, 'hash'> & { hash?: string },
-  hash: HashText = sha256Hex,
-): string {
+export function computeRecordHash(record: Omit<AuditRecord, 'hash'> & { hash?: string }, hash: HashText): string {
   const { hash: _hash, ...rest } = record;
   return hash(canonicalJson(rest));
 }
 
 /**
  * Turns events into records that continue the chain after `last` (undefined for an empty log).
- * Every writer goes through here, so this is where secrets are refused (AuditSecretError).
+ * Events carrying secret-looking keys or values are not chained: their paths come back for the
+ * writer to refuse (AuditSecretError), so nothing of such a batch is written anywhere.
  */
-export function chainEvents(last: AuditRecord | undefined, events: readonly AuditEvent[]): AuditRecord[] {
-  assertNoSecrets(events);
-  const out: AuditRecord[] = [];
+export function chainEvents(
+  last: AuditRecord | undefined,
+  events: readonly AuditEvent[],
+  hash: HashText,
+): { ok: true; records: AuditRecord[] } | { ok: false; secrets: string[] } {
+  const secrets = findSecrets(events);
+  if (secrets.length > 0) return { ok: false, secrets };
+  const records: AuditRecord[] = [];
   let prev = last?.hash ?? GENESIS;
   let seq = last?.seq ?? 0;
   for (const event of events) {
     seq += 1;
     const unsigned = { ...event, seq, prev };
-    const record = { ...unsigned, hash: computeRecordHash(unsigned) } as AuditRecord;
-    out.push(record);
+    const record = { ...unsigned, hash: computeRecordHash(unsigned, hash) } as AuditRecord;
+    records.push(record);
     prev = record.hash;
   }
-  return out;
+  return { ok: true, records };
 }
 
 export type ChainProblemKind = 'hash-mismatch' | 'broken-link' | 'sequence-gap';
@@ -79,15 +81,15 @@ export interface ChainProblem {
  */
 export function verifyChain(
   records: readonly AuditRecord[],
-  options: { hash?: HashText; links?: 'only' } = {},
+  options: { hash: HashText; links?: 'only' } | { links: 'only' },
 ): ChainProblem[] {
-  const hash = options.hash ?? sha256Hex;
+  const hash = 'hash' in options ? options.hash : undefined;
   const problems: ChainProblem[] = [];
   let prev = GENESIS;
   let expectedSeq = 1;
   records.forEach((record, i) => {
     const index = i + 1;
-    if (options.links !== 'only' && computeRecordHash(record, hash) !== record.hash) {
+    if (hash !== undefined && options.links !== 'only' && computeRecordHash(record, hash) !== record.hash) {
       problems.push({
         kind: 'hash-mismatch',
         index,

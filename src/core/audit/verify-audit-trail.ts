@@ -116,8 +116,8 @@ export function verifyAuditTrail(input: {
   /** Where each record was read (as parseAuditFiles gives them), so each problem names its file and line. */
   places: readonly RecordPlace[];
   unreadable: readonly UnreadableLine[];
-  /** SHA-256 to check records with (default: the core's pure one). */
-  hash?: HashText;
+  /** SHA-256 to check records with (node:crypto's, from the shell). */
+  hash: HashText;
   /** The audit branch's own commits, history and copies; without it only the chain is judged. */
   auditBranch?: AuditBranchFacts;
 }): AuditTrailVerdict {
@@ -130,7 +130,7 @@ export function verifyAuditTrail(input: {
       seq: undefined,
       message: u.message,
     })),
-    ...verifyChain(input.records, input.hash ? { hash: input.hash } : {}).map((p) => {
+    ...verifyChain(input.records, { hash: input.hash }).map((p) => {
       const place = input.places[p.index - 1]!;
       return { kind: p.kind, file: place.file, line: place.line, seq: p.seq, message: p.message };
     }),

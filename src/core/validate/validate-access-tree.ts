@@ -20,10 +20,11 @@ import {
   checkUniqueGroups,
 } from './rules/reference-rules.js';
 import { checkExternalPeople } from './rules/external-rules.js';
-import { checkAttestations, checkEmergencyGrants, checkGrantDates } from './rules/grant-rules.js';
+import { checkAttestations, checkEmergencyGrants, checkGrantDates, checkStatusReasons } from './rules/grant-rules.js';
 import { checkSeparationOfDuties } from './rules/sod-rules.js';
 import { checkForbiddenTerms } from './rules/text-rules.js';
 import { checkDuplicateOrganizations } from './rules/organization-rules.js';
+import { checkDirectoryValues, checkUnmanaged } from './rules/directory-rules.js';
 
 export type { RetiredIdentity } from './rules/context.js';
 
@@ -67,9 +68,12 @@ export const RULES: readonly Rule[] = [
   checkSeparationOfDuties,
   checkEmergencyGrants,
   checkGrantDates,
+  checkStatusReasons,
   checkAttestations,
   checkForbiddenTerms,
   checkDuplicateOrganizations,
+  checkDirectoryValues,
+  checkUnmanaged,
 ];
 
 /**

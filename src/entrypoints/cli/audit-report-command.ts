@@ -14,7 +14,7 @@ import { parseFormat } from './parse-format.js';
 
 // Only what starting git needs is imported up front: the report modules load while git log runs.
 export type ReportKind = 'person' | 'system' | 'report';
-const FORMATS = ['json', 'markdown', 'csv', 'html'] as const;
+const FORMATS = ['json', 'markdown', 'csv', 'html', 'record'] as const;
 type Format = (typeof FORMATS)[number];
 
 export const AUDIT_REPORT_HELP = `Usage: aac audit person UID [options]
@@ -34,7 +34,11 @@ audit log (approvals, applies, expiries, locks) into timelines.
   --until DATE       (report) only requests merged on or before DATE
   --format FORMAT    json (default; indented on a terminal, one line when piped or written with
                      --out, as a year of requests is megabytes: \`jq .\` indents it), markdown,
-                     csv (the main table) or html (one self-contained page)
+                     csv (the main table), html (one self-contained page), or (person) record:
+                     the ITSM record of each request, exactly request_id, employee_id,
+                     employee_name, department, request_date, approval_chain, security_review
+                     {risk_level, conditions}, systems_provisioned {system, access_level,
+                     provisioned_by}, mfa_status, status, completed_date
   --out FILE         write there instead of standard output
   --access DIR       the access folder in the repository (default: access)
   --now TIME         the time shown as "generated" (ISO 8601; AAC_NOW does the same)
@@ -66,6 +70,7 @@ export async function runAuditReport(kind: ReportKind, args: string[], io: CliIO
     throw new UsageError(`audit ${kind} takes one ${kind === 'person' ? 'uid' : 'system id'}`);
   if (kind === 'report' && positionals.length > 0)
     throw new UsageError('audit report takes no arguments; use --since and --until');
+  if (format === 'record' && kind !== 'person') throw new UsageError('--format record is for `aac audit person`');
   if (kind !== 'report' && (values.since || values.until))
     throw new UsageError('--since and --until are for `aac audit report`');
   for (const d of [values.since, values.until])
@@ -122,16 +127,19 @@ export async function runAuditReport(kind: ReportKind, args: string[], io: CliIO
     });
   }
 
+  const indent = io.isTTY && !values.out ? 2 : undefined;
   const text =
-    format === 'json'
-      ? `${JSON.stringify(report, null, io.isTTY && !values.out ? 2 : undefined)}\n`
-      : await renderView(format, report, data.tiers, {
-          now,
-          branch: ctx.branch,
-          auditBranch: auditLogName(ctx),
-          records: data.records.length,
-          verified: data.chainIntact,
-        });
+    format === 'record' && report.kind === 'person'
+      ? `${JSON.stringify((await import('../../core/audit/format-itsm-record.js')).formatItsmRecords(report), null, indent)}\n`
+      : format === 'json' || format === 'record'
+        ? `${JSON.stringify(report, null, indent)}\n`
+        : await renderView(format, report, data.tiers, {
+            now,
+            branch: ctx.branch,
+            auditBranch: auditLogName(ctx),
+            records: data.records.length,
+            verified: data.chainIntact,
+          });
   if (!data.chainIntact)
     io.stderr(`aac audit ${kind}: the audit log on ${auditLogName(ctx)} is not intact; run \`aac audit verify\`\n`);
   if (values.out) writeFileSync(resolve(io.cwd, values.out), text);

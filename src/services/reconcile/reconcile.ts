@@ -1,5 +1,6 @@
 import type { SmtpConfig } from '../../config.js';
-import type { AuditLog } from '../../core/audit/audit-event.js';
+import type { AuditEvent, AuditLog } from '../../core/audit/audit-event.js';
+import { computeDeprovisioningNotices } from '../../core/notify/compute-deprovisioning-notices.js';
 import type { Notifier } from '../../core/notify/notifier.js';
 import { computeApplyEvents, computeApplyFailedEvent } from '../../core/plan/compute-apply-events.js';
 import type { ActionResult, ApplyEventOptions } from '../../core/plan/compute-apply-events.js';
@@ -44,6 +45,8 @@ export interface ReconcileReporter {
   /** The plan is about to be applied; `notifier` says whether temporary passwords reach anyone. */
   onApplying?(plan: Plan, notifier: boolean): void;
   onProgress?(done: number, total: number): void;
+  /** The supervisor of a disabled or deleted account could not be told. */
+  onNoticeUndelivered?(uid: string, why: string): void;
   /** The run's record could not be appended: the run then counts as failed. */
   onAuditFailure?(message: string): void;
 }
@@ -72,6 +75,7 @@ type Calculated =
 export async function reconcile(options: ReconcileOptions): Promise<ReconcileOutcome> {
   let source: AccessSource | undefined;
   let approval: { check: ApprovalCheck; previouslyHeld: HeldItem[] } | undefined;
+  let noticeEvents: AuditEvent[] = [];
   let calculated: Calculated | undefined;
   let failure: { code: string; message: string } = { code: 'interrupted', message: 'the run stopped' };
   let thrown: unknown;
@@ -79,6 +83,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileOut
     calculated = await calculateAndExecute(options, {
       source: (s) => (source = s),
       approval: (a) => (approval = a),
+      notices: (events) => (noticeEvents = events),
     });
     if ('failure' in calculated) failure = calculated.failure;
   } catch (error) {
@@ -103,6 +108,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileOut
     ...(applied
       ? computeApplyEvents(applied.results, { ...eventOptions, ...(approval ? { approval: approval.check } : {}) })
       : [computeApplyFailedEvent(failure, eventOptions)]),
+    ...noticeEvents,
   ]);
   if (thrown !== undefined || calculated === undefined) throw thrown;
   return { ...calculated.outcome, audited };
@@ -113,6 +119,7 @@ async function calculateAndExecute(
   found: {
     source: (s: AccessSource) => void;
     approval: (a: { check: ApprovalCheck; previouslyHeld: HeldItem[] }) => void;
+    notices: (events: AuditEvent[]) => void;
   },
 ): Promise<Calculated> {
   const prepared = await preparePlan(options.prepare);
@@ -148,6 +155,8 @@ async function calculateAndExecute(
           }
         : {}),
     });
+    const notices = await sendDeprovisioningNotices(results, prepared, active, options);
+    found.notices(notices);
     return { outcome: { status: 'applied', plan, results, approval: prepared.approval, audited: false } };
   } finally {
     await prepared.directory.close();
@@ -171,4 +180,49 @@ function failureOf(error: unknown): { code: string; message: string } {
     code: error instanceof DirectoryError ? error.code : error instanceof Error ? error.name : 'error',
     message: error instanceof Error ? error.message : String(error),
   };
+}
+
+/**
+ * Tells the supervisor of each account this run disabled or deleted (seed 002, 3.2 steps 5-6), and
+ * returns the `notice.sent` records. A notice that cannot be sent (no notifier, no supervisor, a
+ * mail error) is recorded as undeliverable and reported, never silently dropped.
+ */
+async function sendDeprovisioningNotices(
+  results: readonly ActionResult[],
+  prepared: Extract<Awaited<ReturnType<typeof preparePlan>>, { ok: true }>,
+  notifier: Notifier | null,
+  options: ReconcileOptions,
+): Promise<AuditEvent[]> {
+  const commit = prepared.source.kind === 'commit' ? prepared.source.commit : null;
+  const notices = computeDeprovisioningNotices(results, prepared.loaded.result.tree, {
+    commit,
+    date: options.startedAt,
+  });
+  const events: AuditEvent[] = [];
+  for (const n of notices) {
+    let undeliverable = n.undeliverable ?? (notifier ? undefined : 'no mail server is configured (AAC_SMTP_URL)');
+    if (undeliverable === undefined && notifier) {
+      try {
+        await notifier.send(n.notice);
+      } catch (error) {
+        undeliverable = `the mail could not be sent: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
+    if (undeliverable !== undefined) options.reporter?.onNoticeUndelivered?.(n.uid, undeliverable);
+    events.push({
+      time: options.startedAt,
+      actor: 'aac-reconciler',
+      type: 'notice.sent',
+      subject: n.uid,
+      ...(commit ? { commit } : {}),
+      details: {
+        notice: n.notice.template,
+        key: `${n.notice.template}:${n.uid}:${commit ?? options.startedAt}`,
+        to: undeliverable === undefined ? n.notice.to : [],
+        uid: n.uid,
+        ...(undeliverable !== undefined ? { undeliverable } : {}),
+      },
+    });
+  }
+  return events;
 }

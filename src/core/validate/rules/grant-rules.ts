@@ -130,3 +130,26 @@ export function checkAttestations({ tree, now }: RuleContext): Diagnostic[] {
   }
   return out;
 }
+
+/**
+ * A disabled or deleted person should say why (`statusReason`): the deprovisioning record and the
+ * supervisor's notice carry it. A warning, not an error: a revocation is never blocked, and the
+ * record then falls back to the pull request's title.
+ */
+export function checkStatusReasons({ tree }: RuleContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const person of sortedPeople(tree.people)) {
+    const p = person.value;
+    if (p.status === 'active' || p.statusReason?.trim()) continue;
+    out.push(
+      diagnosticAt(
+        person,
+        ['status'],
+        'STATUS_REASON_MISSING',
+        `${p.uid} is ${p.status} without a statusReason; say why (it goes to the deprovisioning record and the supervisor)`,
+        { severity: 'warning' },
+      ),
+    );
+  }
+  return out;
+}
