@@ -15,6 +15,10 @@ export interface LdapConfig {
   ca?: string;
   /** `AAC_LDAP_STARTTLS=true`: upgrade an `ldap://` connection before binding. */
   startTls: boolean;
+  /** `AAC_LDAP_CONNECT_TIMEOUT` (seconds, default 10): the most connect, TLS and bind may take together, in ms. */
+  connectTimeoutMs?: number;
+  /** `AAC_LDAP_TIMEOUT` (seconds, default 30): the most one LDAP operation may take, in ms. */
+  timeoutMs?: number;
 }
 
 /** How to send notifications. */
@@ -57,6 +61,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AacConfig {
     };
     const baseDn = get('AAC_LDAP_BASE_DN');
     if (baseDn !== undefined) ldap.baseDn = baseDn;
+    const connectTimeout = readSeconds(get('AAC_LDAP_CONNECT_TIMEOUT'), 'AAC_LDAP_CONNECT_TIMEOUT');
+    if (connectTimeout !== undefined) ldap.connectTimeoutMs = connectTimeout;
+    const timeout = readSeconds(get('AAC_LDAP_TIMEOUT'), 'AAC_LDAP_TIMEOUT');
+    if (timeout !== undefined) ldap.timeoutMs = timeout;
     const caFile = get('AAC_LDAP_CA_FILE');
     if (caFile !== undefined) ldap.ca = readText(caFile, 'AAC_LDAP_CA_FILE');
     if (ldap.startTls && url.toLowerCase().startsWith('ldaps:'))
@@ -92,6 +100,15 @@ function readText(path: string, variable: string): string {
       `cannot read the file named by ${variable} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
     );
   }
+}
+
+/** Seconds (a positive number, at most an hour) as milliseconds. */
+function readSeconds(value: string | undefined, variable: string): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0 || seconds > 3600)
+    throw new ConfigError(`${variable} must be a number of seconds between 0 and 3600, not "${value}"`);
+  return Math.round(seconds * 1000);
 }
 
 function isTrue(value: string | undefined): boolean {

@@ -63,6 +63,12 @@ export type DirectoryErrorCode =
   | 'read-failed'
   | 'size-limit'
   | 'short-read'
+  /** An ACL hides entries or attributes the plan depends on. */
+  | 'not-visible'
+  /** A group member value points into the people OU at no entry. */
+  | 'dangling-member'
+  /** The entry a write meets is not the one aac wanted (another object class, another person). */
+  | 'conflict'
   | 'write-failed'
   | 'file-corrupt'
   | 'save-failed';

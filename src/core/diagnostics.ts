@@ -66,7 +66,11 @@ export type DiagnosticCode =
   | 'MISSING_ATTESTATION'
   | 'GRANT_EXPIRED'
   | 'STATUS_REASON_MISSING'
-  | 'INACTIVE_REFERENCE';
+  | 'INACTIVE_REFERENCE'
+  // values the directory would refuse
+  | 'BLANK_VALUE'
+  | 'DIRECTORY_LIMIT'
+  | 'INVALID_UNMANAGED';
 
 export type Severity = 'error' | 'warning';
 

@@ -8,6 +8,10 @@ import type { Directory } from '../../src/core/plan/directory.js';
 import type { DirectorySnapshot } from '../../src/core/plan/directory-snapshot.js';
 import type { ActionResult } from '../../src/core/plan/compute-apply-events.js';
 import { applyPlan } from '../../src/services/reconcile/apply-plan.js';
+import { computeApplyEvents } from '../../src/core/plan/compute-apply-events.js';
+import { computeReconcilerMemory } from '../../src/core/plan/reconciler-memory.js';
+import type { ReconcilerMemory } from '../../src/core/plan/reconciler-memory.js';
+import { MemoryAuditLog } from './memory-audit-log.js';
 import { NOW, validateWith } from './sample-tree.js';
 
 export const SAMPLE_LAYOUT: DirectoryLayout = computeDirectoryLayout({
@@ -49,13 +53,36 @@ export function testPassword(): string {
   return `Tmp-${counter}-${'x'.repeat(12)}`.slice(0, 20);
 }
 
-/** Plans and applies the sample with `changes` on `directory`; returns the plan and the results. */
+const logs = new WeakMap<Directory, MemoryAuditLog>();
+
+/** The audit log `converge` keeps for a directory, as `aac apply` keeps one per repository. */
+export function auditLogOf(directory: Directory): MemoryAuditLog {
+  let log = logs.get(directory);
+  if (!log) {
+    log = new MemoryAuditLog();
+    logs.set(directory, log);
+  }
+  return log;
+}
+
+/** What the reconciler remembers of its runs on `directory` (whose locks are its own, what it granted). */
+export function memoryOf(directory: Directory): ReconcilerMemory {
+  return computeReconcilerMemory(auditLogOf(directory).records);
+}
+
+/**
+ * Plans and applies the sample with `changes` on `directory`, with the memory of earlier runs of
+ * `converge` on it, and records the run in its audit log as `aac apply` does.
+ */
 export async function converge(
   directory: Directory,
   changes: Record<string, string | null> = {},
   options: Partial<PlanOptions> = {},
 ): Promise<{ plan: Plan; results: ActionResult[] }> {
-  const plan = planFor(changes, await directory.read(), options);
+  const plan = planFor(changes, await directory.read(), { memory: memoryOf(directory), ...options });
   const results = await applyPlan(plan, { directory, generatePassword: testPassword });
+  await auditLogOf(directory).append(
+    computeApplyEvents(results, { time: new Date(options.now ?? NOW).toISOString(), actor: 'aac-reconciler' }),
+  );
   return { plan, results };
 }

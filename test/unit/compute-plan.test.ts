@@ -5,7 +5,7 @@ import type { DirectorySnapshot } from '../../src/core/plan/directory-snapshot.j
 import { summarizePlan } from '../../src/core/plan/format-plan.js';
 import { locatePlanCauses } from '../../src/core/plan/locate-plan-causes.js';
 import { NOW, sampleFiles, validateWith } from '../helpers/sample-tree.js';
-import { converge, memoryDirectory, planFor } from '../helpers/reconcile.js';
+import { converge, memoryDirectory, memoryOf, planFor } from '../helpers/reconcile.js';
 import type { MemoryDirectory } from '../../src/adapters/memory/memory-directory.js';
 
 const EMPTY: DirectorySnapshot = { accounts: [], groups: [] };
@@ -137,8 +137,13 @@ describe('computePlan on a converged directory', () => {
     // crm-sales-reps had only jsmith: the group keeps a placeholder member.
     expect(of(plan.actions, 'update-members').find((a) => a.group === 'crm-sales-reps')!.placeholder).toBe('add');
     await converge(directory, disable);
-    const again = planFor({}, await directory.read());
+    // The lock is aac's (its audit log says so): re-enabling lifts it.
+    const again = planFor({}, await directory.read(), { memory: memoryOf(directory) });
     expect(types(again.actions)).toEqual(['unlock-account', 'update-members', 'update-members']);
+    // Without that record the lock is someone else's: reported, never lifted.
+    const unknown = planFor({}, await directory.read());
+    expect(types(unknown.actions)).toEqual(['update-members', 'update-members']);
+    expect(unknown.notices).toMatchObject([{ kind: 'locked-by-someone-else', uid: 'jsmith' }]);
     expect(of(again.actions, 'update-members').find((a) => a.group === 'crm-sales-reps')!.placeholder).toBe('remove');
   });
 
@@ -233,9 +238,11 @@ describe('computePlan on a converged directory', () => {
     // The helpdesk resets jsmith's password: a fresh temporary password unlocks on the next run.
     const jsmith = directory.state.accounts.find((a) => a.uid === 'jsmith')!;
     jsmith.passwordSetAt = NOW + 5 * DAY;
-    expect(types(planFor({}, await directory.read(), { now: NOW + 5 * DAY, guards: {} }).actions)).toEqual([
-      'unlock-account',
-    ]);
+    expect(
+      types(
+        planFor({}, await directory.read(), { now: NOW + 5 * DAY, guards: {}, memory: memoryOf(directory) }).actions,
+      ),
+    ).toEqual(['unlock-account']);
   });
 });
 

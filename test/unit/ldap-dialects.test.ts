@@ -121,9 +121,12 @@ describe('Active Directory encoding', () => {
   it('refuses to connect to AD without encryption, before any network access', async () => {
     const layout = {
       baseDn: 'dc=example,dc=org',
+      baseDnSource: 'directory.baseDN' as const,
       peopleDn: 'ou=people,dc=example,dc=org',
       groupsDn: 'ou=groups,dc=example,dc=org',
+      passwordPolicyDn: 'cn=default,ou=policies,dc=example,dc=org',
       flavor: 'active-directory' as const,
+      unmanaged: { dns: [], filters: [] },
     };
     await expect(
       openLdapDirectory({ url: 'ldap://127.0.0.1:1', bindDn: 'cn=aac', bindPassword: 'x', layout }),
@@ -156,8 +159,9 @@ describe('OpenLDAP encoding', () => {
     expect(openldapDialect.lockChanges(undefined)).toEqual([
       { operation: 'replace', type: 'pwdAccountLockedTime', values: [PERMANENT_LOCK] },
     ]);
+    // Only aac's permanent value: a lockout set since the plan was made is not lifted.
     expect(openldapDialect.unlockChanges(undefined)).toEqual([
-      { operation: 'delete', type: 'pwdAccountLockedTime', values: [] },
+      { operation: 'delete', type: 'pwdAccountLockedTime', values: [PERMANENT_LOCK] },
     ]);
   });
 

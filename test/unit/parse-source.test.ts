@@ -50,10 +50,8 @@ describe('parseSource: hostile input gives a diagnostic, never a throw', () => {
       levels.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(',')}]`);
     }
     const text = `kind: Person\n${levels.join('\n')}\n`;
-    const started = process.hrtime.bigint();
+    // ALIAS_LIMIT comes from yaml's alias count before expansion: 10^9 nodes are never built.
     expect(codes('f.yaml', text)).toEqual([['ALIAS_LIMIT', 1, 1]]);
-    // Not a timing assertion on speed, only a guard that expansion (10^9 nodes) never happened.
-    expect(Number(process.hrtime.bigint() - started)).toBeLessThan(5e9);
   });
 
   it('refuses files over the size limit without parsing them', () => {

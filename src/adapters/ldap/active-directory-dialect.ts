@@ -1,6 +1,6 @@
 import { AndFilter, EqualityFilter } from 'ldapts';
 import type { AccountAttributes } from '../../core/plan/directory-snapshot.js';
-import { firstValue, parseGeneralizedTime } from './ldap-dialect.js';
+import { firstValue, hasObjectClass, parseGeneralizedTime } from './ldap-dialect.js';
 import type { LdapDialect, LdapEntry, LdapValue, ParsedAccount } from './ldap-dialect.js';
 
 /** userAccountControl flags (MS-ADTS 2.2.16). */
@@ -38,6 +38,16 @@ export function formatObjectGuid(bytes: Buffer): string {
     return (reverse ? part.reverse() : part).map((b) => b.toString(16).padStart(2, '0')).join('');
   };
   return `${hex(0, 4, true)}-${hex(4, 6, true)}-${hex(6, 8, true)}-${hex(8, 10, false)}-${hex(10, 16, false)}`;
+}
+
+/**
+ * Milliseconds since the epoch for an AD FILETIME (100-ns intervals since 1601-01-01 UTC), or
+ * undefined for 0 / absent ("never").
+ * @example parseFileTime('116444736000000000') // 0
+ */
+export function parseFileTime(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d+$/.test(text) || /^0+$/.test(text)) return undefined;
+  return Number(BigInt(text) / 10_000n) - 11_644_473_600_000;
 }
 
 /** userAccountControl with ACCOUNTDISABLE set or cleared, other flags kept. */
@@ -81,15 +91,24 @@ export const activeDirectoryDialect: LdapDialect = {
     ],
   }),
   groupFilter: new EqualityFilter({ attribute: 'objectClass', value: 'group' }),
+  // Computers are users too (objectCategory computer): not people aac manages.
+  isAccount: (entry) => hasObjectClass(entry, 'user') && !hasObjectClass(entry, 'computer'),
+  isGroup: (entry) => hasObjectClass(entry, 'group'),
+  nameAttribute: 'sAMAccountName',
   accountAttributes: [
     'objectGUID',
     'sAMAccountName',
+    'objectClass',
     ...Object.values(AD_ATTRIBUTE),
     'userAccountControl',
+    'lockoutTime',
     'pwdLastSet',
     'whenCreated',
   ],
-  groupAttributes: ['objectGUID', 'sAMAccountName', 'cn', 'member'],
+  optionalAccountAttributes: ['displayName', 'givenName', 'mail', 'title', 'department', 'employeeID', 'employeeType'],
+  groupAttributes: ['objectGUID', 'sAMAccountName', 'cn', 'objectClass', 'member'],
+  membersMayBeAbsent: true,
+  checkMemberOf: false,
   binaryAttributes: ['objectGUID'],
   needsPlaceholder: false,
 
@@ -102,11 +121,14 @@ export const activeDirectoryDialect: LdapDialect = {
     const uac = Number(firstValue(entry, 'userAccountControl') ?? UAC.NORMAL_ACCOUNT);
     const guid = entry['objectGUID'];
     const whenCreated = parseGeneralizedTime(firstValue(entry, 'whenCreated'));
+    const lockedOutSince = parseFileTime(firstValue(entry, 'lockoutTime'));
     return {
       key: Buffer.isBuffer(guid) ? formatObjectGuid(guid) : '',
       uid: firstValue(entry, 'sAMAccountName') ?? '',
       attributes,
       locked: (uac & UAC.ACCOUNTDISABLE) !== 0,
+      // lockoutTime is AD's own lock after failed logons; aac never clears it.
+      ...(lockedOutSince !== undefined ? { lockedOut: { since: lockedOutSince } } : {}),
       // pwdLastSet=0: the user must set a password at next logon.
       mustChangePassword: firstValue(entry, 'pwdLastSet') === '0',
       ...(whenCreated === undefined ? {} : { passwordSetAt: whenCreated }),
@@ -161,6 +183,10 @@ export const activeDirectoryDialect: LdapDialect = {
   renameChanges(newUid) {
     // The RDN (cn) moves with modrdn; the logon name does not.
     return [{ operation: 'replace', type: 'sAMAccountName', values: [newUid] }];
+  },
+
+  renameGroupChanges(newName) {
+    return [{ operation: 'replace', type: 'sAMAccountName', values: [newName] }];
   },
 
   lockChanges(account) {

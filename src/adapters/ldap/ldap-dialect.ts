@@ -20,7 +20,10 @@ export interface ParsedAccount {
   key: string;
   uid: string;
   attributes: Partial<AccountAttributes>;
+  /** Administratively locked (permanent until lifted). */
   locked: boolean;
+  /** Locked by the directory after failed binds; `since` in ms. */
+  lockedOut?: { since?: number };
   mustChangePassword: boolean;
   passwordSetAt?: number;
   /** Flavour-specific state the writes need later (AD: the current userAccountControl). */
@@ -35,10 +38,27 @@ export interface LdapDialect {
   flavor: 'openldap' | 'active-directory';
   /** The attribute that names an account in its RDN (`uid`; AD `cn`). */
   accountRdnAttribute: string;
+  /** Matches the managed accounts (used to check that attributes the read lacks are really absent). */
   accountFilter: Filter;
   groupFilter: Filter;
+  /** Whether an entry under the people OU is an account aac manages (else it is a foreign entry). */
+  isAccount(entry: LdapEntry): boolean;
+  /** Whether an entry under the groups OU is a group aac manages. */
+  isGroup(entry: LdapEntry): boolean;
+  /** The attribute holding an account's login name, unique in the directory (`uid`; AD `sAMAccountName`). */
+  nameAttribute: string;
+  /** Read for every account: the stable key first. */
   accountAttributes: string[];
+  /**
+   * Account attributes that may legitimately be absent and that the plan depends on: when the read
+   * lacks one, a filter search checks it is really absent rather than hidden from the bind.
+   */
+  optionalAccountAttributes: string[];
   groupAttributes: string[];
+  /** The group's members attribute may be absent (AD: an empty group); groupOfNames always has one. */
+  membersMayBeAbsent: boolean;
+  /** OpenLDAP: `memberOf` is kept by an overlay, so aac checks it agrees with the groups it read. */
+  checkMemberOf: boolean;
   /** Attributes ldapts must return as Buffers (AD `objectGUID`). */
   binaryAttributes: string[];
   /** Whether an empty group needs a placeholder member (groupOfNames: yes; AD group: no). */
@@ -51,6 +71,8 @@ export interface LdapDialect {
   attributeChanges(changes: readonly AttributeChange[]): LdapModification[];
   /** Extra modifications after a modrdn (AD: sAMAccountName does not follow the RDN). */
   renameChanges(newUid: string): LdapModification[];
+  /** Extra modifications after a group's modrdn (AD: sAMAccountName). */
+  renameGroupChanges(newName: string): LdapModification[];
   lockChanges(account: ParsedAccount | undefined): LdapModification[];
   unlockChanges(account: ParsedAccount | undefined): LdapModification[];
 }
@@ -62,6 +84,12 @@ export function firstValue(entry: LdapEntry, name: string): string | undefined {
   const first = Array.isArray(value) ? value[0] : value;
   if (first === undefined) return undefined;
   return typeof first === 'string' ? first : first.toString('utf8');
+}
+
+/** Whether the entry's objectClass values include `name` (ignoring case). */
+export function hasObjectClass(entry: LdapEntry, name: string): boolean {
+  const wanted = name.toLowerCase();
+  return allValues(entry, 'objectClass').some((c) => c.toLowerCase() === wanted);
 }
 
 /** Every value of an attribute as text. */

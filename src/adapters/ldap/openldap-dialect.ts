@@ -1,6 +1,6 @@
 import { EqualityFilter } from 'ldapts';
 import type { AccountAttributes } from '../../core/plan/directory-snapshot.js';
-import { allValues, firstValue, parseGeneralizedTime } from './ldap-dialect.js';
+import { allValues, firstValue, hasObjectClass, parseGeneralizedTime } from './ldap-dialect.js';
 import type { LdapDialect, LdapEntry, LdapValue } from './ldap-dialect.js';
 
 /** The LDAP attribute of each managed account attribute (inetOrgPerson). */
@@ -27,16 +27,34 @@ export const openldapDialect: LdapDialect = {
   accountRdnAttribute: 'uid',
   accountFilter: new EqualityFilter({ attribute: 'objectClass', value: 'inetOrgPerson' }),
   groupFilter: new EqualityFilter({ attribute: 'objectClass', value: 'groupOfNames' }),
+  isAccount: (entry) => hasObjectClass(entry, 'inetOrgPerson'),
+  isGroup: (entry) => hasObjectClass(entry, 'groupOfNames'),
+  nameAttribute: 'uid',
   accountAttributes: [
     'entryUUID',
     'uid',
+    'objectClass',
     ...Object.values(OPENLDAP_ATTRIBUTE),
     'pwdAccountLockedTime',
     'pwdReset',
     'pwdChangedTime',
     'createTimestamp',
+    'memberOf',
   ],
-  groupAttributes: ['entryUUID', 'cn', 'member'],
+  optionalAccountAttributes: [
+    'givenName',
+    'mail',
+    'title',
+    'departmentNumber',
+    'employeeNumber',
+    'employeeType',
+    'pwdAccountLockedTime',
+    'pwdReset',
+    'pwdChangedTime',
+  ],
+  groupAttributes: ['entryUUID', 'cn', 'objectClass', 'member'],
+  membersMayBeAbsent: false,
+  checkMemberOf: true,
   binaryAttributes: [],
   needsPlaceholder: true,
 
@@ -49,11 +67,18 @@ export const openldapDialect: LdapDialect = {
     const passwordSetAt = parseGeneralizedTime(
       firstValue(entry, 'pwdChangedTime') ?? firstValue(entry, 'createTimestamp'),
     );
+    // 000001010000Z is the permanent, administrative lock; any other time is ppolicy's own
+    // lockout after failed binds, which only a person who looked into it should lift.
+    const lockTime = firstValue(entry, 'pwdAccountLockedTime');
+    const since = parseGeneralizedTime(lockTime);
     return {
       key: firstValue(entry, 'entryUUID') ?? '',
       uid: firstValue(entry, 'uid') ?? '',
       attributes,
-      locked: firstValue(entry, 'pwdAccountLockedTime') !== undefined,
+      locked: lockTime === PERMANENT_LOCK,
+      ...(lockTime !== undefined && lockTime !== PERMANENT_LOCK
+        ? { lockedOut: since === undefined ? {} : { since } }
+        : {}),
       mustChangePassword: firstValue(entry, 'pwdReset')?.toUpperCase() === 'TRUE',
       ...(passwordSetAt === undefined ? {} : { passwordSetAt }),
     };
@@ -94,11 +119,17 @@ export const openldapDialect: LdapDialect = {
     return [];
   },
 
+  renameGroupChanges() {
+    return [];
+  },
+
   lockChanges() {
     return [{ operation: 'replace', type: 'pwdAccountLockedTime', values: [PERMANENT_LOCK] }];
   },
 
   unlockChanges() {
-    return [{ operation: 'delete', type: 'pwdAccountLockedTime', values: [] }];
+    // Only the permanent value: a lockout ppolicy set since the plan was made stays (the delete
+    // then fails with noSuchAttribute, which the directory reports as nothing to do).
+    return [{ operation: 'delete', type: 'pwdAccountLockedTime', values: [PERMANENT_LOCK] }];
   },
 };

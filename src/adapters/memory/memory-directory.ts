@@ -4,7 +4,7 @@ import { assertNever } from '../../core/plan/action.js';
 import type { Action, MemberAddition } from '../../core/plan/action.js';
 import type { Directory, WriteContext } from '../../core/plan/directory.js';
 import type { AccountAttributes, DirectorySnapshot, MemberRef } from '../../core/plan/directory-snapshot.js';
-import { DirectoryError } from '../../errors.js';
+import { ConfigError, DirectoryError } from '../../errors.js';
 import type { DirectoryLayout } from '../../core/plan/directory-layout.js';
 
 /** An account as the embedded directory stores it. The password is kept only as a salted hash. */
@@ -59,7 +59,15 @@ export class MemoryDirectory implements Directory {
   async read(): Promise<DirectorySnapshot> {
     this.index = undefined;
     const keyOfDn = new Map(this.state.accounts.map((a) => [a.dn.toLowerCase(), a.key]));
-    return {
+    const { dns, filters } = this.layout.unmanaged;
+    if (filters.length > 0)
+      throw new ConfigError(
+        `reconcile.unmanaged: filters (${filters.join(', ')}) need an LDAP directory; the file directory matches DNs only`,
+      );
+    const tops = dns.map((dn) => dn.toLowerCase());
+    const unmanaged = (dn: string): { unmanaged?: true } =>
+      tops.some((top) => dn.toLowerCase() === top || dn.toLowerCase().endsWith(`,${top}`)) ? { unmanaged: true } : {};
+    const snapshot: DirectorySnapshot = {
       accounts: this.state.accounts.map((a) => ({
         key: a.key,
         dn: a.dn,
@@ -69,6 +77,7 @@ export class MemoryDirectory implements Directory {
         locked: a.locked,
         mustChangePassword: a.mustChangePassword,
         passwordSetAt: a.passwordSetAt,
+        ...unmanaged(a.dn),
       })),
       groups: this.state.groups.map((g) => ({
         key: g.key,
@@ -81,8 +90,10 @@ export class MemoryDirectory implements Directory {
             const key = keyOfDn.get(dn.toLowerCase());
             return key === undefined ? { dn } : { key, dn };
           }),
+        ...unmanaged(g.dn),
       })),
     };
+    return snapshot;
   }
 
   async write(action: Action, context: WriteContext = {}): Promise<'done' | 'already'> {
@@ -111,7 +122,9 @@ export class MemoryDirectory implements Directory {
         const account = this.byKey(action.account.key);
         const dn = this.accountDn(action.newUid);
         if (account.dn === dn && account.uid === action.newUid) return 'already';
-        if (index.accountsByDn.has(dn.toLowerCase()))
+        const holder = index.accountsByDn.get(dn.toLowerCase());
+        // A case-only rename finds the entry itself, as modrdn does in LDAP.
+        if (holder && holder !== account)
           throw new DirectoryError('write-failed', `rename ${action.account.uid}: ${dn} already exists`);
         // As the refint overlay does: every group that lists the old DN lists the new one.
         const old = account.dn.toLowerCase();
@@ -165,12 +178,32 @@ export class MemoryDirectory implements Directory {
         index.setMembers(group, members.length > 0 || this.layout.flavor !== 'openldap' ? members : [dn]);
         return 'done';
       }
+      case 'rename-group': {
+        const group = index.groupsByKey.get(action.groupKey);
+        if (!group) throw new DirectoryError('write-failed', `group ${action.from} no longer exists`);
+        if (group.name === action.group) return 'already';
+        const dn = childDn('cn', action.group, this.layout.groupsDn);
+        const self = group.dn.toLowerCase();
+        index.groupDns.delete(self);
+        index.setMembers(
+          group,
+          group.members.map((m) => (m.toLowerCase() === self ? dn : m)),
+        );
+        group.dn = dn;
+        group.name = action.group;
+        index.groupDns.add(dn.toLowerCase());
+        return 'done';
+      }
       case 'update-members': {
         const group = index.groupsByKey.get(action.groupKey);
         if (!group) throw new DirectoryError('write-failed', `group ${action.group} no longer exists`);
         const before = group.members.join('\n');
         const members = new Map(group.members.map((m) => [m.toLowerCase(), m]));
-        for (const r of action.remove) members.delete(r.dn.toLowerCase());
+        for (const r of action.remove) {
+          // A rename earlier in the run moved the value with the entry: find it by key.
+          const moved = r.key === undefined ? undefined : index.accountsByKey.get(r.key)?.dn;
+          members.delete((moved ?? r.dn).toLowerCase());
+        }
         if (action.placeholder === 'remove') members.delete(group.dn.toLowerCase());
         for (const a of action.add) {
           const dn = this.memberDn(a, index);

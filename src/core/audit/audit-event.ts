@@ -62,6 +62,11 @@ export interface AuditActionResult {
   subject: string;
   result: 'done' | 'failed' | 'skipped';
   error?: AuditError;
+  /** rename-account / rename-group: the new name. */
+  to?: string;
+  /** create-group / update-members: the uids the group gained and lost (the reconciler's memory of what it provisioned). */
+  added?: string[];
+  removed?: string[];
 }
 
 /** What an apply read its files from: a commit and its tree, or (outside git) no commit, and why. */
@@ -145,8 +150,13 @@ export interface AuditDetails {
   'grant.revoked': { system: string; role: string; group: string };
   /** A membership removed because its grant's `expires` passed. */
   'grant.expired': { system: string; role: string; expires: string; group?: string };
-  /** An account the reconciler locked. */
-  'account.locked': { uid: string; reason: LockReason };
+  /**
+   * An account the reconciler locked. `key`: the entry's stable key, so that a later run knows the
+   * lock is aac's and may lift it (records written before it was recorded lack it).
+   */
+  'account.locked': { uid: string; reason: LockReason; key?: string };
+  /** The reconciler lifted a lock it had set. */
+  'account.unlocked': { uid: string; key: string };
   /** A membership the files do not declare, reverted. */
   'drift.reverted': { group: string; member: string; action: 'removed' | 'added' };
 }

@@ -126,7 +126,15 @@ const DETAIL_CHECKS: { readonly [T in AuditEventType]: Check } = {
   'apply.completed': shape({
     source: optional(source),
     actions: arrayOf(
-      shape({ type: isString, subject: isString, result: oneOf('done', 'failed', 'skipped'), error: optional(error) }),
+      shape({
+        type: isString,
+        subject: isString,
+        result: oneOf('done', 'failed', 'skipped'),
+        error: optional(error),
+        to: optional(isString),
+        added: optional(arrayOf(isString)),
+        removed: optional(arrayOf(isString)),
+      }),
     ),
     counts: recordOf(isNumber),
     approval: optional(approval),
@@ -148,7 +156,8 @@ const DETAIL_CHECKS: { readonly [T in AuditEventType]: Check } = {
   }),
   'grant.revoked': shape({ system: isString, role: isString, group: isString }),
   'grant.expired': shape({ system: isString, role: isString, expires: isString, group: optional(isString) }),
-  'account.locked': shape({ uid: isString, reason: oneOf(...LOCK_REASONS) }),
+  'account.locked': shape({ uid: isString, reason: oneOf(...LOCK_REASONS), key: optional(isString) }),
+  'account.unlocked': shape({ uid: isString, key: isString }),
   'drift.reverted': shape({ group: isString, member: isString, action: oneOf('removed', 'added') }),
 };
 

@@ -104,6 +104,8 @@ function summarize(r: AuditRecord): string | undefined {
       return `${r.details.system}/${r.details.role} expired ${r.details.expires}`;
     case 'account.locked':
       return `locked: ${r.details.reason}`;
+    case 'account.unlocked':
+      return 'unlocked (a lock aac had set)';
     case 'drift.reverted':
       return `${r.details.action} ${r.details.member} in ${r.details.group}`;
     case 'apply.failed':

@@ -184,6 +184,9 @@ function personEventOf(r: AuditRecord, uid: string): TimelineEntry | undefined {
     case 'account.locked':
       if (r.subject !== uid && r.details.uid !== uid) return undefined;
       return { ...at, event: 'locked', detail: r.details.reason };
+    case 'account.unlocked':
+      if (r.subject !== uid && r.details.uid !== uid) return undefined;
+      return { ...at, event: 'unlocked', detail: 'a lock aac had set' };
     case 'drift.reverted':
       if (r.subject !== uid && r.details.member !== uid) return undefined;
       return { ...at, event: 'drift-reverted', detail: `${r.details.action} ${r.details.group}` };

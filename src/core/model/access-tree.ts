@@ -167,6 +167,7 @@ function toPolicy(value: Record<string, unknown>): Policy {
       baseDN: v.directory.baseDN,
       peopleOU: v.directory.peopleOU ?? 'ou=people',
       groupsOU: v.directory.groupsOU ?? 'ou=groups',
+      ...(v.directory.passwordPolicy !== undefined ? { passwordPolicy: v.directory.passwordPolicy } : {}),
       flavor: v.directory.flavor ?? 'openldap',
     },
     departments: withoutPrototype(v.departments ?? {}),
@@ -175,6 +176,7 @@ function toPolicy(value: Record<string, unknown>): Policy {
     risk: withoutPrototype(v.risk),
     separationOfDuties: v.separationOfDuties ?? [],
     guards: v.guards ?? {},
+    reconcile: { ...v.reconcile, unmanaged: v.reconcile?.unmanaged ?? [] },
     forbiddenTerms: v.forbiddenTerms ?? [],
     tombstones: v.tombstones ?? [],
   };

@@ -37,6 +37,10 @@ export interface Person {
   name: string;
   email: string;
   type: PersonType;
+  /** `sn`, when not the last word of `name`. */
+  surname?: string;
+  /** `givenName`, when not the words of `name` before the surname. */
+  givenName?: string;
   employeeId?: string;
   title?: string;
   department?: string;
@@ -125,6 +129,8 @@ export interface Policy {
     baseDN: string;
     peopleOU: string;
     groupsOU: string;
+    /** OpenLDAP: the ppolicy default entry relative to baseDN (default `cn=default,ou=policies`). */
+    passwordPolicy?: string;
     flavor: DirectoryFlavor;
   };
   departments: Record<string, { name?: string; head: Uid }>;
@@ -135,8 +141,10 @@ export interface Policy {
   external?: { level: LevelId; maxDays?: number };
   emergency?: { maxDuration: string; level: LevelId };
   guards: { maxDeletions?: number; maxDisables?: number; maxRemovals?: number; maxPercent?: number };
-  /** How the reconciler treats what it applies; see `aac apply`. */
-  reconcile?: {
+  /** How the reconciler treats what it applies and what it finds; see `aac apply`. */
+  reconcile: {
+    /** DNs relative to baseDN, or LDAP filters in parentheses, the reconciler never touches. */
+    unmanaged: string[];
     /** Hold back grants and accounts that reached the branch without an approval on the audit log. Default false. */
     requireApproval?: boolean;
   };

@@ -19,9 +19,12 @@ export interface AccountRef {
   uid: string;
 }
 
-/** Why a member is removed from a group, or an account locked. */
-/** `revoked`: the last applied files granted it and these no longer do; `drift`: no applied file ever declared it. */
-export type RemovalReason = 'drift' | 'revoked' | 'expired' | 'disabled' | 'deleted' | 'file-removed' | 'group-retired';
+/**
+ * Why a member is removed from a group. `revoked`: the files no longer grant a membership that the
+ * last applied files granted, or that aac provisioned (its audit log); `drift`: neither (added
+ * outside aac, never granted).
+ */
+export type RemovalReason = 'revoked' | 'drift' | 'expired' | 'disabled' | 'deleted' | 'file-removed' | 'group-retired';
 /** Why the reconciler locks an account; the audit log checks `account.locked` records against this list. */
 export const LOCK_REASONS = ['disabled', 'file-removed', 'temporary-password-unchanged'] as const;
 export type LockReason = (typeof LOCK_REASONS)[number];
@@ -36,6 +39,8 @@ export interface MemberAddition {
 export interface MemberRemoval {
   /** The member value exactly as stored. */
   dn: string;
+  /** Set when the member is an account read: a rename earlier in the run moves the value, and the key finds it. */
+  key?: string;
   /** The member's uid when it is a managed account. */
   uid?: string;
   reason: RemovalReason;
@@ -68,6 +73,8 @@ export type Action =
   | { type: 'update-account'; account: AccountRef; changes: AttributeChange[]; cause?: Cause }
   | { type: 'unlock-account'; account: AccountRef; cause?: Cause }
   | { type: 'create-group'; group: string; members: MemberAddition[]; cause?: Cause }
+  /** A group whose name in the directory differs from the role's only in case or spacing (the directory's cn compares them equal). */
+  | { type: 'rename-group'; group: string; from: string; groupKey: string; groupDn: string; cause?: Cause }
   | {
       type: 'update-members';
       group: string;
@@ -86,8 +93,9 @@ export type ActionType = Action['type'];
 
 /** The order in which action types are applied. Actions of one phase are independent of each other. */
 export const PHASES: readonly (readonly ActionType[])[] = [
-  // Renames first: later actions (group adds) name the account by its new uid.
-  ['rename-account'],
+  // Renames first: later actions (group adds) name the account by its new uid. Renames run one
+  // at a time in plan order, which puts a rename that frees a name before the one that takes it.
+  ['rename-account', 'rename-group'],
   ['create-account', 'update-account', 'unlock-account'],
   // Groups after accounts, so that members exist when they are added.
   ['create-group', 'update-members'],
@@ -114,6 +122,7 @@ export function actionSubject(action: Action): string {
     case 'delete-account':
       return action.account.uid;
     case 'create-group':
+    case 'rename-group':
     case 'update-members':
       return action.group;
     default:

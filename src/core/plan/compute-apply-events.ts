@@ -1,7 +1,7 @@
 import { approvalDetail } from '../audit/approval-records.js';
 import type { ApprovalCheck } from '../audit/approval-records.js';
 import type { AuditAppliedSource, AuditDetails, AuditEvent } from '../audit/audit-event.js';
-import { actionSubject } from './action.js';
+import { actionSubject, assertNever } from './action.js';
 import type { Action } from './action.js';
 
 /** How one action ended. `already` means the directory was already in the desired state (idempotent retry). */
@@ -75,6 +75,7 @@ export function computeApplyEvents(results: readonly ActionResult[], options: Ap
       subject: actionSubject(r.action),
       result: r.status === 'already' ? 'done' : r.status,
       ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}),
+      ...recordedChange(r.action),
     })),
     counts: { ...countResults(results), actions: results.length },
   };
@@ -83,8 +84,17 @@ export function computeApplyEvents(results: readonly ActionResult[], options: Ap
     if (r.status !== 'done' && r.status !== 'already') continue;
     const action = r.action;
     if (action.type === 'lock-account') {
-      const details: AuditDetails['account.locked'] = { uid: action.account.uid, reason: action.reason };
+      // The key says later runs whose lock this is: only aac's own locks are lifted by aac.
+      const details: AuditDetails['account.locked'] = {
+        uid: action.account.uid,
+        reason: action.reason,
+        key: action.account.key,
+      };
       events.push({ ...base, type: 'account.locked', subject: action.account.uid, details });
+    }
+    if (action.type === 'unlock-account') {
+      const details: AuditDetails['account.unlocked'] = { uid: action.account.uid, key: action.account.key };
+      events.push({ ...base, type: 'account.unlocked', subject: action.account.uid, details });
     }
     if (action.type !== 'update-members') continue;
     for (const removal of action.remove) {
@@ -110,6 +120,37 @@ export function computeApplyEvents(results: readonly ActionResult[], options: Ap
     }
   }
   return events;
+}
+
+/**
+ * What `apply.completed` records of an action beyond its type and subject, so that later runs know
+ * what aac did (see `computeReconcilerMemory`): the new name of a rename, the uids a group gained
+ * and lost. Uids only: never a password.
+ */
+function recordedChange(action: Action): { to?: string; added?: string[]; removed?: string[] } {
+  switch (action.type) {
+    case 'rename-account':
+      return { to: action.newUid };
+    case 'rename-group':
+      return { to: action.group };
+    case 'create-group':
+      return action.members.length > 0 ? { added: action.members.map((m) => m.uid) } : {};
+    case 'update-members': {
+      const removed = action.remove.flatMap((r) => (r.uid === undefined ? [] : [r.uid]));
+      return {
+        ...(action.add.length > 0 ? { added: action.add.map((m) => m.uid) } : {}),
+        ...(removed.length > 0 ? { removed } : {}),
+      };
+    }
+    case 'create-account':
+    case 'update-account':
+    case 'unlock-account':
+    case 'lock-account':
+    case 'delete-account':
+      return {};
+    default:
+      return assertNever(action);
+  }
 }
 
 /** The event of a run that stopped before writing (guards, a failed read, bad files). */

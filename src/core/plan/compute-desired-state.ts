@@ -25,6 +25,8 @@ export interface DesiredGroup {
   name: string;
   /** The role that declares the group. */
   cause: Cause;
+  /** That role, by system and role id. */
+  role: { system: string; role: string };
   /** Active people with a current grant, by uid. */
   members: Map<string, Membership>;
   /** Grants of active people that have expired, by uid: removed with reason `expired`. */
@@ -50,6 +52,7 @@ export function computeDesiredState(tree: AccessTree, now: number): DesiredState
       const group: DesiredGroup = groups.get(role.group) ?? {
         name: role.group,
         cause: causeAt(system, ['roles', roleId, 'group']),
+        role: { system: systemId, role: roleId },
         members: new Map(),
         expired: new Map(),
       };
@@ -93,8 +96,8 @@ export function computeDesiredState(tree: AccessTree, now: number): DesiredState
 /** The managed attributes of a person's account. */
 export function computeAccountAttributes(person: Person): AccountAttributes {
   const words = person.name.trim().split(/\s+/);
-  const surname = words[words.length - 1] ?? person.name;
-  const given = words.slice(0, -1).join(' ');
+  const surname = person.surname ?? words[words.length - 1] ?? person.name;
+  const given = person.givenName ?? words.slice(0, -1).join(' ');
   const attributes: AccountAttributes = { name: person.name, surname, mail: person.email, type: person.type };
   if (given !== '') attributes.givenName = given;
   if (person.title !== undefined) attributes.title = person.title;

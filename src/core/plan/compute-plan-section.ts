@@ -1,6 +1,7 @@
 import { actionSubject } from './action.js';
 import type { Plan } from './compute-plan.js';
 import { describeAction, formatSummaryLine, formatViolation } from './format-plan.js';
+import { describeConflict } from './plan-findings.js';
 
 /** The directory plan shown on the pull request, when the caller computed one (see `computePlan` in core/plan). */
 export interface PlanSection {
@@ -26,6 +27,7 @@ export function computePlanSection(plan: Plan): PlanSection {
     formatSummaryLine(plan),
     ...(more > 0 ? [`(${more} more not listed)`] : []),
     ...plan.violations.map((v) => `Guard: ${formatViolation(v)}; apply would stop.`),
+    ...plan.conflicts.map((c) => `${describeConflict(c)}.`),
   ];
   return { actions, summary: notes.join(' ') };
 }

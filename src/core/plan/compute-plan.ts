@@ -1,19 +1,16 @@
 import type { Policy } from '../model/types.js';
 import { PHASES, actionSubject } from './action.js';
-import type {
-  AccountRef,
-  Action,
-  AttributeChange,
-  Cause,
-  MemberAddition,
-  MemberRemoval,
-  RemovalReason,
-} from './action.js';
+import type { AccountRef, Action, AttributeChange } from './action.js';
 import { ACCOUNT_ATTRIBUTES } from './directory-snapshot.js';
 import type { DirectorySnapshot, ObservedAccount } from './directory-snapshot.js';
 import type { DesiredAccount, DesiredState } from './compute-desired-state.js';
+import { computeGroupActions } from './compute-group-actions.js';
 import { computeGuardViolations } from './compute-guard-violations.js';
 import type { GuardViolation } from './compute-guard-violations.js';
+import { matchAccounts } from './match-accounts.js';
+import type { Conflict, Notice } from './plan-findings.js';
+import { EMPTY_MEMORY } from './reconciler-memory.js';
+import type { ReconcilerMemory } from './reconciler-memory.js';
 
 /** 72 hours: a temporary password unchanged for longer locks the account. */
 export const TEMPORARY_PASSWORD_LIFETIME_MS = 72 * 3600 * 1000;
@@ -28,6 +25,12 @@ export interface PlanOptions {
   /** How long a temporary password may stay unchanged before the account is locked (default 72 hours). */
   temporaryPasswordLifetimeMs?: number;
   /**
+   * What earlier runs did (from the audit log): which locks are aac's to lift, which memberships
+   * it granted. Default: nothing known, so no lock is lifted and every removal of an ungranted
+   * membership is drift.
+   */
+  memory?: ReconcilerMemory;
+  /**
    * Members the last applied files granted, by group then uid (with the grant): one the files no
    * longer grant is removed as `revoked`, not as `drift` (which is only what no applied file declared).
    */
@@ -39,6 +42,10 @@ export interface Plan {
   actions: Action[];
   /** Guards this plan trips; `aac apply` refuses to start unless mass change is allowed. */
   violations: GuardViolation[];
+  /** Identities the directory holds twice (or in an entry aac must not take): those people's and groups' actions stop. */
+  conflicts: Conflict[];
+  /** Locks the plan leaves alone because they are not aac's. */
+  notices: Notice[];
   /** Entries read, for the summary and the guards' percentages. */
   observed: { accounts: number; groups: number; memberships: number };
 }
@@ -47,217 +54,102 @@ export interface Plan {
  * Compares the desired state with a complete directory snapshot and returns the actions that make
  * the directory match, in the order they must be applied (see `PHASES`).
  *
- * Accounts are matched to people by employeeId, then uid, then mail (ignoring case), so a person
- * whose uid changes keeps their entry (a rename). Entries that match no file are locked, never deleted.
+ * People are matched to accounts on one identity, compared as the directory compares it (see
+ * `matchAccounts`), so a person whose uid changes keeps their entry (a rename). Entries that match
+ * no file are locked, never deleted. Only locks aac set are lifted.
  *
  * @example computePlan(computeDesiredState(tree, now), await directory.read(), { now, flavor: 'openldap', guards: {} })
  */
 export function computePlan(desired: DesiredState, observed: DirectorySnapshot, options: PlanOptions): Plan {
-  const lifetime = options.temporaryPasswordLifetimeMs ?? TEMPORARY_PASSWORD_LIFETIME_MS;
+  const memory = options.memory ?? EMPTY_MEMORY;
+  const match = matchAccounts(desired, observed);
   const actions: Action[] = [];
-  const matched = matchAccounts(desired, observed.accounts);
-  /** uid (desired) of each observed key, or undefined for entries no file claims. */
-  const uidOfKey = new Map<string, string>();
-  for (const [uid, account] of matched) uidOfKey.set(account.key, uid);
-
+  const notices: Notice[] = [];
   for (const want of desired.accounts.values()) {
-    const have = matched.get(want.uid);
-    if (!have) {
-      if (want.status === 'active')
-        actions.push({
-          type: 'create-account',
-          uid: want.uid,
-          attributes: want.attributes,
-          provisioning: want.provisioning,
-          cause: want.cause,
-        });
-      continue;
-    }
-    const ref: AccountRef = { key: have.key, dn: have.dn, uid: have.uid };
-    if (want.status === 'deleted') {
-      actions.push({ type: 'delete-account', account: ref, cause: want.cause });
-      continue;
-    }
-    if (have.uid !== want.uid || have.rdnUid !== want.uid)
-      actions.push({ type: 'rename-account', account: ref, newUid: want.uid, cause: want.cause });
-    const current: AccountRef = { ...ref, uid: want.uid };
-    const changes = computeAttributeChanges(want, have);
-    if (changes.length > 0) actions.push({ type: 'update-account', account: current, changes, cause: want.cause });
-    if (want.status === 'disabled') {
-      if (!have.locked) actions.push({ type: 'lock-account', account: current, reason: 'disabled', cause: want.cause });
-      continue;
-    }
-    const stale =
-      have.mustChangePassword && have.passwordSetAt !== undefined && options.now - have.passwordSetAt >= lifetime;
-    if (stale && !have.locked)
+    if (match.blocked.has(want.uid)) continue;
+    const have = match.matched.get(want.uid);
+    if (have) actions.push(...accountActions(want, have, options, memory, notices));
+    else if (want.status === 'active')
       actions.push({
-        type: 'lock-account',
-        account: current,
-        reason: 'temporary-password-unchanged',
+        type: 'create-account',
+        uid: want.uid,
+        attributes: want.attributes,
+        provisioning: want.provisioning,
         cause: want.cause,
       });
-    if (!stale && have.locked) actions.push({ type: 'unlock-account', account: current, cause: want.cause });
   }
+  const claimed = new Set([...match.matched.values()].map((a) => a.key));
   for (const have of observed.accounts) {
-    if (!uidOfKey.has(have.key) && !have.locked)
-      actions.push({
-        type: 'lock-account',
-        account: { key: have.key, dn: have.dn, uid: have.uid },
-        reason: 'file-removed',
-      });
+    if (claimed.has(have.key) || match.frozenKeys.has(have.key) || have.unmanaged || have.locked) continue;
+    actions.push({ type: 'lock-account', account: refOf(have), reason: 'file-removed' });
   }
-
-  actions.push(...computeGroupActions(desired, observed, uidOfKey, matched, options));
-  const ordered = orderActions(actions);
+  const groups = computeGroupActions({
+    desired,
+    observed,
+    match,
+    memory,
+    previouslyGranted: options.previouslyGranted ?? new Map(),
+    needsPlaceholder: options.flavor === 'openldap',
+  });
+  actions.push(...groups.actions);
+  const ordered = orderActions(actions, match.renameOrder);
   const memberships = observed.groups.reduce((n, g) => n + g.members.length, 0);
   const counts = { accounts: observed.accounts.length, groups: observed.groups.length, memberships };
-  return { actions: ordered, violations: computeGuardViolations(ordered, counts, options.guards), observed: counts };
+  return {
+    actions: ordered,
+    violations: computeGuardViolations(ordered, counts, options.guards),
+    conflicts: [...match.conflicts, ...groups.conflicts],
+    notices,
+    observed: counts,
+  };
 }
 
-function computeGroupActions(
-  desired: DesiredState,
-  observed: DirectorySnapshot,
-  uidOfKey: Map<string, string>,
-  matched: Map<string, ObservedAccount>,
+/** The actions of one person whose account exists: delete, rename, update, lock or unlock. */
+function accountActions(
+  want: DesiredAccount,
+  have: ObservedAccount,
   options: PlanOptions,
+  memory: ReconcilerMemory,
+  notices: Notice[],
 ): Action[] {
+  const ref = refOf(have);
+  if (want.status === 'deleted') return [{ type: 'delete-account', account: ref, cause: want.cause }];
   const actions: Action[] = [];
-  const observedByName = new Map(observed.groups.map((g) => [g.name, g]));
-  const observedUidOfKey = new Map(observed.accounts.map((a) => [a.key, a.uid]));
-  const observedUid = (key: string | undefined): string | undefined =>
-    key === undefined ? undefined : observedUidOfKey.get(key);
-  for (const group of desired.groups.values()) {
-    const have = observedByName.get(group.name);
-    const wanted = [...group.members.entries()].map(([uid, m]): MemberAddition => {
-      const key = matched.get(uid)?.key;
-      return key === undefined ? { uid, cause: m.cause } : { uid, key, cause: m.cause };
-    });
-    if (!have) {
-      actions.push({ type: 'create-group', group: group.name, members: wanted, cause: group.cause });
-      continue;
-    }
-    const present = new Set<string>();
-    const remove: MemberRemoval[] = [];
-    for (const member of have.members) {
-      const uid = member.key === undefined ? undefined : uidOfKey.get(member.key);
-      if (uid !== undefined && group.members.has(uid) && !present.has(uid)) {
-        present.add(uid);
-        continue;
-      }
-      const granted = uid === undefined ? undefined : options.previouslyGranted?.get(group.name)?.get(uid);
-      const reason = reasonFor(uid, member.key, desired, group.expired);
-      const removal = removalOf(
-        member.dn,
-        uid ?? observedUid(member.key),
-        reason === 'drift' && granted ? 'revoked' : reason,
-        group.expired.get(uid ?? ''),
-        desired.accounts.get(uid ?? '')?.cause,
-      );
-      if (removal.reason === 'revoked' && granted) removal.revoked = { system: granted.system, role: granted.role };
-      remove.push(removal);
-    }
-    const add = wanted.filter((m) => !present.has(m.uid));
-    const remaining = present.size + add.length;
-    let placeholder: 'add' | 'remove' | undefined;
-    if (options.flavor === 'openldap') {
-      if (remaining === 0 && !have.hasPlaceholder) placeholder = 'add';
-      if (remaining > 0 && have.hasPlaceholder) placeholder = 'remove';
-    }
-    if (add.length === 0 && remove.length === 0 && placeholder === undefined) continue;
-    actions.push({
-      type: 'update-members',
-      group: group.name,
-      groupKey: have.key,
-      groupDn: have.dn,
-      add,
-      remove,
-      ...(placeholder ? { placeholder } : {}),
-      cause: group.cause,
-    });
+  // Exact comparison: a uid that differs only in case is the same entry to the directory, but the
+  // files say how it is written, so the entry is renamed (modrdn accepts a case-only change).
+  if (have.uid !== want.uid || have.rdnUid !== want.uid)
+    actions.push({ type: 'rename-account', account: ref, newUid: want.uid, cause: want.cause });
+  const current: AccountRef = { ...ref, uid: want.uid };
+  const changes = computeAttributeChanges(want, have);
+  if (changes.length > 0) actions.push({ type: 'update-account', account: current, changes, cause: want.cause });
+  if (want.status === 'disabled') {
+    // A lockout may expire; a disabled person needs the permanent lock.
+    if (!have.locked) actions.push({ type: 'lock-account', account: current, reason: 'disabled', cause: want.cause });
+    return actions;
   }
-  // A group in the managed OU that no role declares any more is emptied, not deleted.
-  for (const have of observed.groups) {
-    if (desired.groups.has(have.name) || have.members.length === 0) continue;
-    const remove = have.members.map((m) => removalOf(m.dn, observedUid(m.key), 'group-retired', undefined, undefined));
-    const placeholder = options.flavor === 'openldap' && !have.hasPlaceholder ? 'add' : undefined;
-    actions.push({
-      type: 'update-members',
-      group: have.name,
-      groupKey: have.key,
-      groupDn: have.dn,
-      add: [],
-      remove,
-      ...(placeholder ? { placeholder } : {}),
-    });
+  const lifetime = options.temporaryPasswordLifetimeMs ?? TEMPORARY_PASSWORD_LIFETIME_MS;
+  const stale =
+    have.mustChangePassword && have.passwordSetAt !== undefined && options.now - have.passwordSetAt >= lifetime;
+  if (stale && !have.locked)
+    actions.push({ type: 'lock-account', account: current, reason: 'temporary-password-unchanged', cause: want.cause });
+  if (!stale && have.locked) {
+    if (memory.lockedKeys.has(have.key) || memory.lockedUids.has(have.uid.toLowerCase()))
+      actions.push({ type: 'unlock-account', account: current, cause: want.cause });
+    else notices.push({ kind: 'locked-by-someone-else', uid: want.uid, dn: have.dn, cause: want.cause });
   }
+  if (have.lockedOut && !stale)
+    notices.push({
+      kind: 'locked-out',
+      uid: want.uid,
+      dn: have.dn,
+      ...(have.lockedOut.since !== undefined ? { since: have.lockedOut.since } : {}),
+      cause: want.cause,
+    });
   return actions;
 }
 
-function reasonFor(
-  uid: string | undefined,
-  key: string | undefined,
-  desired: DesiredState,
-  expired: Map<string, unknown>,
-): RemovalReason {
-  if (uid === undefined) return key === undefined ? 'drift' : 'file-removed';
-  const status = desired.accounts.get(uid)?.status;
-  if (status === 'deleted') return 'deleted';
-  if (status === 'disabled') return 'disabled';
-  return expired.has(uid) ? 'expired' : 'drift';
-}
-
-function removalOf(
-  dn: string,
-  uid: string | undefined,
-  reason: RemovalReason,
-  grant: { system: string; role: string; expires: string; cause: Cause } | undefined,
-  accountCause: Cause | undefined,
-): MemberRemoval {
-  const removal: MemberRemoval = { dn, reason };
-  if (uid !== undefined) removal.uid = uid;
-  if (reason === 'expired' && grant) {
-    removal.grant = { system: grant.system, role: grant.role, expires: grant.expires };
-    removal.cause = grant.cause;
-  } else if (accountCause) removal.cause = accountCause;
-  return removal;
-}
-
-/**
- * Pairs people with entries: first by employeeId, then by uid, then by mail when the entry's uid
- * is declared by no file (a uid change that kept the email). Each entry is claimed at most once.
- */
-function matchAccounts(desired: DesiredState, observed: readonly ObservedAccount[]): Map<string, ObservedAccount> {
-  const matched = new Map<string, ObservedAccount>();
-  const claimed = new Set<string>();
-  const claim = (uid: string, account: ObservedAccount | undefined): void => {
-    if (!account || claimed.has(account.key) || matched.has(uid)) return;
-    matched.set(uid, account);
-    claimed.add(account.key);
-  };
-  const byEmployeeId = indexBy(observed, (a) => a.attributes.employeeId);
-  const byUid = indexBy(observed, (a) => a.uid);
-  const byMail = indexBy(observed, (a) => a.attributes.mail?.toLowerCase());
-  const wants = [...desired.accounts.values()];
-  for (const want of wants)
-    if (want.attributes.employeeId !== undefined) claim(want.uid, byEmployeeId.get(want.attributes.employeeId));
-  for (const want of wants) claim(want.uid, byUid.get(want.uid));
-  for (const want of wants) {
-    const candidate = byMail.get(want.attributes.mail.toLowerCase());
-    if (candidate && !desired.accounts.has(candidate.uid)) claim(want.uid, candidate);
-  }
-  return matched;
-}
-
-function indexBy(
-  accounts: readonly ObservedAccount[],
-  keyOf: (a: ObservedAccount) => string | undefined,
-): Map<string, ObservedAccount> {
-  const index = new Map<string, ObservedAccount>();
-  for (const account of accounts) {
-    const k = keyOf(account);
-    if (k !== undefined && !index.has(k)) index.set(k, account);
-  }
-  return index;
+function refOf(have: ObservedAccount): AccountRef {
+  return { key: have.key, dn: have.dn, uid: have.uid };
 }
 
 function computeAttributeChanges(want: DesiredAccount, have: ObservedAccount): AttributeChange[] {
@@ -274,13 +166,18 @@ function computeAttributeChanges(want: DesiredAccount, have: ObservedAccount): A
   return changes;
 }
 
-function orderActions(actions: Action[]): Action[] {
+/** Phase by phase; renames in the order that frees a uid before it is taken; then by type and subject. */
+function orderActions(actions: Action[], renameOrder: readonly string[]): Action[] {
   const phaseOf = new Map(PHASES.flatMap((types, i) => types.map((t) => [t, i] as const)));
+  const renameRank = new Map(renameOrder.map((uid, i) => [uid, i]));
+  const rank = (action: Action): number =>
+    action.type === 'rename-account' ? (renameRank.get(action.newUid) ?? renameOrder.length) : 0;
   return actions
     .map((action, index) => ({ action, index, phase: phaseOf.get(action.type) ?? 0, subject: actionSubject(action) }))
     .sort(
       (a, b) =>
         a.phase - b.phase ||
+        rank(a.action) - rank(b.action) ||
         (a.action.type < b.action.type ? -1 : a.action.type > b.action.type ? 1 : 0) ||
         (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0) ||
         a.index - b.index,

@@ -22,5 +22,5 @@ export function locatePlanCauses(plan: Plan, sources: readonly SourceFile[]): Pl
       return { ...located, add: located.add.map(at), remove: located.remove.map(at) };
     return located;
   });
-  return { ...plan, actions };
+  return { ...plan, actions, conflicts: plan.conflicts.map(at), notices: plan.notices.map(at) };
 }

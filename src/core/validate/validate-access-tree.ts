@@ -24,6 +24,7 @@ import { checkAttestations, checkEmergencyGrants, checkGrantDates, checkStatusRe
 import { checkSeparationOfDuties } from './rules/sod-rules.js';
 import { checkForbiddenTerms } from './rules/text-rules.js';
 import { checkDuplicateOrganizations } from './rules/organization-rules.js';
+import { checkDirectoryValues, checkUnmanaged } from './rules/directory-rules.js';
 
 export type { RetiredIdentity } from './rules/context.js';
 
@@ -71,6 +72,8 @@ export const RULES: readonly Rule[] = [
   checkAttestations,
   checkForbiddenTerms,
   checkDuplicateOrganizations,
+  checkDirectoryValues,
+  checkUnmanaged,
 ];
 
 /**

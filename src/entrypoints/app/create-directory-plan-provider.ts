@@ -27,7 +27,7 @@ export function createDirectoryPlanProvider(options: DirectoryPlanProviderOption
   return async ({ evaluation }): Promise<PlanSection | undefined> => {
     const policy = evaluation.trees.head.policy?.value;
     if (!policy || hasErrors(evaluation.diagnostics)) return undefined;
-    const layout = computeDirectoryLayout(policy.directory, options.baseDnOverride);
+    const layout = computeDirectoryLayout(policy.directory, options.baseDnOverride, policy.reconcile);
     const now = options.now();
     let directory: Directory | undefined;
     try {

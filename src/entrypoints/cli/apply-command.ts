@@ -6,6 +6,7 @@ import { countResults } from '../../core/plan/compute-apply-events.js';
 import type { ActionResult } from '../../core/plan/compute-apply-events.js';
 import { describeAction, formatPlanText, formatViolation } from '../../core/plan/format-plan.js';
 import { locatePlanCauses } from '../../core/plan/locate-plan-causes.js';
+import { describeConflict, describeNotice } from '../../core/plan/plan-findings.js';
 import { UsageError } from '../../errors.js';
 import { assertNever } from '../../core/plan/action.js';
 import { generatePassword as generateCsprngPassword } from '../../adapters/crypto/generate-password.js';
@@ -46,9 +47,14 @@ sends it to the person's manager or sponsor. Every run is appended to the audit 
   --now TIME             judge expiry and the 72-hour rule at TIME (ISO 8601); AAC_NOW does the same
   --no-history           do not read git history for retired uids and emails
 
-Exit status: 0 every action succeeded, 1 an action failed, a guard stopped the run, the files
-are invalid or the directory could not be read; 2 usage error.
+Exit status: 0 every action succeeded, 1 an action failed, a guard stopped the run, an identity
+conflict stopped someone's actions, the files are invalid or the directory could not be read
+completely; 2 a usage or configuration error (the directory's setup, TLS, timeouts).
 `;
+
+/** What to do about a directory full of entries no file declares, named whenever a guard stops a run that would lock them. */
+export const ADOPT_HINT =
+  "Entries that no person file declares would be locked. For an existing directory, run `aac adopt` to write person files for them (their groups mapped to the catalog's roles), or list them under reconcile.unmanaged in policy.yaml (DNs or an LDAP filter) so the reconciler never touches them.\n";
 
 export interface ApplyDeps extends Pick<PrepareOptions, 'openDirectory'> {
   auditLog?: AuditLog;
@@ -148,22 +154,28 @@ function printOutcome(outcome: ReconcileOutcome, io: CliIO, progress: { done: ()
       );
       io.stderr('aac apply: the access files have errors; nothing was applied\n');
       return EXIT.failed;
-    case 'guarded':
+    case 'guarded': {
       io.stdout(
         colorizeReport(formatPlanText(locatePlanCauses(outcome.plan, outcome.loaded.result.sources)), createStyle(io)),
       );
+      const undeclared = outcome.plan.actions.some((a) => a.type === 'lock-account' && a.reason === 'file-removed');
       io.stderr(
-        `aac apply: stopped before any write: the plan exceeds the policy's guards:\n${outcome.violations.map((v) => `  ${formatViolation(v)}\n`).join('')}If this is intended, re-run with --allow-mass-change.\n`,
+        `aac apply: stopped before any write: the plan exceeds the policy's guards:\n${outcome.violations.map((v) => `  ${formatViolation(v)}\n`).join('')}${undeclared ? ADOPT_HINT : ''}If this is intended, re-run with --allow-mass-change.\n`,
       );
       return EXIT.failed;
+    }
     case 'applied': {
       progress.done();
       io.stdout(colorizeReport(formatResults(outcome.results), createStyle(io)));
+      const { conflicts, notices } = outcome.plan;
+      const findings = [...conflicts.map(describeConflict), ...notices.map(describeNotice)];
+      if (findings.length > 0) io.stdout(`${findings.map((f) => `note: ${f}`).join('\n')}\n`);
       appendStepSummary(
         `${formatResultsMarkdown(outcome.results)}${formatApprovalCheckMarkdown(outcome.approval)}`,
         io.env,
       );
-      const failed = outcome.results.some((r) => r.status === 'failed' || r.warning);
+      // A conflict stopped someone's actions: the directory does not match the files.
+      const failed = conflicts.length > 0 || outcome.results.some((r) => r.status === 'failed' || r.warning);
       return failed ? EXIT.failed : EXIT.ok;
     }
     default:

@@ -40,7 +40,7 @@ export const AUDIT_SUBCOMMANDS: ReadonlyArray<{ name: string; summary: string }>
 export const AUDIT_HELP = `Usage: aac audit <subcommand> [options]
 
 ${Object.entries(SUBCOMMANDS)
-  .map(([name, s]) => `  ${name.padEnd(9)}${s.summary}`)
+  .map(([name, s]) => `  ${name.padEnd(10)}${s.summary}`)
   .join('\n')}
 
 Run \`aac audit <subcommand> --help\` for its options.

@@ -20,6 +20,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'make the directory match the access files, and record the run',
     run: async (args, io) => (await import('./apply-command.js')).runApply(args, io),
   },
+  adopt: {
+    summary: 'write person files (or reconcile.unmanaged entries) for what the directory holds undeclared',
+    run: async (args, io) => (await import('./adopt-command.js')).runAdopt(args, io),
+  },
   evaluate: {
     summary: 'judge a pull request: changes, tiers and whose approval is still missing',
     run: async (args, io) => (await import('./evaluate-command.js')).runEvaluate(args, io),

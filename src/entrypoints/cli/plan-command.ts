@@ -32,20 +32,21 @@ would change. Nothing is written. The directory is LDAP from AAC_LDAP_URL (see R
 embedded file directory with --directory file:PATH.
 
   --format text       one line per change with the file:line:column that causes it (default)
-  --format json       {summary, violations, observed, actions}
+  --format json       {summary, violations, conflicts, notices, observed, actions}
   --format markdown   a table; also appended to $GITHUB_STEP_SUMMARY when that is set
   --exit-code         exit 2 when there are changes, 0 when none, 1 on any error
   --directory SPEC    file:PATH for the embedded directory
   --ref REV           in a git checkout, plan the files as committed at REV (default HEAD);
                       uncommitted edits are never part of a plan, and are mentioned
-  --audit-log SPEC    where approvals are read from for reconcile.requireApproval: git (the
-                      access-audit branch, else origin/access-audit) or file:PATH
+  --audit-log SPEC    the audit log, read for approvals (reconcile.requireApproval) and to know
+                      which locks and memberships are aac's: git (the access-audit branch, else
+                      origin/access-audit) or file:PATH
   --now TIME          judge expiry and the 72-hour rule at TIME (ISO 8601); AAC_NOW does the same
   --no-history        do not read git history for retired uids and emails
 
-Exit status: 0 done, 1 invalid files or a directory error, 2 usage or configuration error.
-With --exit-code, as Terraform's -detailed-exitcode: 0 no changes, 2 changes pending, and 1 for
-every error, usage and configuration errors included (never 2).
+Exit status: 0 done, 1 invalid files, a directory error or an identity conflict, 2 usage or
+configuration error. With --exit-code, as Terraform's -detailed-exitcode: 0 no changes, 2 changes
+pending, and 1 for every error, usage and configuration errors included (never 2).
 `;
 
 /** Options shared by plan and apply. */
@@ -128,6 +129,8 @@ export async function runPlan(
   );
   if (isApprovalNote(approval)) io.stderr(formatApprovalCheckText(approval));
   appendStepSummary(`${formatPlanMarkdown(plan)}${formatApprovalCheckMarkdown(approval)}`, io.env);
+  // An identity conflict stops someone's actions: the directory does not match the files.
+  if (plan.conflicts.length > 0) return EXIT.failed;
   return values['exit-code'] && plan.actions.length > 0 ? EXIT.changes : EXIT.ok;
 }
 

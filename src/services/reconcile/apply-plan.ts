@@ -50,7 +50,9 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
         options.onProgress?.(++done, plan.actions.length);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, phase.length) }, worker));
+    // Renames one at a time, in plan order: a rename that frees a uid runs before the one taking it.
+    const width = types.includes('rename-account') ? 1 : concurrency;
+    await Promise.all(Array.from({ length: Math.min(width, phase.length) }, worker));
   }
   return flushed(results, options.directory);
 }

@@ -25,6 +25,15 @@ export async function openDirectory(
       'no directory to reconcile: set AAC_LDAP_URL (with AAC_LDAP_BIND_DN and AAC_LDAP_BIND_PASSWORD), or pass --directory file:PATH',
     );
   const { openLdapDirectory } = await import('../../adapters/ldap/ldap-directory.js');
-  const { url, bindDn, bindPassword, ca, startTls } = config.ldap;
-  return openLdapDirectory({ url, bindDn, bindPassword, layout, startTls, ...(ca !== undefined ? { ca } : {}) });
+  const { url, bindDn, bindPassword, ca, startTls, connectTimeoutMs, timeoutMs } = config.ldap;
+  return openLdapDirectory({
+    url,
+    bindDn,
+    bindPassword,
+    layout,
+    startTls,
+    ...(ca !== undefined ? { ca } : {}),
+    ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  });
 }

@@ -4,6 +4,7 @@ import type { AacConfig } from '../../config.js';
 import { hasErrors } from '../../core/diagnostics.js';
 import { computeDesiredState } from '../../core/plan/compute-desired-state.js';
 import { computePlan } from '../../core/plan/compute-plan.js';
+import { computeReconcilerMemory } from '../../core/plan/reconciler-memory.js';
 import type { Plan } from '../../core/plan/compute-plan.js';
 import { computeDirectoryLayout } from '../../core/plan/directory-layout.js';
 import type { DirectoryLayout } from '../../core/plan/directory-layout.js';
@@ -17,7 +18,7 @@ import { checkApprovals, readAppliedBaseline } from './check-approvals.js';
 import { computePreviouslyGranted } from '../../core/audit/access-state.js';
 import type { PreviouslyGranted } from '../../core/audit/access-state.js';
 import type { ApprovalCheck, HoldOverride } from '../../core/audit/approval-records.js';
-import type { AuditLog } from '../../core/audit/audit-event.js';
+import type { AuditLog, AuditRecord } from '../../core/audit/audit-event.js';
 import { withholdFromTree } from '../../core/audit/compute-approval-holds.js';
 import type { HeldItem } from '../../core/audit/compute-approval-holds.js';
 import type { AccessSource } from './resolve-access-source.js';
@@ -35,7 +36,10 @@ export interface PrepareOptions {
   openDirectory?: (layout: DirectoryLayout) => Promise<Directory>;
   /** `--ref`: the commit whose files are applied (default `HEAD` in a git checkout). */
   ref?: string;
-  /** Where the approvals and the last apply are read from (see checkApprovals). */
+  /**
+   * Where the approvals and the last apply are read from (see checkApprovals); also the
+   * reconciler's memory: whose locks are aac's, which memberships it provisioned.
+   */
   auditLog: Pick<AuditLog, 'read'>;
   /** `--override-holds`: provision what would be held, naming who and why. */
   override?: HoldOverride;
@@ -86,15 +90,18 @@ export async function preparePlan(options: PrepareOptions): Promise<Prepared> {
   const layout = computeDirectoryLayout(
     policy.value.directory,
     options.directory === undefined ? config.ldap?.baseDn : undefined,
+    policy.value.reconcile,
   );
   const directory = options.openDirectory
     ? await options.openDirectory(layout)
     : await openDirectory(options.directory, layout, config, options.cwd);
   try {
     options.onStage?.('reading the directory');
-    const [observed, approvalFacts] = await Promise.all([directory.read(), readApprovalCheck(loaded, source, options)]);
+    // The audit log is read once: for approvals and the applied baseline, and as the reconciler's
+    // memory (whose locks are aac's, what it provisioned), which holds outside git too.
+    const [observed, records] = await Promise.all([directory.read(), options.auditLog.read()]);
     options.onStage?.('computing the plan');
-    const { approval, previouslyHeld, previouslyGranted } = approvalFacts;
+    const { approval, previouslyHeld, previouslyGranted } = await readApprovalCheck(loaded, source, options, records);
     const held = approval.mode === 'checked' ? approval.held : [];
     const desired = computeDesiredState(withholdFromTree(loaded.result.tree, held), options.now);
     const plan = computePlan(desired, observed, {
@@ -102,6 +109,7 @@ export async function preparePlan(options: PrepareOptions): Promise<Prepared> {
       flavor: layout.flavor,
       guards: policy.value.guards,
       previouslyGranted,
+      memory: computeReconcilerMemory(records),
     });
     return { ok: true, loaded, source, approval, previouslyHeld, plan, directory, layout, config };
   } catch (error) {
@@ -119,11 +127,12 @@ async function readApprovalCheck(
   loaded: LoadedTree,
   source: AccessSource,
   options: PrepareOptions,
+  log: readonly AuditRecord[],
 ): Promise<{ approval: ApprovalCheck; previouslyHeld: HeldItem[]; previouslyGranted: PreviouslyGranted }> {
   const requireApproval = loaded.result.tree.policy?.value.reconcile?.requireApproval === true;
   if (source.kind !== 'commit' && !requireApproval)
     return { approval: { mode: 'off' }, previouslyHeld: [], previouslyGranted: new Map() };
-  const records = source.kind === 'commit' ? await options.auditLog.read() : [];
+  const records = source.kind === 'commit' ? log : [];
   const baseline = await readAppliedBaseline(source, records);
   const approval = await checkApprovals({
     source,

@@ -208,7 +208,8 @@ export function checkUniqueGroups({ tree }: RuleContext): Diagnostic[] {
   const seen = new Map<string, string>();
   for (const system of [...tree.systems.values()].sort((a, b) => (a.value.id < b.value.id ? -1 : 1))) {
     for (const [roleId, role] of Object.entries(system.value.roles)) {
-      const key = role.group.toLowerCase();
+      // As the directory compares cn: case and repeated spaces do not make another group.
+      const key = role.group.trim().replace(/\s+/g, ' ').toLowerCase();
       const first = seen.get(key);
       if (first)
         out.push(
@@ -216,7 +217,7 @@ export function checkUniqueGroups({ tree }: RuleContext): Diagnostic[] {
             system,
             ['roles', roleId, 'group'],
             'DUPLICATE_GROUP',
-            `group "${role.group}" is already used by ${first}`,
+            `group "${role.group}" is already used by ${first} (the directory compares group names ignoring case and spacing)`,
           ),
         );
       else seen.set(key, `${system.value.id}/${roleId}`);
