@@ -152,6 +152,8 @@ export interface AppSettings {
   /** `PORT` (default 3000) and `HOST`. */
   port: number;
   host?: string;
+  /** `AAC_APP_CACHE_MB`: the bound on the memory of files kept between events, in MiB (default 128). */
+  cacheMb: number;
 }
 
 /** Reads the app server's settings; a missing credential Probot needs is a ConfigError naming it. */
@@ -166,7 +168,16 @@ export function readAppSettings(env: NodeJS.ProcessEnv = process.env): AppSettin
   const port = Number(get('PORT') ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT must be a port number');
   const host = get('HOST');
-  return { ...readAuditBranch(env), accessDir: get('AAC_ACCESS_DIR') ?? 'access', port, ...(host ? { host } : {}) };
+  const cacheMb = Number(get('AAC_APP_CACHE_MB') ?? 128);
+  if (!Number.isFinite(cacheMb) || cacheMb < 0)
+    throw new ConfigError('AAC_APP_CACHE_MB must be a number of MiB (0 keeps nothing between events)');
+  return {
+    ...readAuditBranch(env),
+    accessDir: get('AAC_ACCESS_DIR') ?? 'access',
+    port,
+    ...(host ? { host } : {}),
+    cacheMb,
+  };
 }
 
 /** `AAC_AUDIT_BRANCH`, where the app and the workflow append. */

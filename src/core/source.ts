@@ -41,12 +41,9 @@ export class SourceFile {
     return this.#load().lineCounter;
   }
 
-  /**
-   * Drops the syntax tree (it is rebuilt on the next use). For sources kept across evaluations,
-   * as the app's cache keeps them: a syntax tree costs about 20 times the file's size.
-   */
-  releaseSyntax(): void {
-    this.#syntax = undefined;
+  /** Whether the syntax tree is held now (it was asked for, or kept from the parse). */
+  get hasSyntax(): boolean {
+    return this.#syntax !== undefined;
   }
 
   #load(): { doc: Document.Parsed; lineCounter: LineCounter } {

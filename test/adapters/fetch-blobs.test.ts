@@ -61,7 +61,7 @@ describe('fetchBlobs', () => {
     const { sha } = seedOrganisation(github.state, { people: 300, systems: 20 });
     const wanted = wantedAt(github, sha);
     const counts: FetchCounts = { archive: 0, graphql: 0, rest: 0 };
-    const got = await fetchBlobs(octokit, wanted, { ...where, commit: sha, archiveFrom: 10_000 }, counts);
+    const got = await fetchBlobs(octokit, wanted, { ...where, commit: sha, archiveAbove: 10_000 }, counts);
     expectExact(github, got, wanted);
     // As few queries as the budget (48 KiB of text, 100 blobs) allows: greedy packing wastes at most one.
     const fewest = Math.max(
@@ -82,7 +82,7 @@ describe('fetchBlobs', () => {
     const got = await fetchBlobs(octokit, wanted, {
       ...where,
       commit: sha,
-      archiveFrom: 10_000,
+      archiveAbove: 10_000,
       textBudget: 400_000,
       maxPerQuery: 1000,
       warn: (_f, message) => warnings.push(message),
@@ -103,9 +103,24 @@ describe('fetchBlobs', () => {
     const sha = github.state.store.commitFiles(files, { branch: 'main' });
     const wanted = wantedAt(github, sha);
     const counts: FetchCounts = { archive: 0, graphql: 0, rest: 0 };
-    const got = await fetchBlobs(octokit, wanted, { ...where, commit: sha }, counts);
+    const got = await fetchBlobs(octokit, wanted, { ...where, commit: sha, archiveAbove: 10_000 }, counts);
     expectExact(github, got, wanted);
     expect(counts).toEqual({ archive: 0, graphql: 1, rest: 3 });
+    // The archive has their bytes too: more than one query's worth is one download.
+    const viaArchive: FetchCounts = { archive: 0, graphql: 0, rest: 0 };
+    expectExact(github, await fetchBlobs(octokit, wanted, { ...where, commit: sha }, viaArchive), wanted);
+    expect(viaArchive).toEqual({ archive: 1, graphql: 0, rest: 0 });
+  });
+
+  it('reads a bounded number of blobs one by one: past it, the read fails closed', async () => {
+    const { github, octokit } = await start();
+    const files = new Map(
+      [1, 2, 3].map((i) => [`access/people/bin${i}.yaml`, Buffer.from([0x6b, 0x00, 0x30 + i])] as const),
+    );
+    const sha = github.state.store.commitFiles(files, { branch: 'main' });
+    const wanted = wantedAt(github, sha);
+    const options = { ...where, commit: sha, archiveAbove: 10_000, maxExactReads: 2 };
+    await expect(fetchBlobs(octokit, wanted, options)).rejects.toThrow(/not UTF-8 text/);
   });
 
   it('files the archive rewrites (export-subst) or leaves out (export-ignore) are read exactly all the same', async () => {

@@ -7,6 +7,8 @@ import { CODEOWNERS_PATHS } from '../../src/core/policy/governed-paths.js';
 import type { Review } from '../../src/core/policy/compute-approvals.js';
 import { createApprovalApp } from '../../src/entrypoints/app/approval-app.js';
 import type { ApprovalAppOptions } from '../../src/entrypoints/app/approval-app.js';
+import { GitStore } from './github-server/git-store.js';
+import { writeTarball } from './github-server/tarball.js';
 import { MemoryAuditLog } from './memory-audit-log.js';
 import { applyChanges, blobId, sampleRepository } from './pull-request.js';
 import { NOW, sampleFiles } from './sample-tree.js';
@@ -117,6 +119,16 @@ export function fakeGitHub(fake: FakeRepo): ApiRecord {
       const pull = typeof fake.pullRequest === 'function' ? fake.pullRequest() : fake.pullRequest;
       return pull ? [200, { state: 'open', ...pull }] : [404, { message: 'Not Found' }];
     })
+    .get(new RegExp(`^${repoPath}/tarball/[0-9a-f]+$`))
+    .reply((uri) => {
+      seen('GET', uri);
+      // The archive of the commit (GitHub redirects to codeload; the fake answers at once).
+      const tree = fake.trees[uri.split('/').pop()!];
+      if (!tree) return [404, { message: 'Not Found' }];
+      const store = new GitStore();
+      const commit = store.commitFiles({ ...tree.repository, ...tree.files });
+      return [200, writeTarball(store, commit, `${fake.owner}-${fake.repo}-${commit.slice(0, 7)}`)];
+    })
     .get(new RegExp(`^${repoPath}/git/trees/[0-9a-f]+`))
     .query(true)
     .reply((uri) => (seen('GET', uri), answerTree(fake, uri)))
@@ -163,6 +175,20 @@ export function fakeGitHub(fake: FakeRepo): ApiRecord {
 }
 
 function answerGraphql(fake: FakeRepo, body: { query: string; variables: Record<string, string> }): object {
+  if (body.query.includes('aacBlobs')) {
+    // Blob texts by object id, as the app asks for the files it does not know yet.
+    const texts = new Map<string, string>();
+    for (const tree of Object.values(fake.trees))
+      for (const text of [...Object.values(tree.files), ...Object.values(tree.repository)])
+        texts.set(blobId(text), text);
+    const repository: Record<string, unknown> = {};
+    for (const [name, sha] of Object.entries(body.variables)) {
+      if (!/^o\d+$/.test(name)) continue;
+      const text = texts.get(sha);
+      repository[`b${name.slice(1)}`] = text === undefined ? null : { text, isBinary: false };
+    }
+    return { data: { repository } };
+  }
   if (body.query.includes('aacTeams') || body.query.includes('aacTeamPage')) {
     const data: Record<string, unknown> = {};
     for (const [name, org] of Object.entries(body.variables)) {

@@ -57,9 +57,10 @@ describe('the GitHub Actions mode', () => {
 
     expect(api.checkRuns).toHaveLength(1);
     expect(api.checkRuns[0]).toMatchObject({ name: 'access-approvals', conclusion: 'action_required' });
-    // No app token exchange, no team lookups: the workflow token and the teams file.
+    // No app token exchange, no team lookups: the workflow token and the teams file. The one
+    // GraphQL query is the files of both sides.
     expect(api.calls.some((c) => c.includes('access_tokens'))).toBe(false);
-    expect(api.calls.filter((c) => c === 'POST /graphql')).toHaveLength(2);
+    expect(api.calls.filter((c) => c === 'POST /graphql')).toHaveLength(1);
     expect(new Set(api.authorizations)).toEqual(new Set(['token ghs_workflow_token']));
   });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileCache } from '../../src/adapters/github/file-cache.js';
 import { COMMENT_MARKER } from '../../src/core/policy/compute-comment-view.js';
 import { startApp } from '../helpers/github-server/app-harness.js';
 import type { AppHarness } from '../helpers/github-server/app-harness.js';
@@ -62,6 +63,7 @@ let github: TestGitHub;
 let app: AppHarness;
 let repo: string;
 const rand = random(SEED);
+const cache = new FileCache(24 * 1024);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
 
 beforeAll(async () => {
@@ -69,7 +71,11 @@ beforeAll(async () => {
     latencyMs: 2,
     limits: { windowMs: 1000, restPoints: 250, graphqlPoints: 40, contentRequests: 40, retryAfterSeconds: 1 },
   });
-  app = await startApp(github, { octokit: { throttle: true, writeSpacingMs: 0, notificationSpacingMs: 0 } });
+  // A cache far smaller than the files: entries are evicted all the time, under concurrency.
+  app = await startApp(github, {
+    octokit: { throttle: true, writeSpacingMs: 0, notificationSpacingMs: 0 },
+    app: { cache },
+  });
   repo = mkdtempSync(join(tmpdir(), 'aac-load-'));
 });
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSource } from '../../src/core/source.js';
-import { FileCache, parsedCost } from '../../src/entrypoints/app/file-cache.js';
+import { FileCache, parsedCost } from '../../src/adapters/github/file-cache.js';
 
 const person = (uid: string) => `kind: Person\nuid: ${uid}\nname: ${uid}\nemail: ${uid}@example.org\ntype: employee\n`;
 
@@ -38,13 +38,14 @@ describe('FileCache', () => {
     expect(cache.stats().entries).toBe(10);
   });
 
-  it('releases the syntax tree of what it keeps; positions are still found (the tree is rebuilt)', () => {
+  it('costs a parse with its syntax tree once it holds one (put again after use)', () => {
     const cache = new FileCache();
     const text = `${person('ann')}grants:\n  - system: crm\n    role: user\n`;
-    const result = parseSource('access/people/ann.yaml', text, { keepSyntax: true });
-    const kept = result.source!.doc;
+    const result = parseSource('access/people/ann.yaml', text);
     cache.putParsed('access/people/ann.yaml', 'a1', text.length, result);
-    expect(result.source!.doc).not.toBe(kept);
-    expect(result.source!.doc.toJS()).toEqual(kept.toJS());
+    expect(cache.stats().bytes).toBe(parsedCost(text.length));
+    void result.source!.doc; // an evaluation asks for a position
+    cache.putParsed('access/people/ann.yaml', 'a1', text.length, result);
+    expect(cache.stats()).toMatchObject({ entries: 1, bytes: parsedCost(text.length, true) });
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, readAppSettings } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aac-config-'));
@@ -55,5 +55,15 @@ describe('loadConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).not.toContain('Top-Secret-1');
+  });
+});
+
+describe('readAppSettings: AAC_APP_CACHE_MB', () => {
+  const base = { APP_ID: '1', WEBHOOK_SECRET: 's', PRIVATE_KEY: 'k' };
+  it('bounds the memory of files kept between events: 128 MiB unless set, a ConfigError when not a number', () => {
+    expect(readAppSettings(base).cacheMb).toBe(128);
+    expect(readAppSettings({ ...base, AAC_APP_CACHE_MB: '32' }).cacheMb).toBe(32);
+    expect(() => readAppSettings({ ...base, AAC_APP_CACHE_MB: 'lots' })).toThrow(/AAC_APP_CACHE_MB/);
+    expect(() => readAppSettings({ ...base, AAC_APP_CACHE_MB: '-1' })).toThrow(/AAC_APP_CACHE_MB/);
   });
 });

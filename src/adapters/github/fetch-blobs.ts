@@ -26,8 +26,19 @@ export interface FetchBlobsOptions {
   textBudget?: number;
   /** Blobs per GraphQL query. Default 100. */
   maxPerQuery?: number;
-  /** From this many blobs to fetch, read the commit's archive first (one download for a cold start). Default 500. */
-  archiveFrom?: number;
+  /**
+   * When more GraphQL queries than this would be needed, read the commit's archive instead (one
+   * download, whatever the number of files: a cold start, a very large push). Default 1: the
+   * files of a push that fit in one query (48 KiB) cost one query, anything more one download,
+   * so the requests per event do not grow with the number of files.
+   */
+  archiveAbove?: number;
+  /**
+   * Blobs read one by one through REST (what GraphQL cannot give exactly) before giving up with
+   * a GitHubError: so a pull request of many binary files costs a bounded number of requests.
+   * Default 50.
+   */
+  maxExactReads?: number;
   /** GraphQL queries in flight at once. Default 3. */
   concurrency?: number;
   /** Notes fallbacks (archive unusable, a batch split). */
@@ -60,7 +71,9 @@ export async function fetchBlobs(
   const unique = [...new Map(wanted.map((w) => [w.sha, w])).values()];
   const found = new Map<string, Uint8Array>();
   if (unique.length === 0) return found;
-  if (unique.length >= (options.archiveFrom ?? 500)) {
+  const budget = options.textBudget ?? 48 * 1024;
+  const maxPerQuery = options.maxPerQuery ?? 100;
+  if (packBatches(unique, budget, maxPerQuery).length > (options.archiveAbove ?? 1)) {
     counts.archive++;
     try {
       const archived = await readArchiveBlobs(octokit, { ...options, shas: new Set(unique.map((w) => w.sha)) });
@@ -73,14 +86,21 @@ export async function fetchBlobs(
       );
     }
   }
-  const budget = options.textBudget ?? 48 * 1024;
   const rest: WantedBlob[] = [];
   const queued: WantedBlob[] = [];
   for (const w of unique) if (!found.has(w.sha)) (w.size > budget ? rest : queued).push(w);
-  const batches = packBatches(queued, budget, options.maxPerQuery ?? 100);
+  const batches = packBatches(queued, budget, maxPerQuery);
   await runPool(batches, options.concurrency ?? 3, async (batch) => {
     for (const missed of await readGraphqlBatch(octokit, batch, options, found, counts)) rest.push(missed);
   });
+  const maxExact = options.maxExactReads ?? 50;
+  if (rest.length > maxExact)
+    throw new GitHubError(
+      `${rest.length} files of ${options.owner}/${options.repo} at ${options.commit} are not UTF-8 text or are too large to read in batches (${rest
+        .slice(0, 3)
+        .map((w) => w.path)
+        .join(', ')}, ...); at most ${maxExact} are read one by one`,
+    );
   for (const w of rest) found.set(w.sha, await readRestBlob(octokit, w, options, counts));
   return found;
 }

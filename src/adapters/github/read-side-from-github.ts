@@ -4,171 +4,164 @@ import type { PullRequestSide } from '../../core/policy/evaluate-pull-request.js
 import type { InputFile } from '../../core/validate/validate-access-tree.js';
 import { GitHubError } from '../../errors.js';
 import type { GitHubClient } from './approval-octokit.js';
+import { fetchBlobs } from './fetch-blobs.js';
+import type { FetchBlobsOptions, FetchCounts, WantedBlob } from './fetch-blobs.js';
+import { FileCache } from './file-cache.js';
 import { readTree } from './read-tree.js';
 import type { TreeEntry } from './read-tree.js';
-import { gitHubError } from './github-error.js';
 
-export interface ReadSideOptions {
+export { statusOf } from './github-error.js';
+
+/** GitHub does not load a CODEOWNERS file of 3 MB or more ("CODEOWNERS files must be under 3 MB in size"). */
+const MAX_CODEOWNERS_BYTES = 3 * 1024 * 1024;
+
+export interface ReadSidesOptions {
   owner: string;
   repo: string;
-  /** Commit SHA: both reads are of exactly this commit. */
-  ref: string;
+  /** The two commits: each side is read at exactly this object. */
+  base: string;
+  head: string;
   /** The access folder relative to the repository root, e.g. `access`. */
   accessDir: string;
+  /** Blobs already known (by SHA) are not fetched again; fetched ones are kept. Default: a new, empty cache. */
+  cache?: FileCache;
+  /** Tuning of the blob reads (tests); see FetchBlobsOptions. */
+  fetch?: Pick<FetchBlobsOptions, 'textBudget' | 'maxPerQuery' | 'archiveAbove' | 'maxExactReads' | 'warn'>;
 }
 
-const BLOB = 'text isBinary isTruncated byteSize';
-// Three levels below access/: access/<folder>/<file> is the layout; one more level lets
-// validation report a misplaced file instead of silently missing it.
-const ENTRY = (inner: string): string => `entries { path mode type object { ... on Blob { ${BLOB} } ${inner} } }`;
-const ACCESS_TREE = ENTRY(`... on Tree { ${ENTRY(`... on Tree { ${ENTRY('')} }`)} }`);
-
-/** One GraphQL query: the text of every file under the access folder, and of the three places CODEOWNERS may be. */
-export const READ_SIDE_QUERY = `query aacReadSide($owner: String!, $repo: String!, $access: String!, $co0: String!, $co1: String!, $co2: String!) {
-  repository(owner: $owner, name: $repo) {
-    access: object(expression: $access) { ... on Tree { ${ACCESS_TREE} } }
-    co0: object(expression: $co0) { ... on Blob { ${BLOB} } }
-    co1: object(expression: $co1) { ... on Blob { ${BLOB} } }
-    co2: object(expression: $co2) { ... on Blob { ${BLOB} } }
-  }
-}`;
-
-interface GqlBlob {
-  text?: string | null;
-  isBinary?: boolean | null;
-  isTruncated?: boolean;
-  byteSize?: number;
-  entries?: GqlEntry[];
+/** What reading the two sides cost: requests by kind, and blobs found in the cache or fetched. */
+export interface ReadCounts extends FetchCounts {
+  trees: number;
+  blobsKnown: number;
+  blobsFetched: number;
 }
-interface GqlEntry {
-  path: string;
-  mode: number;
-  type: string;
-  object: GqlBlob | null;
-}
-type ReadSideResponse = {
-  repository: { access: GqlBlob | null; co0: GqlBlob | null; co1: GqlBlob | null; co2: GqlBlob | null } | null;
-};
-
-const SYMLINK_MODE = 0o120000;
 
 /**
- * One side of a pull request through the GitHub API, in two requests whatever the number of
- * files: the commit's whole tree (git trees API: every path with its blob id and mode, for the
- * governed files outside the access folder) and one GraphQL query with the text of every access
- * file and of CODEOWNERS. Both read git objects by SHA, never a checkout `.gitattributes` could
- * rewrite. The two must list the same access files, or the read fails (fail closed).
+ * Both sides of a pull request through the GitHub API: each commit's whole tree (git trees API:
+ * one request unless GitHub truncates it), then the bytes of the access files and CODEOWNERS
+ * that are not already in `cache`, for both sides at once (a file the sides share is read
+ * once): none on a review event, the changed files on a push, the commit's archive on a cold
+ * start (see fetchBlobs). Every byte is checked against the blob SHA the tree names, and any
+ * failure is a GitHubError, never a missing file.
+ * @example const { base, head } = await readSidesFromGitHub(octokit, { owner, repo, base: baseSha, head: headSha, accessDir: 'access', cache })
  */
-export async function readSideFromGitHub(octokit: GitHubClient, options: ReadSideOptions): Promise<PullRequestSide> {
-  const accessDir = options.accessDir.replace(/^\/+|\/+$/g, '');
-  const [tree, response] = await Promise.all([
-    readTree(octokit, { owner: options.owner, repo: options.repo, sha: options.ref }),
-    queryTexts(octokit, options, accessDir),
-  ]);
-  if (!response.repository) throw new GitHubError(`repository ${options.owner}/${options.repo} not found`);
-  const files: InputFile[] = [];
-  const tooDeep: string[] = [];
-  const walk = (entries: readonly GqlEntry[]): void => {
-    for (const entry of entries) {
-      const name = entry.path.slice(entry.path.lastIndexOf('/') + 1);
-      if (name.startsWith('.')) continue;
-      const children = entry.object?.entries;
-      if (entry.type === 'tree') {
-        if (Array.isArray(children)) walk(children);
-        else {
-          files.push(misplacedFolder(entry.path));
-          tooDeep.push(`${entry.path}/`);
-        }
-      } else if (entry.type === 'blob' && /\.ya?ml$/.test(name)) files.push(toInput(entry));
-    }
-  };
-  walk(response.repository.access?.entries ?? []);
-  checkSameAccessFiles(tree.files, files, tooDeep, accessDir, options);
-  const blobs = new Map([...tree.files.values()].map((e: TreeEntry) => [e.path, `${e.mode} ${e.sha}`]));
-  const codeowners = [response.repository.co0, response.repository.co1, response.repository.co2];
-  // GitHub reads the first CODEOWNERS it finds: .github/, then the root, then docs/.
-  const found = CODEOWNERS_PATHS.findIndex(
-    (path, i) => tree.files.has(path) && typeof codeowners[i]?.text === 'string',
-  );
-  return {
-    files: files.sort((a, b) => (a.path < b.path ? -1 : 1)),
-    blobs,
-    ...(found < 0 ? {} : { codeowners: { path: CODEOWNERS_PATHS[found]!, text: codeowners[found]!.text! } }),
-  };
-}
-
-async function queryTexts(
+export async function readSidesFromGitHub(
   octokit: GitHubClient,
-  options: ReadSideOptions,
-  accessDir: string,
-): Promise<ReadSideResponse> {
-  try {
-    return await octokit.graphql<ReadSideResponse>(READ_SIDE_QUERY, {
-      owner: options.owner,
-      repo: options.repo,
-      access: `${options.ref}:${accessDir}`,
-      co0: `${options.ref}:${CODEOWNERS_PATHS[0]}`,
-      co1: `${options.ref}:${CODEOWNERS_PATHS[1]}`,
-      co2: `${options.ref}:${CODEOWNERS_PATHS[2]}`,
-    });
-  } catch (error) {
-    throw gitHubError(`cannot read the access files of ${options.owner}/${options.repo} at ${options.ref}`, error);
+  options: ReadSidesOptions,
+): Promise<{ base: PullRequestSide; head: PullRequestSide; counts: ReadCounts }> {
+  const where = { owner: options.owner, repo: options.repo };
+  const cache = options.cache ?? new FileCache();
+  const accessDir = options.accessDir.replace(/^\/+|\/+$/g, '');
+  const [baseTree, headTree] = await Promise.all([
+    readTree(octokit, { ...where, sha: options.base }),
+    options.head === options.base ? undefined : readTree(octokit, { ...where, sha: options.head }),
+  ]);
+  const plans = [planSide(baseTree.files, accessDir), planSide((headTree ?? baseTree).files, accessDir)] as const;
+  const bytes = new Map<string, Uint8Array>(); // this read's blobs, whatever the cache evicts meanwhile
+  const missing = new Map<string, WantedBlob>();
+  for (const plan of plans)
+    for (const w of plan.wanted) {
+      if (bytes.has(w.sha) || missing.has(w.sha)) continue;
+      const known = cache.blob(w.sha);
+      if (known) bytes.set(w.sha, known);
+      else missing.set(w.sha, w);
+    }
+  const counts: ReadCounts = {
+    trees: baseTree.requests + (headTree?.requests ?? 0),
+    blobsKnown: bytes.size,
+    blobsFetched: missing.size,
+    archive: 0,
+    graphql: 0,
+    rest: 0,
+  };
+  // The archive of head: a cold start wants nearly every file of both sides, and head holds most of them.
+  const fetched = await fetchBlobs(
+    octokit,
+    [...missing.values()],
+    { ...where, commit: options.head, ...options.fetch },
+    counts,
+  );
+  for (const [sha, blob] of fetched) {
+    bytes.set(sha, blob);
+    cache.putBlob(sha, blob);
   }
+  return { base: toSide(plans[0], bytes), head: toSide(plans[1], bytes), counts };
 }
 
-/**
- * The tree listing and the text query read one commit; if they disagree on which access files
- * exist, one of them is incomplete, and judging either would miss a file.
- */
-function checkSameAccessFiles(
-  tree: ReadonlyMap<string, TreeEntry>,
-  files: readonly InputFile[],
-  tooDeep: readonly string[],
-  accessDir: string,
-  options: ReadSideOptions,
-): void {
-  const read = new Set(files.map((f) => f.path));
-  const listed = [...tree.keys()].filter((p) => isAccessFilePath(p, accessDir));
-  const missing = listed.filter((p) => !read.has(p) && !tooDeep.some((folder) => p.startsWith(folder)));
-  const extra = files.filter((f) => !('problem' in f && tooDeep.includes(`${f.path}/`)) && !tree.has(f.path));
-  if (missing.length > 0 || extra.length > 0)
-    throw new GitHubError(
-      `GitHub's tree and file reads of ${options.owner}/${options.repo} at ${options.ref} disagree on ${[...missing, ...extra.map((f) => f.path)].slice(0, 5).join(', ')}; not judging a partial read`,
-    );
+/** One side alone (the same reads as readSidesFromGitHub). */
+export async function readSideFromGitHub(
+  octokit: GitHubClient,
+  options: Omit<ReadSidesOptions, 'base' | 'head'> & { ref: string },
+): Promise<PullRequestSide> {
+  return (await readSidesFromGitHub(octokit, { ...options, base: options.ref, head: options.ref })).head;
 }
 
-function toInput(entry: GqlEntry): InputFile {
-  const blob = entry.object ?? {};
-  const problem = (code: 'FILE_TOO_LARGE' | 'BINARY_FILE', message: string): InputFile => ({
+interface SidePlan {
+  /** The access files: a blob to read, or the reason it is not read. */
+  access: Array<{ path: string; sha: string } | { path: string; problem: InputFile & { problem: unknown } }>;
+  codeowners?: { path: string; sha: string };
+  blobs: Map<string, string>;
+  wanted: WantedBlob[];
+}
+
+function planSide(files: ReadonlyMap<string, TreeEntry>, accessDir: string): SidePlan {
+  const plan: SidePlan = { access: [], blobs: new Map(), wanted: [] };
+  const want = (entry: TreeEntry): { path: string; sha: string } => {
+    if (entry.size === undefined)
+      throw new GitHubError(`GitHub listed ${entry.path} without its size; not judging a partial read`);
+    plan.wanted.push({ sha: entry.sha, size: entry.size, path: entry.path });
+    return { path: entry.path, sha: entry.sha };
+  };
+  for (const entry of files.values()) {
+    plan.blobs.set(entry.path, `${entry.mode} ${entry.sha}`);
+    if (!isAccessFilePath(entry.path, accessDir)) continue;
+    const problem = problemOf(entry);
+    plan.access.push(problem ? { path: entry.path, problem } : want(entry));
+  }
+  plan.access.sort((a, b) => (a.path < b.path ? -1 : 1));
+  // GitHub reads the first CODEOWNERS it finds: .github/, then the root, then docs/.
+  const codeowners = CODEOWNERS_PATHS.map((p) => files.get(p)).find((e) => e?.type === 'blob');
+  if (codeowners && (codeowners.size ?? 0) < MAX_CODEOWNERS_BYTES) plan.codeowners = want(codeowners);
+  return plan;
+}
+
+/** Why a file under the access folder is not read: a link, a submodule, or too large to be an access file. */
+function problemOf(entry: TreeEntry): (InputFile & { problem: unknown }) | undefined {
+  const problem = (code: 'FILE_TOO_LARGE' | 'BINARY_FILE', message: string) => ({
     path: entry.path,
-    problem: { code, severity: 'error', message, file: entry.path, line: 1, column: 1 },
+    problem: { code, severity: 'error' as const, message, file: entry.path, line: 1, column: 1 },
   });
-  if (entry.mode === SYMLINK_MODE)
+  if (entry.mode === '120000')
     return problem('BINARY_FILE', 'symbolic links are not followed; put the file itself here');
-  if ((blob.byteSize ?? 0) > MAX_FILE_BYTES || blob.isTruncated)
+  if (entry.type !== 'blob') return problem('BINARY_FILE', 'a submodule is not an access file');
+  if ((entry.size ?? 0) > MAX_FILE_BYTES)
     return problem(
       'FILE_TOO_LARGE',
-      `file is ${blob.byteSize ?? 'too many'} bytes; access files may be at most ${MAX_FILE_BYTES} bytes`,
+      `file is ${entry.size} bytes; access files may be at most ${MAX_FILE_BYTES} bytes`,
     );
-  if (blob.isBinary || typeof blob.text !== 'string') return problem('BINARY_FILE', 'file is not UTF-8 text');
-  return { path: entry.path, content: blob.text };
+  return undefined;
 }
 
-/**
- * A folder deeper than the query reads. Its files are misplaced wherever they are, and the
- * reconciler reads the tree to any depth: skipping them silently would pass a tree here that
- * fails there, so the folder itself is reported (fail closed, no extra request).
- */
-function misplacedFolder(path: string): InputFile {
+function toSide(plan: SidePlan, bytes: ReadonlyMap<string, Uint8Array>): PullRequestSide {
+  const blob = (sha: string, path: string): Uint8Array => {
+    const found = bytes.get(sha);
+    if (!found) throw new GitHubError(`${path} (blob ${sha}) was not read; not judging a partial read`);
+    return found;
+  };
+  const files: InputFile[] = plan.access.map((a) =>
+    'problem' in a ? a.problem : { path: a.path, content: blob(a.sha, a.path) },
+  );
   return {
-    path,
-    problem: {
-      code: 'MISPLACED_FILE',
-      severity: 'error',
-      message: 'a folder this deep is not an access folder; access files live in <access>/<folder>/<file>',
-      file: path,
-      line: 1,
-      column: 1,
-    },
+    files,
+    blobs: plan.blobs,
+    ...(plan.codeowners
+      ? {
+          codeowners: {
+            path: plan.codeowners.path,
+            // As GitHub reads it: text, invalid bytes replaced.
+            text: new TextDecoder().decode(blob(plan.codeowners.sha, plan.codeowners.path)),
+          },
+        }
+      : {}),
   };
 }

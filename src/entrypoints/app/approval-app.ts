@@ -2,6 +2,9 @@ import type { ApplicationFunction, Context, Probot } from 'probot';
 import type { GitHubClient } from '../../adapters/github/approval-octokit.js';
 import { callsSince, countApiCalls, snapshotCalls } from '../../adapters/github/count-api-calls.js';
 import { loadSchemas } from '../../adapters/fs/load-schemas.js';
+import { FileCache } from '../../adapters/github/file-cache.js';
+import type { Diagnostic } from '../../core/diagnostics.js';
+import type { SourceFile } from '../../core/source.js';
 import { readCurrentPullRequest } from '../../adapters/github/read-pull-request.js';
 import type { AuditLog } from '../../core/audit/audit-event.js';
 import { computeMergeEvent, computeRejectionEvent } from '../../core/policy/compute-audit-events.js';
@@ -35,6 +38,11 @@ export interface ApprovalAppOptions {
    * would satisfy the pull request into the protected branch.
    */
   baseBranches?: readonly string[];
+  /**
+   * Blobs and parsed files kept between events, bounded (default: DEFAULT_CACHE_BYTES of
+   * estimated heap). One per app: pull requests of a repository share most files.
+   */
+  cache?: FileCache;
 }
 
 const EVALUATE_ON = [
@@ -58,7 +66,14 @@ const HEAD_CHANGED = new Set(['opened', 'synchronize', 'reopened']);
  */
 export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunction {
   let checker: SchemaChecker | undefined;
-  const checkSchema: SchemaChecker = (source) => (checker ??= createSchemaChecker(loadSchemas()))(source);
+  // A parse kept in the cache is the same SourceFile at every event: its schema diagnostics are too.
+  const checked = new WeakMap<SourceFile, Diagnostic[]>();
+  const checkSchema: SchemaChecker = (source) => {
+    let diagnostics = checked.get(source);
+    if (!diagnostics) checked.set(source, (diagnostics = (checker ??= createSchemaChecker(loadSchemas()))(source)));
+    return diagnostics;
+  };
+  const cache = options.cache ?? new FileCache();
   const now = options.now ?? Date.now;
   const accessDir = options.accessDir ?? 'access';
 
@@ -115,6 +130,7 @@ export function createApprovalApp(options: ApprovalAppOptions): ApplicationFunct
           ...(options.teams ? { teams: options.teams } : {}),
           ...(options.plan ? { plan: options.plan } : {}),
           log: context.log,
+          cache,
         });
       } catch (error) {
         // The required check must not stay green or missing when evaluation fails: say so, then let Probot log it.

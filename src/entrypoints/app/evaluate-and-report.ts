@@ -1,7 +1,9 @@
 import type { Logger } from 'probot';
 import type { GitHubClient } from '../../adapters/github/approval-octokit.js';
 import { readReviews } from '../../adapters/github/read-reviews.js';
-import { readSideFromGitHub } from '../../adapters/github/read-side-from-github.js';
+import type { FileCache } from '../../adapters/github/file-cache.js';
+import { readSidesFromGitHub } from '../../adapters/github/read-side-from-github.js';
+import { parseSidesWithCache } from '../../adapters/parse/parse-sides-with-cache.js';
 import { readTeamMembers } from '../../adapters/github/read-team-members.js';
 import { requestReviewers } from '../../adapters/github/request-reviewers.js';
 import { writeCheckRun } from '../../adapters/github/write-check-run.js';
@@ -54,6 +56,8 @@ export interface ReportOptions {
   teams?: TeamMembers;
   plan?: PlanProvider;
   log: Logger;
+  /** Blobs and parses kept between events (see FileCache): a review event reads and parses no file. */
+  cache: FileCache;
 }
 
 const CONCLUSION: Record<EvaluationStatus, 'success' | 'action_required' | 'failure'> = {
@@ -63,9 +67,11 @@ const CONCLUSION: Record<EvaluationStatus, 'success' | 'action_required' | 'fail
 };
 
 /**
- * The app's work for one event: read both sides (two GraphQL requests), the reviews and the
- * teams, evaluate, then write the check run, the one comment, review requests and audit events.
- * The number of API calls does not depend on how many files the pull request changes.
+ * The app's work for one event: read both sides (their trees, and the files not already in the
+ * cache), the reviews and the teams, evaluate, then write the check run, the one comment, review
+ * requests and audit events. The number of API calls does not depend on how many files the
+ * repository has, and on a push grows with the changed bytes only up to a few queries (then
+ * one archive download): README, "Rate limits".
  */
 export async function evaluateAndReport(
   octokit: GitHubClient,
@@ -73,12 +79,22 @@ export async function evaluateAndReport(
   options: ReportOptions,
 ): Promise<Evaluation> {
   const where = { owner: facts.owner, repo: facts.repo };
-  const [base, head, reviews] = await Promise.all([
-    readSideFromGitHub(octokit, { ...where, ref: facts.baseSha, accessDir: options.accessDir }),
-    readSideFromGitHub(octokit, { ...where, ref: facts.headSha, accessDir: options.accessDir }),
+  const started = performance.now();
+  const [{ base, head, counts }, reviews] = await Promise.all([
+    readSidesFromGitHub(octokit, {
+      ...where,
+      base: facts.baseSha,
+      head: facts.headSha,
+      accessDir: options.accessDir,
+      cache: options.cache,
+      fetch: { warn: (fields, message) => options.log.warn(fields, message) },
+    }),
     readReviews(octokit, { ...where, pull: facts.pull }),
   ]);
   const teams = options.teams ?? (await readTeamMembers(octokit, referencedTeamsOf(base, options.accessDir)));
+  const read = performance.now();
+  const { parsed, parsedNow, remember } = await parseSidesWithCache(base, head, options.cache);
+  const parsedAt = performance.now();
   const evaluation = evaluatePullRequest({
     root: options.accessDir,
     base,
@@ -89,7 +105,18 @@ export async function evaluateAndReport(
     teams,
     checkSchema: options.checkSchema,
     now: options.now,
+    parsed,
   });
+  remember();
+  const ms = {
+    read: Math.round(read - started),
+    parse: Math.round(parsedAt - read),
+    evaluate: Math.round(performance.now() - parsedAt),
+  };
+  options.log.debug(
+    { pull: facts.pull, reads: counts, parsed: parsedNow, ms, cache: options.cache.stats() },
+    'files read',
+  );
   const plan = await options.plan?.({ base, head, evaluation });
   const body = renderTemplate('pull-request-comment.md', computeCommentView(evaluation, plan));
 

@@ -1,5 +1,6 @@
 import { createProbot } from 'probot';
 import { createApprovalOctokit } from '../../adapters/github/approval-octokit.js';
+import { FileCache } from '../../adapters/github/file-cache.js';
 import { ConfigError } from '../../errors.js';
 import { loadConfig, processEnvironment, readAppSettings } from '../../config.js';
 import { createDirectoryPlanProvider } from './create-directory-plan-provider.js';
@@ -13,7 +14,8 @@ import type { RunningServer } from './start-app-server.js';
 /**
  * The GitHub App server. Configuration comes from the environment, as Probot reads it:
  * APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH), WEBHOOK_SECRET, and optionally PORT (default 3000),
- * HOST, LOG_LEVEL, GHE_HOST; AAC_ACCESS_DIR (default `access`) and AAC_AUDIT_BRANCH for aac;
+ * HOST, LOG_LEVEL, GHE_HOST; AAC_ACCESS_DIR (default `access`), AAC_AUDIT_BRANCH and
+ * AAC_APP_CACHE_MB (default 128) for aac;
  * the AAC_LDAP_* settings (see src/config.ts) to show the directory plan on pull requests.
  */
 export async function main(env: NodeJS.ProcessEnv = processEnvironment()): Promise<RunningServer> {
@@ -23,6 +25,7 @@ export async function main(env: NodeJS.ProcessEnv = processEnvironment()): Promi
   const app = createApprovalApp({
     auditLog: createAuditLogFor(settings),
     accessDir: settings.accessDir,
+    cache: new FileCache(settings.cacheMb * 1024 * 1024),
     ...(plan ? { plan } : {}),
   });
   const running = await startAppServer({

@@ -105,10 +105,22 @@ export function getArchive(state: RepositoryState, commit: string): RouteAnswer 
   return { status: 200, raw, headers: { 'content-type': 'application/x-gzip' } };
 }
 
+/** Serialized tree listings: trees never change, and a test of 10,000 files reads the same ones many times. */
+const listings = new WeakMap<RepositoryState, Map<string, Buffer>>();
+
 function getTree(request: RouteRequest, state: RepositoryState): RouteAnswer {
   const tree = isOurs(request, state) ? state.store.treeOf(decodeURIComponent(request.params['sha']!)) : undefined;
   if (!tree) return notFound();
   const recursive = request.query.has('recursive');
+  const key = `${tree}:${recursive}:${state.limits.treeEntries}:${state.limits.treeBytes}:${request.apiUrl}`;
+  let cached = listings.get(state);
+  if (!cached) listings.set(state, (cached = new Map()));
+  const raw = cached.get(key) ?? Buffer.from(JSON.stringify(listTree(request, state, tree, recursive)));
+  cached.set(key, raw);
+  return { status: 200, raw, headers: { 'content-type': 'application/json; charset=utf-8' } };
+}
+
+function listTree(request: RouteRequest, state: RepositoryState, tree: string, recursive: boolean): object {
   const { treeEntries, treeBytes } = state.limits;
   const url = (type: string, sha: string): string =>
     `${request.apiUrl}/repos/${state.owner}/${state.repo}/git/${type === 'tree' ? 'trees' : 'blobs'}/${sha}`;
@@ -136,7 +148,7 @@ function getTree(request: RouteRequest, state: RepositoryState): RouteAnswer {
     entries.push(json);
     bytes += length;
   }
-  return { status: 200, body: { sha: tree, url: url('tree', tree), tree: entries, truncated } };
+  return { sha: tree, url: url('tree', tree), tree: entries, truncated };
 }
 
 function getBlob(request: RouteRequest, state: RepositoryState): RouteAnswer {
