@@ -17,7 +17,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/adapters/**/*.test.ts', 'test/scenarios/**/*.test.ts'],
           // dist/ is built once for every suite that runs bin/aac.js or the built workers.
-          globalSetup: ['test/helpers/build-once.ts'],
+          // Samba AD is provisioned once per run, on demand, into the folder this setup makes.
+          globalSetup: ['test/helpers/build-once.ts', 'test/helpers/samba-global-setup.ts'],
         },
       },
     ],

@@ -95,6 +95,7 @@ describe('the embedded file directory saves once per apply, atomically', () => {
     expect(members().some((m) => m.includes('jsmith'))).toBe(false);
 
     const stored = readFileSync(path, 'utf8');
+    expect(passwords.length).toBeGreaterThan(0);
     for (const p of passwords) expect(stored).not.toContain(p);
     const hashes = (JSON.parse(stored) as { accounts: Array<{ passwordHash: string }> }).accounts.map(
       (a) => a.passwordHash,

@@ -40,7 +40,10 @@ export interface WorkspaceOptions {
   now?: string;
 }
 
-export function createWorkspace(slapd: Slapd, options: WorkspaceOptions = {}): ReconcileWorkspace {
+export function createWorkspace(
+  slapd: Pick<Slapd, 'url' | 'adminDn' | 'serviceDn' | 'adminPassword'>,
+  options: WorkspaceOptions = {},
+): ReconcileWorkspace {
   const dir = mkdtempSync(join(tmpdir(), 'aac-workspace-'));
   cpSync(SAMPLE_DIR, join(dir, 'access'), { recursive: true });
   const env: NodeJS.ProcessEnv = {

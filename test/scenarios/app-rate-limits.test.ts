@@ -55,6 +55,7 @@ describe('rate limits', () => {
     });
     expect(statuses.every((s) => s === 200 || s === 202)).toBe(true);
     expect(github!.limiter.refused.secondary).toBeGreaterThan(0);
+    expect(pulls).toHaveLength(4);
     for (const pull of pulls) expect(github!.state.latestCheckRun(pull.head.sha)?.conclusion).toBe('action_required');
     expect(app!.logs.filter((l) => l.level >= 50)).toEqual([]);
     expect(app!.logs.some((l) => l.msg === 'GitHub secondary rate limit: waiting as asked')).toBe(true);

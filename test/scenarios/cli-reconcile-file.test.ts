@@ -48,6 +48,7 @@ describe('the embedded file directory (the quick start)', () => {
     expect(second).toMatchObject({ code: 0, stdout: 'No changes: the directory matches the access files.\n' });
     // The file keeps stable keys and only password hashes.
     const stored = readFileSync(join(work, '.aac/directory.json'), 'utf8');
+    expect(passwords).toHaveLength(15); // one per new account of the sample: the check below is not vacuous
     for (const p of passwords) expect(stored).not.toContain(p);
     expect(JSON.parse(stored).accounts[0].key).toMatch(/^[0-9a-f-]{36}$/);
   });

@@ -5,6 +5,7 @@ import {
   NoSuchObjectError,
   ObjectClassViolationError,
   TypeOrValueExistsError,
+  UnwillingToPerformError,
 } from 'ldapts';
 import type { Client } from 'ldapts';
 import { assertNever } from '../../core/plan/action.js';
@@ -228,16 +229,47 @@ async function updateMembers(
     await target.client().modify(action.groupDn, toChanges(changes));
     return 'done';
   } catch (error) {
-    // A value already there or already gone (a retry after a lost answer), or a group that would
-    // be left empty: redo from what the group holds now.
-    if (
-      !(error instanceof TypeOrValueExistsError) &&
-      !(error instanceof NoSuchAttributeError) &&
-      !(error instanceof ObjectClassViolationError)
-    )
-      throw error;
+    // A value already there or already gone (a retry after a lost answer: OpenLDAP answers 20 / 16,
+    // AD 68 / 53), or a group that would be left empty: redo from what the group holds now. A member
+    // DN that does not exist fails the whole modify in AD (32): redo without it, then say so.
+    if (error instanceof NoSuchObjectError) return addExisting(target, action.groupDn, add, remove, action.placeholder);
+    if (!isValueConflict(error)) throw error;
     return reconcileMembers(target, action.groupDn, add, remove, action.placeholder);
   }
+}
+
+/** The answers meaning "the value is already there / already gone" (OpenLDAP, AD), or "would leave the group empty". */
+function isValueConflict(error: unknown): boolean {
+  return (
+    error instanceof TypeOrValueExistsError ||
+    error instanceof NoSuchAttributeError ||
+    error instanceof ObjectClassViolationError ||
+    error instanceof AlreadyExistsError ||
+    error instanceof UnwillingToPerformError
+  );
+}
+
+/**
+ * The members that exist are added (and the removals done) in one modify; the ones that do not
+ * (an account whose creation failed in an earlier run) make the action fail afterwards, naming
+ * them, so that one missing account never keeps everyone else out of the group.
+ */
+async function addExisting(
+  target: WriteTarget,
+  groupDn: string,
+  add: string[],
+  remove: string[],
+  placeholder: 'add' | 'remove' | undefined,
+): Promise<'done' | 'already'> {
+  const missing: string[] = [];
+  for (const dn of add) if ((await target.lookup(dn, ['1.1'])) === 'missing') missing.push(dn);
+  if (missing.length === 0) throw new DirectoryError('write-failed', `${groupDn}: the group is gone`);
+  const present = add.filter((dn) => !missing.includes(dn));
+  await reconcileMembers(target, groupDn, present, remove, placeholder);
+  throw new DirectoryError(
+    'write-failed',
+    `${groupDn}: the other members were added, but ${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist`,
+  );
 }
 
 /** Brings a group to (current - remove + add), keeping the placeholder rule, from a fresh read of the group. */
