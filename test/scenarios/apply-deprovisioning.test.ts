@@ -45,7 +45,9 @@ describe('deprovisioning: the supervisor is told, and the log says so', () => {
     expect(mails.map((m) => m.to)).toEqual([['rachel.brown@example.org']]);
     expect(mails[0]!.text).toContain('Why: Left the company on 2026-11-21.');
     expect(mails[0]!.text).toContain('crm/sales-manager');
-    const notices = (await createGitAuditLog({ repoDir: repo.dir }).read()).filter((r) => r.type === 'notice.sent');
+    const notices = (await createGitAuditLog({ repoDir: repo.dir }).read()).filter(
+      (r) => r.type === 'notice.sent' && r.details.notice === 'account-deprovisioned',
+    );
     expect(notices).toEqual([
       expect.objectContaining({
         subject: 'dwilliams',

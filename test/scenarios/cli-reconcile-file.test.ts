@@ -42,7 +42,9 @@ describe('the embedded file directory (the quick start)', () => {
         },
       }),
     ).toBe(0);
-    expect(audit.records.map((r) => r.type)).toEqual(['apply.completed']);
+    expect(audit.records.map((r) => r.type)).toEqual(['apply.completed', ...passwords.map(() => 'notice.sent')]);
+    // Each hand-over is on record (to whom, never the password): no mail server here, so to nobody.
+    expect(audit.records.filter((r) => r.type === 'notice.sent').every((r) => r.details.to.length === 0)).toBe(true);
     expect(printed).toContain('Applied 32 actions');
     const second = await runCli(['plan', ...FLAGS, '--exit-code'], { cwd: work });
     expect(second).toMatchObject({ code: 0, stdout: 'No changes: the directory matches the access files.\n' });

@@ -325,5 +325,61 @@ describe('computeEvidence', () => {
     expect(byId.get('3.3.8')).toMatchObject({ status: 'gaps' });
     expect(byId.get('3.3.1')).toMatchObject({ status: 'evidenced' });
     expect(byId.get('3.5.6')!.tables[0]!.rows).toEqual([['2026-11-03T00:00:00Z', 'ekim', 'disabled']]);
+    // Request #2 merged with no approval on the log: a gap of 3.1.1 and 3.1.4, found in the data.
+    expect(byId.get('3.1.1')!.gaps).toContain(
+      'request #2 merged with no approval on the audit log (Merge pull request #2 from kpatel-ciso/x)',
+    );
+    // No inactivity check on record, and no account created by aac: not evidenced, and why.
+    expect(byId.get('3.5.6')).toMatchObject({ status: 'not evidenced', reason: expect.stringContaining('inactivity') });
+    expect(byId.get('3.5.9')).toMatchObject({ status: 'not evidenced' });
+  });
+
+  it('can fail where it used to be evidenced by construction: 3.1.4, 3.5.6, 3.5.9', () => {
+    const { tree, diagnostics } = validateWith({});
+    const disabled = [...tree.people.values()].find((p) => p.value.status === 'disabled')!.value.uid;
+    const recs = records([
+      apply('2026-11-02T12:00:00Z', 'm1'),
+      auditEvent('notice.sent', {
+        time: '2026-11-02T12:00:00Z',
+        actor: 'aac-reconciler',
+        subject: 'jsmith',
+        details: {
+          notice: 'temporary-password',
+          key: 'temporary-password:jsmith:m1',
+          to: [],
+          uid: 'jsmith',
+          undeliverable: 'no mail server is configured (AAC_SMTP_URL)',
+        },
+      }),
+    ]);
+    const timelines = computeRequestTimelines(history, recs);
+    const controls = computeEvidence({
+      tree,
+      diagnostics,
+      retiredCount: 0,
+      verdict: verifyAuditTrail({
+        hash: sha256,
+        commits: history,
+        records: recs,
+        places: recs.map((_, i) => ({ file: 'audit/2026-11.jsonl', line: i + 1 })),
+        unreadable: [],
+      }),
+      timelines,
+      records: recs,
+      overview: computeAccessOverview(tree),
+      branch: 'main',
+      auditBranch: 'access-audit',
+      accessRoot: 'access',
+      dormancy: { time: '2026-11-02T12:00:00Z' },
+    });
+    const byId = new Map(controls.map((c) => [c.control, c]));
+    expect(byId.get('3.1.4')).toMatchObject({ status: 'gaps' }); // two merged requests, no approval
+    expect(byId.get('3.5.6')!.gaps).toEqual([
+      `${disabled} is disabled in the files, but no lock of the account is on the audit log`,
+    ]);
+    expect(byId.get('3.5.9')!.gaps).toEqual([
+      '2026-11-02T12:00:00Z: the temporary password of jsmith went to nobody (no mail server is configured (AAC_SMTP_URL))',
+    ]);
+    expect(byId.get('3.3.8')).toMatchObject({ status: 'not evidenced' }); // the audit branch was not walked
   });
 });

@@ -15,8 +15,14 @@ export type ControlId =
 export interface EvidenceControl {
   control: ControlId;
   title: string;
-  /** `evidenced`: the facts support the requirement; `gaps`: something found needs attention (listed). */
-  status: 'evidenced' | 'gaps';
+  /**
+   * `gaps`: something found needs attention (listed); `not evidenced`: the data cannot show the
+   * requirement is met (no such record yet, or no mechanism in aac), `reason` says why;
+   * `evidenced`: the facts show it, and a gap would have been found.
+   */
+  status: 'evidenced' | 'gaps' | 'not evidenced';
+  /** Why the control is not evidenced, when it is not. */
+  reason?: string;
   evidence: string[];
   gaps: string[];
   tables: ReportTable[];
@@ -35,6 +41,8 @@ export interface EvidenceInput {
   branch: string;
   auditBranch: string;
   accessRoot: string;
+  /** The newest inactivity check (aac lifecycle), when one is on record; see 3.5.6. */
+  dormancy?: { time: string };
 }
 
 const TITLES: Record<ControlId, string> = {
@@ -55,10 +63,18 @@ const TITLES: Record<ControlId, string> = {
 const count = (records: readonly AuditRecord[], type: string): number => records.filter((r) => r.type === type).length;
 const diag = (ds: readonly Diagnostic[], ...codes: string[]): string[] =>
   ds.filter((d) => codes.includes(d.code)).map((d) => `${d.file}:${d.line}:${d.column}: ${d.code}: ${d.message}`);
-const control = (id: ControlId, evidence: string[], gaps: string[], tables: ReportTable[] = []): EvidenceControl => ({
+/** A control's verdict: gaps first; else, with `missing` (why the data cannot show it), not evidenced. */
+const control = (
+  id: ControlId,
+  evidence: string[],
+  gaps: string[],
+  tables: ReportTable[] = [],
+  missing?: string,
+): EvidenceControl => ({
   control: id,
   title: TITLES[id],
-  status: gaps.length === 0 ? 'evidenced' : 'gaps',
+  status: gaps.length > 0 ? 'gaps' : missing !== undefined ? 'not evidenced' : 'evidenced',
+  ...(gaps.length === 0 && missing !== undefined ? { reason: missing } : {}),
   evidence,
   gaps,
   tables,
@@ -82,7 +98,7 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
   );
   const blocked = recordsOf(records, 'escalation.blocked');
   const locked = recordsOf(records, 'account.locked');
-  const lockReason = (reason: LockReason): AuditRecord[] => locked.filter((r) => r.details.reason === reason);
+  const lockReason = (reason: LockReason) => locked.filter((r) => r.details.reason === reason);
   const months = new Set(records.map((r) => r.time.slice(0, 7)));
   const actorless = records.filter((r) => !r.actor || r.actor.trim() === '');
   const creates = recordsOf(records, 'apply.completed')
@@ -93,6 +109,32 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
         (t) =>
           `tier ${t} needs levels ${policy.tiers[t]?.levels.join(', ') ?? 'none'}${attestationsOf(policy.tiers[t]?.attestations)}`,
       )
+    : [];
+  const unapproved = viaPr.filter((t) => !t.approvalChain.some((s) => s.decision === 'approved'));
+  const held = recordsOf(records, 'apply.held');
+  const notices = recordsOf(records, 'notice.sent');
+  const handedOver = new Set(
+    notices
+      .filter((n) => n.details.notice === 'temporary-password' && n.details.to.length > 0)
+      .map((n) => n.details.uid),
+  );
+  const passwordsToNobody = notices.filter(
+    (n) => n.details.notice === 'temporary-password' && n.details.to.length === 0 && !handedOver.has(n.details.uid),
+  );
+  const lockedFor = new Set(lockReason('disabled').map((r) => r.details.uid));
+  const lastApplyTime = lastApply?.time;
+  const disabledUnlocked = [...tree.people.values()]
+    .map((p) => p.value)
+    .filter((p) => p.status === 'disabled' && !lockedFor.has(p.uid) && lastApplyTime !== undefined);
+  const branchProblems = verdict.auditBranch
+    ? [
+        ...(verdict.auditBranch.source === undefined ? ['there is no audit branch'] : []),
+        ...verdict.auditBranch.history.map((p) => `audit commit ${p.commit.slice(0, 12)}: ${p.kind}: ${p.message}`),
+        ...verdict.auditBranch.signatures.map(
+          (p) => `audit commit ${p.commit.slice(0, 12)} (${p.subject}): ${p.kind}: ${p.message}`,
+        ),
+        ...verdict.auditBranch.copies.map((p) => `${p.copy}: ${p.kind}: ${p.message}`),
+      ]
     : [];
   const signatureGaps = verdict.signatures.map(
     (p) => `commit ${p.commit.slice(0, 12)} (${p.subject}): ${p.kind}: ${p.message}`,
@@ -118,6 +160,13 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
             : [],
         ),
         ...errors.map((d) => `${d.file}:${d.line}: ${d.code}: ${d.message}`),
+        ...unapproved.map(
+          (t) => `request #${t.requestId} merged with no approval on the audit log (${t.merge?.subject ?? ''})`,
+        ),
+        ...held.map(
+          (h) =>
+            `${h.time}: held for want of an approval: ${h.details.description} (introduced by ${h.details.introducedBy.slice(0, 12)})`,
+        ),
       ],
       [
         {
@@ -129,6 +178,9 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
           ]),
         },
       ],
+      lastApply
+        ? undefined
+        : 'no reconcile run is on the audit log: nothing shows the directory holds only this access',
     ),
     control(
       '3.1.4',
@@ -137,7 +189,11 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
         `${blocked.length} escalation attempts blocked by the approval app; ${count(records, 'request.rejected')} requests rejected.`,
         'Approvals by the author or by the person whose access changes never count (approval app); each person satisfies at most one level.',
       ],
-      [...diag(diagnostics, 'SOD_CONFLICT'), ...selfApproved],
+      [
+        ...diag(diagnostics, 'SOD_CONFLICT'),
+        ...selfApproved,
+        ...unapproved.map((t) => `request #${t.requestId} merged with no approval on the audit log`),
+      ],
       [
         {
           title: 'Blocked escalations',
@@ -150,6 +206,11 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
           ]),
         },
       ],
+      (policy?.separationOfDuties.length ?? 0) === 0
+        ? 'the policy declares no separation-of-duties rules'
+        : count(records, 'level.approved') === 0
+          ? 'no approval is on the audit log: nothing shows a second person reviewed any change'
+          : undefined,
     ),
     control(
       '3.1.5',
@@ -195,7 +256,7 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
         }.`,
         `Git history of ${input.branch}: ${verdict.commits} commits, the record of desired state.`,
       ],
-      records.length === 0 ? [`no audit records on ${input.auditBranch}`] : [],
+      [...(records.length === 0 ? [`no audit records on ${input.auditBranch}`] : []), ...chainGaps],
     ),
     control(
       '3.3.2',
@@ -209,9 +270,15 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
       '3.3.8',
       [
         `Hash chain of ${verdict.records} audit records: ${verdict.log.length === 0 ? 'intact (every record carries the SHA-256 of the previous one; edits, removals, insertions and reorderings are detected)' : `${verdict.log.length} problems`}.`,
-        'Checked with `aac audit verify`, which also fails on any unsigned or unverified commit.',
+        verdict.auditBranch
+          ? `The audit branch (${verdict.auditBranch.source ?? 'absent'}) has ${verdict.auditBranch.commits} commits; each may only append lines and must be signed: ${verdict.auditBranch.history.length} history problems, ${verdict.auditBranch.signatures.length} signature problems, ${verdict.auditBranch.copies.length} copy problems.`
+          : 'Checked with `aac audit verify`, which also fails on any unsigned or unverified commit.',
       ],
-      [...chainGaps, ...signatureGaps],
+      [...chainGaps, ...signatureGaps, ...branchProblems],
+      [],
+      verdict.auditBranch
+        ? undefined
+        : "the audit branch's own history and signatures were not checked (run `aac audit verify`)",
     ),
     control(
       '3.5.5',
@@ -235,7 +302,7 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
         }.`,
         `${[...tree.people.values()].filter((p) => p.value.status !== 'active').length} people are disabled or deleted in the files; their accounts are locked and removed from groups.`,
       ],
-      [],
+      disabledUnlocked.map((p) => `${p.uid} is disabled in the files, but no lock of the account is on the audit log`),
       [
         {
           title: 'Locked accounts',
@@ -243,47 +310,25 @@ export function computeEvidence(input: EvidenceInput): EvidenceControl[] {
           rows: locked.map((r) => [r.time, r.details.uid, r.details.reason]),
         },
       ],
+      input.dormancy === undefined
+        ? 'no inactivity check has run: nothing on the audit log shows idle accounts were found and disabled (aac lifecycle reads last logins)'
+        : undefined,
     ),
     control(
       '3.5.9',
       [
         `${creates} accounts created with a random temporary password that must be changed at first logon (ppolicy pwdReset / AD pwdLastSet=0); the password goes only to the notifier, never to logs, git or the audit log.`,
         `${lockReason('temporary-password-unchanged').length} accounts locked because the temporary password was not changed in time.`,
+        `${handedOver.size} temporary passwords handed over to a manager, sponsor or the service desk (notice.sent).`,
       ],
+      passwordsToNobody.map(
+        (n) =>
+          `${n.time}: the temporary password of ${n.details.uid} went to nobody (${n.details.undeliverable ?? 'no address'})`,
+      ),
       [],
+      creates === 0 ? 'no account was created by aac yet, so no temporary password is on record' : undefined,
     ),
   ];
-}
-
-/** One control as a Markdown evidence file. */
-export function formatEvidenceMarkdown(
-  c: EvidenceControl,
-  meta: { generatedAt: string; branch: string; auditBranch: string },
-): string {
-  const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-  const out = [
-    `# NIST SP 800-171 rev. 2, ${c.control}: ${c.title}`,
-    '',
-    `Status: **${c.status}**. Generated ${meta.generatedAt} from ${meta.branch} and the audit log on ${meta.auditBranch}.`,
-    '',
-    '## Evidence',
-    '',
-    ...c.evidence.map((e) => `- ${e}`),
-    '',
-  ];
-  if (c.gaps.length > 0) out.push('## Gaps', '', ...c.gaps.map((g) => `- ${g}`), '');
-  for (const t of c.tables) {
-    out.push(`## ${t.title}`, '');
-    if (t.rows.length === 0) out.push('_none_', '');
-    else
-      out.push(
-        `| ${t.columns.map(cell).join(' | ')} |`,
-        `|${t.columns.map(() => ' --- ').join('|')}|`,
-        ...t.rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
-        '',
-      );
-  }
-  return out.join('\n');
 }
 
 function attestationsOf(attestations: readonly string[] | undefined): string {

@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import { sha256Node } from '../../adapters/crypto/sha256-node.js';
 import { readRetiredIdentities } from '../../adapters/git/read-retired-identities.js';
 import { computeAccessOverview } from '../../core/audit/compute-access-overview.js';
-import { computeEvidence, formatEvidenceMarkdown } from '../../core/audit/compute-evidence.js';
+import { computeEvidence } from '../../core/audit/compute-evidence.js';
+import { formatEvidenceMarkdown } from '../../core/audit/format-evidence-markdown.js';
+import { readAuditBranchFacts } from './audit-verify-command.js';
 import { computeRequestTimelines } from '../../core/audit/compute-request-timelines.js';
 import { verifyAuditTrail } from '../../core/audit/verify-audit-trail.js';
 import { InternalError, UsageError } from '../../errors.js';
@@ -73,6 +75,7 @@ export async function runAuditEvidence(args: string[], io: CliIO): Promise<numbe
       places: data.places,
       unreadable: data.unreadable,
       hash: sha256Node,
+      auditBranch: await readAuditBranchFacts(ctx),
     }),
     timelines: computeRequestTimelines(data.commits, data.records, { accessRoot }),
     records: data.records,
@@ -101,7 +104,9 @@ export async function runAuditEvidence(args: string[], io: CliIO): Promise<numbe
   writeFileSync(join(out, 'evidence.json'), `${JSON.stringify({ ...meta, controls }, null, 2)}\n`);
   status.done();
   for (const c of controls)
-    io.stdout(`${c.control} ${c.status}${c.gaps.length > 0 ? ` (${formatCount(c.gaps.length, 'gap')})` : ''}\n`);
+    io.stdout(
+      `${c.control} ${c.status}${c.gaps.length > 0 ? ` (${formatCount(c.gaps.length, 'gap')})` : c.reason ? `: ${c.reason}` : ''}\n`,
+    );
   io.stdout(`${controls.length} evidence files written to ${values.out}\n`);
   return EXIT.ok;
 }

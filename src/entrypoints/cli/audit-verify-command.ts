@@ -61,7 +61,7 @@ export async function runAuditVerify(args: string[], io: CliIO): Promise<number>
 }
 
 /** The audit branch's commits (with signatures), its append-only history, and the remote copy compared. */
-async function readAuditBranchFacts(ctx: AuditContext) {
+export async function readAuditBranchFacts(ctx: AuditContext) {
   const audit = ctx.audit;
   if (!audit) return { source: undefined, commits: [], history: [], copies: [] };
   const source =

@@ -224,5 +224,46 @@ async function sendDeprovisioningNotices(
       },
     });
   }
-  return events;
+  return [...events, ...handoverEvents(results, prepared, notifier, options, commit)];
+}
+
+/**
+ * One `notice.sent` per account created: to whom the temporary password went (never the password),
+ * or why it went to nobody, so 3.5.9 evidence can show a password nobody handed over.
+ */
+function handoverEvents(
+  results: readonly ActionResult[],
+  prepared: Extract<Awaited<ReturnType<typeof preparePlan>>, { ok: true }>,
+  notifier: Notifier | null,
+  options: ReconcileOptions,
+  commit: string | null,
+): AuditEvent[] {
+  const fallback = prepared.config.smtp?.handoverFallback;
+  return results.flatMap((r): AuditEvent[] => {
+    if (r.action.type !== 'create-account' || r.status !== 'done') return [];
+    const to = r.action.provisioning.handoverTo?.email ?? fallback;
+    const undeliverable = !notifier
+      ? 'no mail server is configured (AAC_SMTP_URL)'
+      : r.warning
+        ? r.warning.message
+        : to === undefined
+          ? 'nobody to hand the password to'
+          : undefined;
+    return [
+      {
+        time: options.startedAt,
+        actor: 'aac-reconciler',
+        type: 'notice.sent',
+        subject: r.action.uid,
+        ...(commit ? { commit } : {}),
+        details: {
+          notice: 'temporary-password',
+          key: `temporary-password:${r.action.uid}:${commit ?? options.startedAt}`,
+          to: undeliverable === undefined && to !== undefined ? [to] : [],
+          uid: r.action.uid,
+          ...(undeliverable !== undefined ? { undeliverable } : {}),
+        },
+      },
+    ];
+  });
 }
