@@ -65,6 +65,7 @@ export type DiagnosticCode =
   | 'EMERGENCY_NO_JUSTIFICATION'
   | 'MISSING_ATTESTATION'
   | 'GRANT_EXPIRED'
+  | 'STARTS_AFTER_EXPIRY'
   | 'STATUS_REASON_MISSING'
   | 'INACTIVE_REFERENCE'
   // values the directory would refuse

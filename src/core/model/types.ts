@@ -25,6 +25,8 @@ export interface Grant {
   system: SystemId;
   role: RoleId;
   justification?: string;
+  /** `YYYY-MM-DD` (start of that day, UTC) or an ISO date-time: not provisioned before it. */
+  starts?: string;
   /** `YYYY-MM-DD` (end of that day, UTC) or an ISO date-time. */
   expires?: string;
   emergency?: boolean;

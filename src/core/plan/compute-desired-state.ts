@@ -1,5 +1,5 @@
 import type { AccessTree, Entity } from '../model/access-tree.js';
-import { parseExpiry } from '../model/time.js';
+import { parseCalendarDate, parseExpiry } from '../model/time.js';
 import type { Person, PersonStatus } from '../model/types.js';
 import type { PathSegment } from '../source.js';
 import type { Cause, Provisioning } from './action.js';
@@ -74,6 +74,9 @@ export function computeDesiredState(tree: AccessTree, now: number): DesiredState
         system: grant.system,
         role: grant.role,
       };
+      // Not yet started: no membership, and nothing to report either (it is not expired).
+      const starts = grant.starts === undefined ? undefined : parseCalendarDate(grant.starts);
+      if (starts !== undefined && starts > now) return;
       const expires = grant.expires === undefined ? undefined : parseExpiry(grant.expires);
       if (expires !== undefined && expires < now) {
         group.expired.set(uid, { ...membership, expires: grant.expires ?? '' });

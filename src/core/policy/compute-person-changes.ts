@@ -1,7 +1,7 @@
 import { canonicalJson } from '../audit/hash-chain.js';
 import type { AccessTree, Entity } from '../model/access-tree.js';
 import { isSameHuman, normalizeEmail, shareEmployeeId } from '../model/identity.js';
-import { parseExpiry } from '../model/time.js';
+import { parseCalendarDate, parseExpiry } from '../model/time.js';
 import type { Grant, Person } from '../model/types.js';
 import type { Change } from './change.js';
 import { changeAt, differingFields } from './diff-helpers.js';
@@ -141,13 +141,22 @@ function diffPerson(b: Entity<Person>, h: Entity<Person>): Change[] {
   return out;
 }
 
-/** A later (or no) expiry, or an emergency grant made ordinary, gives access it did not have. */
+/** A later (or no) expiry, an earlier (or no) start, or an emergency grant made ordinary, gives access it did not have. */
 function widens(before: Grant, after: Grant): boolean {
   if (before.emergency && !after.emergency) return true;
+  if (startsEarlier(before.starts, after.starts)) return true;
   if (before.expires === undefined) return false;
   if (after.expires === undefined) return true;
   const [b, a] = [parseExpiry(before.expires), parseExpiry(after.expires)];
   return a === undefined || b === undefined || a > b;
+}
+
+/** Whether moving a grant's start from `before` to `after` (undefined: no start, at once) gives access sooner. */
+function startsEarlier(before: string | undefined, after: string | undefined): boolean {
+  if (before === undefined) return false;
+  if (after === undefined) return true;
+  const [b, a] = [parseCalendarDate(before), parseCalendarDate(after)];
+  return a === undefined || b === undefined || a < b;
 }
 
 function grantIndex(grants: readonly Grant[]): Map<string, { grant: Grant; index: number }> {

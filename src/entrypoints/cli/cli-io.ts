@@ -10,6 +10,8 @@ export interface CliIO {
   isStderrTTY?: boolean;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Standard input and output when both are a terminal: interactive prompts (aac request) need them. */
+  terminal?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream };
 }
 
 export function processIO(): CliIO {
@@ -26,6 +28,9 @@ export function processIO(): CliIO {
     isStderrTTY: Boolean(process.stderr.isTTY),
     cwd: process.cwd(),
     env: processEnvironment(),
+    ...(process.stdin.isTTY && process.stdout.isTTY
+      ? { terminal: { input: process.stdin, output: process.stdout } }
+      : {}),
   };
 }
 

@@ -36,6 +36,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'verify signatures and the audit log; reports and evidence for auditors',
     run: async (args, io) => (await import('./audit-command.js')).runAudit(args, io),
   },
+  request: {
+    summary: 'ask for access: a wizard (or flags) that edits the files, commits and opens the pull request',
+    run: async (args, io) => (await import('./request-command.js')).runRequest(args, io),
+  },
   init: {
     summary: 'create an access repository: policy, examples, pinned workflows, request form',
     run: async (args, io) => (await import('./init-command.js')).runInit(args, io),

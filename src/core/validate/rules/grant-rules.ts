@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../../diagnostics.js';
 import { diagnosticAt } from '../../model/access-tree.js';
 import { requiredAttestations } from '../../model/risk.js';
-import { formatDay, parseDuration, parseExpiry } from '../../model/time.js';
+import { formatDay, parseCalendarDate, parseDuration, parseExpiry } from '../../model/time.js';
 import type { RuleContext } from './context.js';
 import { sortedPeople } from './identity-rules.js';
 import { own } from '../../model/own.js';
@@ -67,8 +67,22 @@ export function checkGrantDates({ tree, now }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const person of sortedPeople(tree.people)) {
     person.value.grants.forEach((grant, i) => {
+      const starts = grant.starts === undefined ? undefined : parseCalendarDate(grant.starts);
+      if (grant.starts !== undefined && starts === undefined)
+        out.push(
+          diagnosticAt(person, ['grants', i, 'starts'], 'SCHEMA_FORMAT', `"${grant.starts}" is not a real date`),
+        );
       if (grant.expires === undefined) return;
       const expires = parseExpiry(grant.expires);
+      if (starts !== undefined && expires !== undefined && starts > expires)
+        out.push(
+          diagnosticAt(
+            person,
+            ['grants', i, 'starts'],
+            'STARTS_AFTER_EXPIRY',
+            `grant ${grant.system}/${grant.role} starts on ${grant.starts}, after it expires (${grant.expires})`,
+          ),
+        );
       if (expires === undefined) {
         out.push(
           diagnosticAt(person, ['grants', i, 'expires'], 'SCHEMA_FORMAT', `"${grant.expires}" is not a real date`),
